@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — the term dictionary.
+ *
+ * i2t maps a 6-byte big-endian sequence number to the term's canonical
+ * encoding; sequence numbers only grow, so new terms are appended.  The
+ * id of a term is its sequence number tagged with its kind (term.h).
+ * t2i maps the 64-bit hash of the encoding to the ids having that hash
+ * (duplicates, fixed 6 bytes): collisions are resolved by comparing the
+ * stored encodings. */
+#include "config.h"
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SEQ_MASK ((((uint64_t)1) << BS_ID_SEQ_BITS) - 1)
+
+bs_id bs_dict_next_id(bs_txn *t, bs_term_kind kind)
+{
+    t->seq_dirty = true;
+    return bs_id_make(kind, t->next_seq++);
+}
+
+static int get_enc(bs_txn *t, bs_id id, MDB_val *v)
+{
+    uint8_t k[6];
+    bs_id_put48(k, id & SEQ_MASK);
+    MDB_val key = {6, k};
+    return mdb_get(t->txn, t->store->i2t, &key, v);
+}
+
+bs_status bs_dict_check(bs_txn *t, bs_id id, const uint8_t *enc, size_t len)
+{
+    MDB_val v;
+    int rc = get_enc(t, id, &v);
+    if (rc) return bs_mdb_status(rc);
+    return (v.mv_size == len && memcmp(v.mv_data, enc, len) == 0) ? BS_OK
+                                                                  : BS_NOT_FOUND;
+}
+
+bs_status bs_dict_find_enc(bs_txn *t, const uint8_t *enc, size_t len,
+                           uint64_t h, bs_id *out)
+{
+    MDB_cursor *c = NULL;
+    uint8_t hk[8];
+    bs_put64be(hk, h);
+    MDB_val k = {8, hk}, v;
+    int rc = mdb_cursor_open(t->txn, t->store->t2i, &c);
+    if (rc) return bs_mdb_status(rc);
+    bs_status st = BS_NOT_FOUND;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+    while (rc == 0) {
+        bs_id id = bs_id_get48(v.mv_data);
+        bs_status cst = bs_dict_check(t, id, enc, len);
+        if (cst == BS_OK) { *out = id; st = BS_OK; break; }
+        if (cst != BS_NOT_FOUND) { st = cst; break; }
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
+    }
+    if (rc && rc != MDB_NOTFOUND) st = bs_mdb_status(rc);
+    mdb_cursor_close(c);
+    return st;
+}
+
+bs_status bs_dict_put_i2t(bs_txn *t, bs_id id, const uint8_t *enc, size_t len)
+{
+    uint8_t k[6];
+    bs_id_put48(k, id & SEQ_MASK);
+    MDB_val key = {6, k}, val = {len, (void *)enc};
+    if (!t->i2t_cur) {
+        int rc = mdb_cursor_open(t->txn, t->store->i2t, &t->i2t_cur);
+        if (rc) return bs_mdb_status(rc);
+    }
+    return bs_mdb_status(mdb_cursor_put(t->i2t_cur, &key, &val, MDB_APPEND));
+}
+
+bs_status bs_dict_put_t2i(bs_txn *t, MDB_cursor *cur, uint64_t h, bs_id id,
+                          unsigned flags)
+{
+    uint8_t hk[8], iv[6];
+    bs_put64be(hk, h);
+    bs_id_put48(iv, id);
+    MDB_val k = {8, hk}, v = {6, iv};
+    int rc = cur ? mdb_cursor_put(cur, &k, &v, flags)
+                 : mdb_put(t->txn, t->store->t2i, &k, &v, flags);
+    return bs_mdb_status(rc);
+}
+
+/* Encode into buf when it fits, else into a malloc'ed buffer (*heap). */
+static bs_status encode(const bs_term *term, uint8_t *buf, size_t cap,
+                        uint8_t **enc, size_t *len, uint8_t **heap)
+{
+    size_t need = bs_term_encoded_size(term);
+    *heap = NULL;
+    *enc = buf;
+    if (need > cap) {
+        if (!(*heap = malloc(need))) return BS_ERR_NOMEM;
+        *enc = *heap;
+        cap = need;
+    }
+    return bs_term_encode(term, *enc, cap, len);
+}
+
+bs_status bs_dict_lookup(bs_txn *t, const bs_term *term, bs_id *out)
+{
+    uint8_t buf[512], *enc, *heap;
+    size_t len;
+    bs_status st = encode(term, buf, sizeof buf, &enc, &len, &heap);
+    if (st == BS_OK) st = bs_dict_find_enc(t, enc, len, bs_dict_hash(enc, len), out);
+    free(heap);
+    return st;
+}
+
+bs_status bs_dict_intern(bs_txn *t, const bs_term *term, bs_id *out)
+{
+    if (!t->write) return BS_ERR_READONLY;
+    uint8_t buf[512], *enc, *heap;
+    size_t len;
+    bs_status st = encode(term, buf, sizeof buf, &enc, &len, &heap);
+    if (st != BS_OK) return st;
+    uint64_t h = bs_dict_hash(enc, len);
+    st = bs_dict_find_enc(t, enc, len, h, out);
+    if (st == BS_NOT_FOUND) {
+        bs_id id = bs_dict_next_id(t, term->kind);
+        st = bs_dict_put_i2t(t, id, enc, len);
+        if (st == BS_OK) st = bs_dict_put_t2i(t, NULL, h, id, 0);
+        if (st == BS_OK) *out = id;
+    }
+    free(heap);
+    return st;
+}
+
+bs_status bs_dict_get(bs_txn *t, bs_id id, bs_term *out)
+{
+    if (id == 0 || id > BS_ID_MAX) return BS_NOT_FOUND;
+    MDB_val v;
+    int rc = get_enc(t, id, &v);
+    if (rc) return bs_mdb_status(rc);
+    bs_status st = bs_term_decode(v.mv_data, v.mv_size, out);
+    if (st == BS_OK && out->kind != bs_id_kind(id)) return BS_NOT_FOUND;
+    return st;
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — the graph registry: named graphs, their owl:versionIRI and
+ * access level.  A graph exists when it holds quads or was registered;
+ * its quad count comes from the GSPO index (an O(1) duplicate count). */
+#include "config.h"
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REC_BYTES 8 /* access(1) reserved(1) version id(6) */
+
+static int get_rec(bs_txn *t, bs_id g, uint8_t rec[REC_BYTES])
+{
+    uint8_t kb[6];
+    bs_id_put48(kb, g);
+    MDB_val k = {6, kb}, v;
+    int rc = mdb_get(t->txn, t->store->graphs, &k, &v);
+    memset(rec, 0, REC_BYTES);
+    if (rc == 0) memcpy(rec, v.mv_data, v.mv_size < REC_BYTES ? v.mv_size : REC_BYTES);
+    return rc;
+}
+
+static bs_status put_rec(bs_txn *t, bs_id g, const uint8_t rec[REC_BYTES])
+{
+    if (!t->write) return BS_ERR_READONLY;
+    uint8_t kb[6];
+    bs_id_put48(kb, g);
+    MDB_val k = {6, kb}, v = {REC_BYTES, (void *)rec};
+    return bs_mdb_status(mdb_put(t->txn, t->store->graphs, &k, &v, 0));
+}
+
+static bs_status count_graph(bs_txn *t, bs_id g, uint64_t *n)
+{
+    bs_quad pat = {BS_ANY, BS_ANY, BS_ANY, g};
+    return bs_quad_count(t, &pat, n);
+}
+
+bs_status bs_graph_create(bs_txn *t, bs_id g)
+{
+    uint8_t rec[REC_BYTES];
+    int rc = get_rec(t, g, rec);
+    if (rc == 0) return BS_OK;
+    if (rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    return put_rec(t, g, rec);
+}
+
+bs_status bs_graph_set_version(bs_txn *t, bs_id g, bs_id version)
+{
+    uint8_t rec[REC_BYTES];
+    int rc = get_rec(t, g, rec);
+    if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    bs_id_put48(rec + 2, version);
+    return put_rec(t, g, rec);
+}
+
+bs_status bs_graph_set_access(bs_txn *t, bs_id g, bs_access level)
+{
+    if (level > BS_ACCESS_CONFIDENTIAL) return BS_ERR_ARG;
+    uint8_t rec[REC_BYTES];
+    int rc = get_rec(t, g, rec);
+    if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    rec[0] = (uint8_t)level;
+    return put_rec(t, g, rec);
+}
+
+bs_status bs_graph_get(bs_txn *t, bs_id g, bs_graph_info *out)
+{
+    uint8_t rec[REC_BYTES];
+    int rc = get_rec(t, g, rec);
+    if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    memset(out, 0, sizeof *out);
+    out->graph = g;
+    bs_status st = count_graph(t, g, &out->quads);
+    if (st != BS_OK) return st;
+    if (rc == MDB_NOTFOUND && out->quads == 0 && g != BS_DEFAULT_GRAPH)
+        return BS_NOT_FOUND;
+    out->access = (bs_access)rec[0];
+    out->version = bs_id_get48(rec + 2);
+    return BS_OK;
+}
+
+bs_status bs_graph_clear(bs_txn *t, bs_id g, bool forget, uint64_t *removed)
+{
+    if (!t->write) return BS_ERR_READONLY;
+    bs_store *s = t->store;
+    MDB_cursor *c = NULL;
+    uint64_t n = 0;
+    uint8_t gk[6];
+    bs_id_put48(gk, g);
+    int rc = mdb_cursor_open(t->txn, s->idx[BS_GSPO], &c);
+    if (rc) return bs_mdb_status(rc);
+    MDB_val k = {6, gk}, v;
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); rc == 0;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
+        bs_quad q;
+        bs_quad_unpack(BS_GSPO, k.mv_data, v.mv_data, &q);
+        for (int i = BS_SPOG; i <= BS_OSPG; i++) {
+            uint8_t kb[6], db[18];
+            bs_quad_pack(i, &q, kb, db);
+            MDB_val k2 = {6, kb}, v2 = {18, db};
+            int r2 = mdb_del(t->txn, s->idx[i], &k2, &v2);
+            if (r2) { rc = r2; goto done; }
+        }
+        n++;
+    }
+done:
+    mdb_cursor_close(c);
+    if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    for (int i = BS_GSPO; i <= BS_GOSP; i++) {
+        MDB_val k2 = {6, gk};
+        rc = mdb_del(t->txn, s->idx[i], &k2, NULL);
+        if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    }
+    if (forget) {
+        MDB_val k2 = {6, gk};
+        rc = mdb_del(t->txn, s->graphs, &k2, NULL);
+        if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    }
+    if (removed) *removed = n;
+    return BS_OK;
+}
+
+/* Append g to the growing list unless it is the last one already. */
+static bs_status list_push(bs_graph_info **v, size_t *n, size_t *cap, bs_id g)
+{
+    if (*n && (*v)[*n - 1].graph == g) return BS_OK;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        bs_graph_info *nv = realloc(*v, nc * sizeof *nv);
+        if (!nv) return BS_ERR_NOMEM;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++].graph = g;
+    return BS_OK;
+}
+
+static int cmp_info(const void *a, const void *b)
+{
+    bs_id x = ((const bs_graph_info *)a)->graph, y = ((const bs_graph_info *)b)->graph;
+    return x < y ? -1 : x > y;
+}
+
+/* Collect every key of a database (graph ids) into the list. */
+static bs_status collect_keys(bs_txn *t, MDB_dbi dbi, bs_graph_info **v,
+                              size_t *n, size_t *cap)
+{
+    MDB_cursor *c;
+    MDB_val k, d;
+    int rc = mdb_cursor_open(t->txn, dbi, &c);
+    if (rc) return bs_mdb_status(rc);
+    bs_status st = BS_OK;
+    for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 && st == BS_OK;
+         rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_NODUP)) {
+        bs_id g = bs_id_get48(k.mv_data);
+        if (g != BS_DEFAULT_GRAPH) st = list_push(v, n, cap, g);
+    }
+    mdb_cursor_close(c);
+    if (st != BS_OK) return st;
+    return rc == MDB_NOTFOUND ? BS_OK : bs_mdb_status(rc);
+}
+
+bs_status bs_graph_list(bs_txn *t, bs_graph_info **out, size_t *nout)
+{
+    bs_graph_info *v = NULL;
+    size_t n = 0, cap = 0;
+    bs_status st;
+    *out = NULL;
+    *nout = 0;
+    TRY(st, collect_keys(t, t->store->idx[BS_GSPO], &v, &n, &cap));
+    TRY(st, collect_keys(t, t->store->graphs, &v, &n, &cap));
+    qsort(v, n, sizeof *v, cmp_info);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && v[m - 1].graph == v[i].graph) continue;
+        TRY(st, bs_graph_get(t, v[i].graph, &v[m]));
+        m++;
+    }
+    *out = v;
+    *nout = m;
+    return BS_OK;
+fail:
+    free(v);
+    return st;
+}

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — the six quad indexes: add, remove, pattern scans, counts.
+ *
+ * Each index is an LMDB DUPSORT|DUPFIXED database: the key is the first
+ * id of the index order (6 bytes), the duplicates the other three ids
+ * (18 bytes), so a subject's (or predicate's, graph's) quads share one
+ * key and the per-quad cost is 18 bytes plus page overhead.  Every one of
+ * the 16 bound/unbound patterns is a prefix range on one index. */
+#include "config.h"
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const int bs_orderings[BS_NIDX][4] = {
+    {0, 1, 2, 3}, /* SPOG */
+    {1, 2, 0, 3}, /* POSG */
+    {2, 0, 1, 3}, /* OSPG */
+    {3, 0, 1, 2}, /* GSPO */
+    {3, 1, 2, 0}, /* GPOS */
+    {3, 2, 0, 1}, /* GOSP */
+};
+
+const char *const bs_index_names[BS_NIDX] = {"spog", "posg", "ospg",
+                                              "gspo", "gpos", "gosp"};
+
+void bs_quad_pack(int index, const bs_quad *q, uint8_t key[6], uint8_t data[18])
+{
+    const int *o = bs_orderings[index];
+    bs_id_put48(key, bs_quad_pos(q, o[0]));
+    bs_id_put48(data, bs_quad_pos(q, o[1]));
+    bs_id_put48(data + 6, bs_quad_pos(q, o[2]));
+    bs_id_put48(data + 12, bs_quad_pos(q, o[3]));
+}
+
+void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad *q)
+{
+    const int *o = bs_orderings[index];
+    bs_quad_setpos(q, o[0], bs_id_get48(key));
+    bs_quad_setpos(q, o[1], bs_id_get48(data));
+    bs_quad_setpos(q, o[2], bs_id_get48(data + 6));
+    bs_quad_setpos(q, o[3], bs_id_get48(data + 12));
+}
+
+void bs_index_for(const bs_quad *pat, int *index, int *nbound)
+{
+    int k = 0;
+    for (int pos = 0; pos < 4; pos++)
+        if (bs_quad_pos(pat, pos) != BS_ANY) k++;
+    for (int i = 0; i < BS_NIDX; i++) {
+        int j = 0;
+        while (j < k && bs_quad_pos(pat, bs_orderings[i][j]) != BS_ANY) j++;
+        if (j == k) {
+            *index = i;
+            *nbound = k;
+            return;
+        }
+    }
+    *index = BS_SPOG; /* unreachable: the six orders cover all 16 masks */
+    *nbound = 0;
+}
+
+static bool quad_valid(const bs_quad *q)
+{
+    return q->s && q->s <= BS_ID_MAX && q->p && q->p <= BS_ID_MAX &&
+           q->o && q->o <= BS_ID_MAX && q->g <= BS_ID_MAX;
+}
+
+bs_status bs_quad_add(bs_txn *t, const bs_quad *q, bool *added)
+{
+    if (added) *added = false;
+    if (!t->write) return BS_ERR_READONLY;
+    if (!quad_valid(q)) return BS_ERR_ARG;
+    for (int i = 0; i < BS_NIDX; i++) {
+        uint8_t kb[6], db[18];
+        bs_quad_pack(i, q, kb, db);
+        MDB_val k = {6, kb}, v = {18, db};
+        int rc = mdb_put(t->txn, t->store->idx[i], &k, &v, MDB_NODUPDATA);
+        if (rc == MDB_KEYEXIST && i == 0) return BS_OK; /* already stored */
+        if (rc) return bs_mdb_status(rc);
+    }
+    if (added) *added = true;
+    return BS_OK;
+}
+
+bs_status bs_quad_remove(bs_txn *t, const bs_quad *q, bool *removed)
+{
+    if (removed) *removed = false;
+    if (!t->write) return BS_ERR_READONLY;
+    if (!quad_valid(q)) return BS_ERR_ARG;
+    for (int i = 0; i < BS_NIDX; i++) {
+        uint8_t kb[6], db[18];
+        bs_quad_pack(i, q, kb, db);
+        MDB_val k = {6, kb}, v = {18, db};
+        int rc = mdb_del(t->txn, t->store->idx[i], &k, &v);
+        if (rc == MDB_NOTFOUND && i == 0) return BS_OK;
+        if (rc) return bs_mdb_status(rc);
+    }
+    if (removed) *removed = true;
+    return BS_OK;
+}
+
+bs_status bs_quad_contains(bs_txn *t, const bs_quad *q)
+{
+    if (!quad_valid(q)) return BS_NOT_FOUND;
+    uint8_t kb[6], db[18];
+    bs_quad_pack(BS_SPOG, q, kb, db);
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(t->txn, t->store->idx[BS_SPOG], &c);
+    if (rc) return bs_mdb_status(rc);
+    MDB_val k = {6, kb}, v = {18, db};
+    rc = mdb_cursor_get(c, &k, &v, MDB_GET_BOTH);
+    mdb_cursor_close(c);
+    return bs_mdb_status(rc);
+}
+
+struct bs_iter {
+    MDB_cursor *cur;
+    int index;
+    int nbound;
+    bool started, done;
+    uint8_t key[6];   ///< bound first id (nbound >= 1)
+    uint8_t data[18]; ///< bound data prefix, zero-padded
+};
+
+bs_status bs_iter_new(bs_txn *t, const bs_quad *pat, bs_iter **out)
+{
+    *out = NULL;
+    bs_iter *it = calloc(1, sizeof *it);
+    if (!it) return BS_ERR_NOMEM;
+    bs_index_for(pat, &it->index, &it->nbound);
+    int rc = mdb_cursor_open(t->txn, t->store->idx[it->index], &it->cur);
+    if (rc) {
+        free(it);
+        return bs_mdb_status(rc);
+    }
+    const int *o = bs_orderings[it->index];
+    for (int j = 0; j < it->nbound; j++) {
+        bs_id id = bs_quad_pos(pat, o[j]);
+        if (id > BS_ID_MAX) it->done = true; /* cannot match anything */
+        if (j == 0) bs_id_put48(it->key, id);
+        else bs_id_put48(it->data + 6 * (j - 1), id);
+    }
+    *out = it;
+    return BS_OK;
+}
+
+/* First position of the scan; rc as LMDB returns it. */
+static int iter_first(bs_iter *it, MDB_val *k, MDB_val *v)
+{
+    k->mv_size = 6;
+    k->mv_data = it->key;
+    v->mv_size = 18;
+    v->mv_data = it->data;
+    switch (it->nbound) {
+    case 0: return mdb_cursor_get(it->cur, k, v, MDB_FIRST);
+    case 1: return mdb_cursor_get(it->cur, k, v, MDB_SET_KEY);
+    case 4: return mdb_cursor_get(it->cur, k, v, MDB_GET_BOTH);
+    default: return mdb_cursor_get(it->cur, k, v, MDB_GET_BOTH_RANGE);
+    }
+}
+
+bs_status bs_iter_next(bs_iter *it, bs_quad *out)
+{
+    if (it->done) return BS_END;
+    MDB_val k, v;
+    int rc;
+    if (!it->started) {
+        it->started = true;
+        rc = iter_first(it, &k, &v);
+    } else if (it->nbound == 4) {
+        rc = MDB_NOTFOUND;
+    } else {
+        rc = mdb_cursor_get(it->cur, &k, &v, it->nbound ? MDB_NEXT_DUP : MDB_NEXT);
+    }
+    if (rc == 0 && it->nbound >= 2 &&
+        memcmp(v.mv_data, it->data, 6 * (size_t)(it->nbound - 1)) != 0)
+        rc = MDB_NOTFOUND;
+    if (rc) {
+        it->done = true;
+        return rc == MDB_NOTFOUND ? BS_END : bs_mdb_status(rc);
+    }
+    bs_quad_unpack(it->index, k.mv_data, v.mv_data, out);
+    return BS_OK;
+}
+
+void bs_iter_free(bs_iter *it)
+{
+    if (!it) return;
+    if (it->cur) mdb_cursor_close(it->cur);
+    free(it);
+}
+
+bs_status bs_quad_count(bs_txn *t, const bs_quad *pat, uint64_t *out)
+{
+    int index, nb;
+    *out = 0;
+    bs_index_for(pat, &index, &nb);
+    if (nb == 0) {
+        MDB_stat ms;
+        int rc = mdb_stat(t->txn, t->store->idx[index], &ms);
+        if (rc) return bs_mdb_status(rc);
+        *out = ms.ms_entries;
+        return BS_OK;
+    }
+    bs_iter *it;
+    bs_status st = bs_iter_new(t, pat, &it);
+    if (st != BS_OK) return st;
+    if (nb == 1 && !it->done) {
+        MDB_val k = {6, it->key}, v;
+        int rc = mdb_cursor_get(it->cur, &k, &v, MDB_SET_KEY);
+        size_t n = 0;
+        if (rc == 0) rc = mdb_cursor_count(it->cur, &n);
+        bs_iter_free(it);
+        *out = n;
+        return rc == MDB_NOTFOUND ? BS_OK : bs_mdb_status(rc);
+    }
+    bs_quad q;
+    uint64_t n = 0;
+    while ((st = bs_iter_next(it, &q)) == BS_OK) n++;
+    bs_iter_free(it);
+    *out = n;
+    return st == BS_END ? BS_OK : st;
+}

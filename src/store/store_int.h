@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — store internals shared by the files of src/store only. */
+#ifndef BS_STORE_INT_H
+#define BS_STORE_INT_H
+
+#include <lmdb.h>
+#include <pthread.h>
+#include "store/store.h"
+
+/** On-disk format version (bump when the layout or bs_hash64 changes). */
+#define BS_FORMAT_VERSION 1u
+
+/** Quad index orders: positions of s(0) p(1) o(2) g(3) in key order.
+ *  The first id is the LMDB key (6 bytes), the other three the
+ *  fixed-size duplicate data (18 bytes). */
+enum { BS_SPOG, BS_POSG, BS_OSPG, BS_GSPO, BS_GPOS, BS_GOSP, BS_NIDX };
+extern const int bs_orderings[BS_NIDX][4];
+extern const char *const bs_index_names[BS_NIDX];
+
+#define BS_KEY_BYTES 6
+#define BS_DATA_BYTES 18
+
+struct bs_store {
+    MDB_env *env;
+    MDB_dbi i2t;        ///< sequence (6 bytes BE) -> term encoding
+    MDB_dbi t2i;        ///< hash (8 bytes BE) -> ids (dupfixed, 6 bytes)
+    MDB_dbi idx[BS_NIDX];
+    MDB_dbi graphs;     ///< graph id (6 bytes) -> graph record
+    MDB_dbi meta;       ///< "format", "next_seq"
+    char *path;
+    unsigned flags;
+    pthread_mutex_t grow_lock;
+};
+
+struct bs_txn {
+    bs_store *store;
+    MDB_txn *txn;
+    bool write;
+    bool seq_dirty;     ///< next_seq must be written at commit
+    uint64_t next_seq;  ///< next dictionary sequence number (write txns)
+    MDB_cursor *i2t_cur; ///< cached cursor for dictionary appends
+};
+
+/// Map an LMDB return code to a bs_status.
+bs_status bs_mdb_status(int rc);
+
+/// Pack a quad's ids in index order into key (6 bytes) and data (18).
+void bs_quad_pack(int index, const bs_quad *q, uint8_t key[6], uint8_t data[18]);
+/// Inverse of bs_quad_pack.
+void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad *q);
+
+/// Allocate the next dictionary id of a kind (write txn).
+bs_id bs_dict_next_id(bs_txn *txn, bs_term_kind kind);
+
+/** Dictionary lookup of an encoding with its hash; BS_NOT_FOUND. */
+bs_status bs_dict_find_enc(bs_txn *txn, const uint8_t *enc, size_t len,
+                           uint64_t h, bs_id *out);
+
+/** Compare an id's stored encoding with enc: BS_OK when equal. */
+bs_status bs_dict_check(bs_txn *txn, bs_id id, const uint8_t *enc, size_t len);
+
+/** Append a new term with a known id to i2t (ids grow monotonically). */
+bs_status bs_dict_put_i2t(bs_txn *txn, bs_id id, const uint8_t *enc, size_t len);
+
+/// Add a hash -> id entry to t2i (flags: 0, or MDB_APPEND/MDB_APPENDDUP).
+bs_status bs_dict_put_t2i(bs_txn *txn, MDB_cursor *cur, uint64_t h, bs_id id,
+                          unsigned flags);
+
+/// Dictionary hash of an encoding (never 0: 0 marks empty table slots).
+static inline uint64_t bs_dict_hash(const uint8_t *enc, size_t len)
+{
+    uint64_t h = bs_hash64(enc, len);
+    return h ? h : 1;
+}
+
+/// Index choice for a pattern: which ordering and how many leading ids are bound.
+void bs_index_for(const bs_quad *pattern, int *index, int *nbound);
+
+static inline uint64_t bs_quad_pos(const bs_quad *q, int pos)
+{
+    return pos == 0 ? q->s : pos == 1 ? q->p : pos == 2 ? q->o : q->g;
+}
+
+static inline void bs_quad_setpos(bs_quad *q, int pos, uint64_t v)
+{
+    if (pos == 0) q->s = v;
+    else if (pos == 1) q->p = v;
+    else if (pos == 2) q->o = v;
+    else q->g = v;
+}
+
+static inline void bs_put64be(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) { p[i] = (uint8_t)v; v >>= 8; }
+}
+
+static inline uint64_t bs_get64be(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
+    return v;
+}
+
+#endif
