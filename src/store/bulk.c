@@ -11,7 +11,7 @@
  * index was empty (pages filled completely, no splits in the middle).
  * Heap use is bounded by the constants below, whatever the input size. */
 #include "config.h"
-#include "store/store_int.h"
+#include "store/runs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +25,6 @@
 
 typedef struct { uint64_t h; bs_id id; uint32_t off, len; } cache_ent;
 typedef struct { uint64_t h; bs_id id; } pend_ent;
-typedef struct { uint64_t w[3]; } k3;   /* a quad's 4×48 bits in one index order */
 
 struct bs_bulk {
     bs_txn *txn;
@@ -37,11 +36,7 @@ struct bs_bulk {
     size_t pend_cap, pend_used;
     bool t2i_empty;       /* t2i had nothing when we started/flushed */
     bool t2i_flushed;
-    bs_quad *buf;         /* current batch */
-    size_t nbuf, batch;   /* quads in it, capacity */
-    k3 *scratch;          /* sorting area */
-    FILE **runs[BS_NIDX]; /* spilled sorted runs per index */
-    size_t nruns;
+    bs_runs *runs;        /* quads, sorted per index in bounded batches */
     uint64_t queued;
     uint8_t *encbuf;
     size_t enccap;
@@ -60,11 +55,11 @@ bs_status bs_bulk_new(bs_txn *txn, bs_bulk **out)
     b->pend = calloc(b->pend_cap, sizeof *b->pend);
     /* BATTSTORE_BULK_BATCH (quads) lets tests exercise the spill path */
     const char *env = getenv("BATTSTORE_BULK_BATCH");
-    b->batch = env && atol(env) > 0 ? (size_t)atol(env) : BATCH_QUADS;
-    b->buf = malloc(b->batch * sizeof *b->buf);
+    size_t batch = env && atol(env) > 0 ? (size_t)atol(env) : BATCH_QUADS;
+    bs_status st = bs_runs_new(batch, &b->runs);
     b->enccap = 4096;
     b->encbuf = malloc(b->enccap);
-    if (!b->cache || !b->arena || !b->pend || !b->buf || !b->encbuf) {
+    if (st != BS_OK || !b->cache || !b->arena || !b->pend || !b->encbuf) {
         bs_bulk_free(b);
         return BS_ERR_NOMEM;
     }
@@ -78,16 +73,10 @@ bs_status bs_bulk_new(bs_txn *txn, bs_bulk **out)
 void bs_bulk_free(bs_bulk *b)
 {
     if (!b) return;
-    for (int i = 0; i < BS_NIDX; i++) {
-        for (size_t r = 0; b->runs[i] && r < b->nruns; r++)
-            if (b->runs[i][r]) fclose(b->runs[i][r]);
-        free(b->runs[i]);
-    }
+    bs_runs_free(b->runs);
     free(b->cache);
     free(b->arena);
     free(b->pend);
-    free(b->buf);
-    free(b->scratch);
     free(b->encbuf);
     free(b);
 }
@@ -243,195 +232,16 @@ fail:
     return st;
 }
 
-/* ---- quads: sorted runs, merge, ordered writes ---------------------- */
 
-static inline k3 k3_pack(int index, const bs_quad *q)
-{
-    const int *o = bs_orderings[index];
-    uint64_t a = bs_quad_pos(q, o[0]), c = bs_quad_pos(q, o[1]);
-    uint64_t d = bs_quad_pos(q, o[2]), e = bs_quad_pos(q, o[3]);
-    k3 k = {{a << 16 | c >> 32, (c & 0xffffffffu) << 32 | d >> 16,
-             (d & 0xffffu) << 48 | e}};
-    return k;
-}
-
-/* Big-endian bytes of k: 6 key bytes then 18 data bytes. */
-static inline void k3_bytes(const k3 *k, uint8_t out[24])
-{
-    bs_put64be(out, k->w[0]);
-    bs_put64be(out + 8, k->w[1]);
-    bs_put64be(out + 16, k->w[2]);
-}
-
-static inline int k3_cmp(const k3 *a, const k3 *b)
-{
-    for (int i = 0; i < 3; i++)
-        if (a->w[i] != b->w[i]) return a->w[i] < b->w[i] ? -1 : 1;
-    return 0;
-}
-
-static void k3_isort(k3 *a, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        k3 x = a[i];
-        size_t j = i;
-        while (j && k3_cmp(&x, &a[j - 1]) < 0) { a[j] = a[j - 1]; j--; }
-        a[j] = x;
-    }
-}
-
-/* Quicksort (median of three, loop on the larger side) with an inline
- * comparison: several times faster than qsort() on these keys. */
-static void k3_sort(k3 *a, size_t n)
-{
-    while (n > 24) {
-        size_t m = n / 2;
-        if (k3_cmp(&a[m], &a[0]) < 0) { k3 t = a[m]; a[m] = a[0]; a[0] = t; }
-        if (k3_cmp(&a[n - 1], &a[m]) < 0) { k3 t = a[m]; a[m] = a[n - 1]; a[n - 1] = t;
-            if (k3_cmp(&a[m], &a[0]) < 0) { t = a[m]; a[m] = a[0]; a[0] = t; } }
-        k3 p = a[m];
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (k3_cmp(&a[i], &p) < 0) i++;
-            while (k3_cmp(&p, &a[j]) < 0) j--;
-            if (i >= j) break;
-            k3 t = a[i]; a[i] = a[j]; a[j] = t;
-            i++; j--;
-        }
-        size_t left = j + 1;
-        if (left < n - left) { k3_sort(a, left); a += left; n -= left; }
-        else { k3_sort(a + left, n - left); n = left; }
-    }
-    k3_isort(a, n);
-}
-
-/* Sort the current batch in index order into scratch. */
-static void sort_batch(bs_bulk *b, int index)
-{
-    for (size_t i = 0; i < b->nbuf; i++) b->scratch[i] = k3_pack(index, &b->buf[i]);
-    k3_sort(b->scratch, b->nbuf);
-}
-
-static bs_status spill(bs_bulk *b)
-{
-    if (!b->scratch && !(b->scratch = malloc(b->batch * sizeof *b->scratch)))
-        return BS_ERR_NOMEM;
-    for (int i = 0; i < BS_NIDX; i++) {
-        FILE **nr = realloc(b->runs[i], (b->nruns + 1) * sizeof *nr);
-        if (!nr) return BS_ERR_NOMEM;
-        b->runs[i] = nr;
-        nr[b->nruns] = NULL;
-    }
-    b->nruns++;
-    for (int i = 0; i < BS_NIDX; i++) {
-        FILE *f = tmpfile();
-        if (!f) return BS_ERR_IO;
-        b->runs[i][b->nruns - 1] = f;
-        sort_batch(b, i);
-        if (fwrite(b->scratch, sizeof *b->scratch, b->nbuf, f) != b->nbuf ||
-            fflush(f) != 0)
-            return BS_ERR_IO;
-        rewind(f);
-    }
-    b->nbuf = 0;
-    return BS_OK;
-}
+/* ---- quads ---------------------------------------------------------- */
 
 bs_status bs_bulk_add(bs_bulk *b, const bs_quad *q)
 {
     if (!q->s || !q->p || !q->o || q->s > BS_ID_MAX || q->p > BS_ID_MAX ||
         q->o > BS_ID_MAX || q->g > BS_ID_MAX)
         return BS_ERR_ARG;
-    if (b->nbuf == b->batch) {
-        bs_status st = spill(b);
-        if (st != BS_OK) return st;
-    }
-    b->buf[b->nbuf++] = *q;
-    b->queued++;
-    return BS_OK;
-}
-
-/* One sorted source of the merge: a run file or the in-memory batch. */
-typedef struct {
-    FILE *f;
-    k3 *mem;
-    size_t pos, len;
-    k3 chunk[1024];
-    k3 cur;
-    bool live;
-} source;
-
-static void src_next(source *s)
-{
-    if (s->f) {
-        if (s->pos == s->len) {
-            s->len = fread(s->chunk, sizeof(k3), 1024, s->f);
-            s->pos = 0;
-            if (!s->len) { s->live = false; return; }
-        }
-        s->cur = s->chunk[s->pos++];
-    } else {
-        if (s->pos == s->len) { s->live = false; return; }
-        s->cur = s->mem[s->pos++];
-    }
-    s->live = true;
-}
-
-/* Put one key in index order; counts it when it was new. */
-static bs_status put_sorted(MDB_cursor *c, const k3 *k, const k3 *prev,
-                            bool append, uint64_t *added)
-{
-    uint8_t bytes[24];
-    k3_bytes(k, bytes);
-    MDB_val key = {6, bytes}, val = {18, bytes + 6};
-    unsigned fl = MDB_NODUPDATA;
-    if (append)
-        fl = (prev && (prev->w[0] >> 16) == (k->w[0] >> 16)) ? MDB_APPENDDUP : MDB_APPEND;
-    int rc = mdb_cursor_put(c, &key, &val, fl);
-    if (rc == MDB_KEYEXIST && !append) return BS_OK;
-    if (rc) return bs_mdb_status(rc);
-    (*added)++;
-    return BS_OK;
-}
-
-static bs_status write_index(bs_bulk *b, int index, k3 *mem, size_t nmem,
-                             uint64_t *added)
-{
-    size_t ns = b->nruns + 1;
-    source *srcs = calloc(ns, sizeof *srcs);
-    if (!srcs) return BS_ERR_NOMEM;
-    for (size_t r = 0; r < b->nruns; r++) {
-        srcs[r].f = b->runs[index][r];
-        rewind(srcs[r].f);
-        src_next(&srcs[r]);
-    }
-    srcs[b->nruns].mem = mem;
-    srcs[b->nruns].len = nmem;
-    src_next(&srcs[b->nruns]);
-    MDB_dbi dbi = b->txn->store->idx[index];
-    MDB_stat ms;
-    MDB_cursor *c = NULL;
-    int rc = mdb_stat(b->txn->txn, dbi, &ms);
-    if (!rc) rc = mdb_cursor_open(b->txn->txn, dbi, &c);
-    bs_status st = bs_mdb_status(rc);
-    bool append = ms.ms_entries == 0;
-    k3 prev;
-    bool have_prev = false;
-    while (st == BS_OK) {
-        source *best = NULL;
-        for (size_t r = 0; r < ns; r++)
-            if (srcs[r].live && (!best || k3_cmp(&srcs[r].cur, &best->cur) < 0))
-                best = &srcs[r];
-        if (!best) break;
-        k3 k = best->cur;
-        src_next(best);
-        if (have_prev && k3_cmp(&k, &prev) == 0) continue;
-        st = put_sorted(c, &k, have_prev ? &prev : NULL, append, added);
-        prev = k;
-        have_prev = true;
-    }
-    if (c) mdb_cursor_close(c);
-    free(srcs);
+    bs_status st = bs_runs_add(b->runs, q);
+    if (st == BS_OK) b->queued++;
     return st;
 }
 
@@ -439,18 +249,7 @@ bs_status bs_bulk_finish(bs_bulk *b, uint64_t *added)
 {
     bs_status st = BS_OK;
     if (b->pend_used) TRY(st, pend_flush(b));
-    if (!b->scratch && !(b->scratch = malloc(b->batch * sizeof *b->scratch)))
-        return BS_ERR_NOMEM;
-    uint64_t counts[BS_NIDX] = {0};
-    for (int i = 0; i < BS_NIDX; i++) {
-        sort_batch(b, i);
-        TRY(st, write_index(b, i, b->scratch, b->nbuf, &counts[i]));
-    }
-    for (int i = 1; i < BS_NIDX; i++)
-        if (counts[i] != counts[0]) return BS_ERR_CORRUPT; /* indexes disagree */
-    if (added) *added = counts[0];
-    b->nbuf = 0;
-    return BS_OK;
+    return bs_runs_write(b->runs, b->txn, added);
 fail:
     return st;
 }

@@ -98,7 +98,7 @@ bs_status bs_store_open(const char *dir, unsigned flags, bs_store **out)
     const char *env = getenv("BATTSTORE_MAP_SIZE");
     if (env && atoll(env) > 0) map = (size_t)atoll(env);
     mdb_env_set_mapsize(s->env, map);
-    unsigned ef = MDB_NOTLS | ((flags & BS_STORE_RDONLY) ? MDB_RDONLY : 0);
+    unsigned ef = MDB_NOTLS | ((flags & BS_STORE_RDONLY) ? MDB_RDONLY : MDB_WRITEMAP);
     rc = mdb_env_open(s->env, dir, ef, 0664);
     if (rc) {
         st = (rc == ENOENT) ? BS_NOT_FOUND : bs_mdb_status(rc);
