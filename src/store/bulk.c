@@ -26,8 +26,15 @@
 typedef struct { uint64_t h; bs_id id; uint32_t off, len; } cache_ent;
 typedef struct { uint64_t h; bs_id id; } pend_ent;
 
+/* A small direct-mapped first-level cache that stays in the CPU cache:
+ * predicates, classes and the current subject hit here. */
+#define L0_SLOTS 1024
+#define L0_TERM 112
+typedef struct { uint64_t h; bs_id id; uint32_t len; uint8_t enc[L0_TERM]; } l0_ent;
+
 struct bs_bulk {
     bs_txn *txn;
+    l0_ent *l0;
     cache_ent *cache;     /* open addressing, h == 0 marks empty */
     size_t cache_used;
     char *arena;
@@ -49,6 +56,7 @@ bs_status bs_bulk_new(bs_txn *txn, bs_bulk **out)
     bs_bulk *b = calloc(1, sizeof *b);
     if (!b) return BS_ERR_NOMEM;
     b->txn = txn;
+    b->l0 = calloc(L0_SLOTS, sizeof *b->l0);
     b->cache = calloc(CACHE_SLOTS, sizeof *b->cache);
     b->arena = malloc(CACHE_ARENA);
     b->pend_cap = 1 << 16;
@@ -59,7 +67,7 @@ bs_status bs_bulk_new(bs_txn *txn, bs_bulk **out)
     bs_status st = bs_runs_new(batch, &b->runs);
     b->enccap = 4096;
     b->encbuf = malloc(b->enccap);
-    if (st != BS_OK || !b->cache || !b->arena || !b->pend || !b->encbuf) {
+    if (st != BS_OK || !b->l0 || !b->cache || !b->arena || !b->pend || !b->encbuf) {
         bs_bulk_free(b);
         return BS_ERR_NOMEM;
     }
@@ -74,6 +82,7 @@ void bs_bulk_free(bs_bulk *b)
 {
     if (!b) return;
     bs_runs_free(b->runs);
+    free(b->l0);
     free(b->cache);
     free(b->arena);
     free(b->pend);
@@ -214,7 +223,12 @@ bs_status bs_bulk_intern(bs_bulk *b, const bs_term *term, bs_id *out)
     if (st != BS_OK) return st;
     const uint8_t *enc = b->encbuf;
     uint64_t h = bs_dict_hash(enc, len);
-    if (cache_get(b, h, enc, len, out)) return BS_OK;
+    l0_ent *l0 = &b->l0[h & (L0_SLOTS - 1)];
+    if (l0->h == h && l0->len == len && memcmp(l0->enc, enc, len) == 0) {
+        *out = l0->id;
+        return BS_OK;
+    }
+    if (cache_get(b, h, enc, len, out)) goto found;
     st = pend_find(b, h, enc, len, out);
     if (st == BS_NOT_FOUND && !b->t2i_empty)
         st = bs_dict_find_enc(b->txn, enc, len, h, out);
@@ -227,6 +241,13 @@ bs_status bs_bulk_intern(bs_bulk *b, const bs_term *term, bs_id *out)
         return st;
     }
     cache_put(b, h, enc, len, *out);
+found:
+    if (len <= L0_TERM) {
+        l0->h = h;
+        l0->id = *out;
+        l0->len = (uint32_t)len;
+        memcpy(l0->enc, enc, len);
+    }
     return BS_OK;
 fail:
     return st;

@@ -69,7 +69,18 @@ static void k3_isort(k3 *a, size_t n)
 
 /* Quicksort (median of three, loop on the larger side) with an inline
  * comparison: several times faster than qsort() on these keys. */
+static void k3_qsort(k3 *a, size_t n);
+
+/* Sort; input already in order (typical for SPOG and GSPO, since ids are
+ * handed out in arrival order) costs one pass. */
 static void k3_sort(k3 *a, size_t n)
+{
+    size_t i = 1;
+    while (i < n && k3_cmp(&a[i - 1], &a[i]) <= 0) i++;
+    if (i < n) k3_qsort(a, n);
+}
+
+static void k3_qsort(k3 *a, size_t n)
 {
     while (n > 24) {
         size_t m = n / 2;
@@ -86,8 +97,8 @@ static void k3_sort(k3 *a, size_t n)
             i++; j--;
         }
         size_t left = j + 1;
-        if (left < n - left) { k3_sort(a, left); a += left; n -= left; }
-        else { k3_sort(a + left, n - left); n = left; }
+        if (left < n - left) { k3_qsort(a, left); a += left; n -= left; }
+        else { k3_qsort(a + left, n - left); n = left; }
     }
     k3_isort(a, n);
 }
