@@ -27,6 +27,7 @@
 #define PROGRESS_MASK 0xFFFFu           /* look at the clock every 64k triples */
 #define PROGRESS_EVERY 0.25             /* seconds between progress calls */
 #define MEMO_MAX 4096                   /* longer terms are not memoised */
+#define IRI_SLOTS 4096u                 /* IRI cache: direct-mapped, power of 2 */
 
 #define RDF_TYPE "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #define OWL_NS "http://www.w3.org/2002/07/owl#"
@@ -41,7 +42,15 @@ typedef struct {
     bs_id id; /* 0 = nothing memoised */
 } memo;
 
-enum { M_S, M_P, M_G, M_N, M_NONE = -1 };
+enum { M_S, M_G, M_N, M_NONE = -1 };
+
+/* IRI cache slot.  It holds a reference to the Raptor URI, so the pointer
+ * cannot be freed and reused for another URI while cached: pointer
+ * equality means the same IRI, without reading a byte of it. */
+typedef struct {
+    raptor_uri *uri;
+    bs_id id;
+} iri_slot;
 
 /* A version IRI to record once the quads are written. */
 typedef struct {
@@ -68,6 +77,7 @@ typedef struct {
     uint64_t nonce;       /* makes blank node labels unique per load */
     size_t file_no;
     memo memo[M_N];
+    iri_slot *iris;       /* IRI_SLOTS entries */
     char *label;          /* blank node label: prefix, then Raptor's label */
     size_t label_cap, prefix_len;
     bs_quad *held;        /* --imports: quads of the current file */
@@ -212,16 +222,43 @@ static bs_status bnode_term(load_ctx *c, const raptor_term_blank_value *b, bs_te
     return BS_OK;
 }
 
+/* Id of an IRI: Raptor interns URIs, so repeated IRIs (predicates,
+ * classes, subjects) come back as the same pointer. */
+static bs_status iri_id(load_ctx *c, raptor_uri *u, bs_id *out)
+{
+    uintptr_t k = (uintptr_t)u;
+    iri_slot *e = &c->iris[((k >> 4) ^ (k >> 16)) & (IRI_SLOTS - 1)];
+    if (e->uri == u) {
+        *out = e->id;
+        return BS_OK;
+    }
+    size_t n;
+    const unsigned char *s = raptor_uri_as_counted_string(u, &n);
+    bs_term t = bs_term_iri((const char *)s, n);
+    bs_status st = bs_bulk_intern(c->bulk, &t, out);
+    if (st != BS_OK) return st;
+    raptor_free_uri(e->uri);
+    e->uri = raptor_uri_copy(u);
+    e->id = *out;
+    return BS_OK;
+}
+
+static void iris_clear(load_ctx *c)
+{
+    for (size_t i = 0; c->iris && i < IRI_SLOTS; i++) {
+        raptor_free_uri(c->iris[i].uri);
+        c->iris[i].uri = NULL;
+    }
+}
+
 static bs_status term_id(load_ctx *c, const raptor_term *rt, int slot, bs_id *out)
 {
     bs_term t;
-    size_t n = 0, dn = 0;
-    const unsigned char *s, *dt = NULL;
+    size_t dn = 0;
+    const unsigned char *dt = NULL;
     switch (rt->type) {
     case RAPTOR_TERM_TYPE_URI:
-        s = raptor_uri_as_counted_string(rt->value.uri, &n);
-        t = bs_term_iri((const char *)s, n);
-        break;
+        return iri_id(c, rt->value.uri, out);
     case RAPTOR_TERM_TYPE_LITERAL: {
         const raptor_term_literal_value *l = &rt->value.literal;
         if (l->datatype) dt = raptor_uri_as_counted_string(l->datatype, &dn);
@@ -319,7 +356,7 @@ static void on_statement(void *ud, raptor_statement *t)
     bs_status st;
     if (c->st != BS_OK || c->perr) return;
     TRY(st, term_id(c, t->subject, M_S, &q.s));
-    TRY(st, term_id(c, t->predicate, M_P, &q.p));
+    TRY(st, term_id(c, t->predicate, M_NONE, &q.p));
     TRY(st, term_id(c, t->object, M_NONE, &q.o));
     if (t->graph) {
         TRY(st, term_id(c, t->graph, M_G, &q.g));
@@ -505,6 +542,7 @@ static void run_reset(load_ctx *c, bs_txn *txn)
     c->st = BS_OK;
     c->job = NULL;
     for (int i = 0; i < M_N; i++) c->memo[i].id = 0; /* ids of an aborted run */
+    iris_clear(c);
 }
 
 static void run_end(load_ctx *c)
@@ -613,8 +651,9 @@ fail:
 static bs_status ctx_open(load_ctx *c)
 {
     c->chunk = malloc(CHUNK_BYTES);
+    c->iris = calloc(IRI_SLOTS, sizeof *c->iris);
     c->world = raptor_new_world();
-    if (!c->chunk || !c->world || raptor_world_open(c->world)) return BS_ERR_NOMEM;
+    if (!c->chunk || !c->iris || !c->world || raptor_world_open(c->world)) return BS_ERR_NOMEM;
     raptor_world_set_log_handler(c->world, c, on_log);
     c->u_type = raptor_new_uri(c->world, (const unsigned char *)RDF_TYPE);
     c->u_onto = raptor_new_uri(c->world, (const unsigned char *)OWL_NS "Ontology");
@@ -628,6 +667,8 @@ static bs_status ctx_open(load_ctx *c)
 
 static void ctx_close(load_ctx *c)
 {
+    iris_clear(c);
+    free(c->iris);
     raptor_free_uri(c->u_type);
     raptor_free_uri(c->u_onto);
     raptor_free_uri(c->u_imports);
