@@ -17,14 +17,35 @@ typedef struct {
 } bs_load_progress;
 
 typedef struct {
-    const char *graph_iri; ///< target graph for triple formats; NULL = default graph
-    const char *format;    ///< turtle|rdfxml|ntriples|nquads|trig; NULL = by extension
-    const char *base_iri;  ///< NULL = each file's own file:// URI
-    bool replace;          ///< swap the target graph(s) atomically
-    bool imports;          ///< follow owl:imports, one graph per ontology
-    const char *const *catalogs; ///< extra catalog files (win over others)
+    /** Graph of the statements that name none (all of a triple format's,
+     *  a quad format's default-graph ones); NULL = default graph.  Not
+     *  used with imports (each ontology gets its own graph). */
+    const char *graph_iri;
+    /** turtle|rdfxml|ntriples|nquads|trig (also ttl, xml, owl, nt, nq);
+     *  NULL = by file extension.  Applies to the files named, not to
+     *  imported ones (always by extension). */
+    const char *format;
+    /** Base IRI of the files named; NULL = each file's own file:// URI
+     *  (stdin: the current directory).  Imported files use their own. */
+    const char *base_iri;
+    /** Clear the graphs loaded into (the target graph, the graphs a quad
+     *  file names, each imported ontology's graph) in the same
+     *  transaction: readers see the old or the new content, never a mix. */
+    bool replace;
+    /** Follow owl:imports transitively, one graph per file named by its
+     *  ontology IRI (else the import IRI, else the file URI; a name
+     *  already given to another file of the load is skipped), with its
+     *  owl:versionIRI recorded by bs_graph_set_version(). */
+    bool imports;
+    /** Extra OASIS catalog files, searched before the catalog-v001.xml
+     *  beside each loaded file and the others met on the way. */
+    const char *const *catalogs;
     size_t n_catalogs;
-    bool fetch;            ///< allow fetching remote catalog targets
+    /** Let Raptor fetch http(s) catalog targets and imports that have no
+     *  catalog entry; otherwise they are reported as unresolved. */
+    bool fetch;
+    /** Called at most about four times a second, and once at the end of
+     *  a successful load; NULL = none. */
     void (*progress)(void *ctx, const bs_load_progress *p);
     void *progress_ctx;
 } bs_load_opts;
@@ -33,7 +54,7 @@ typedef struct {
 typedef struct {
     char *iri;        ///< ontology IRI = graph name
     char *version;    ///< owl:versionIRI or NULL
-    char *file;       ///< local file it came from
+    char *file;       ///< absolute file name it came from (or URL)
     uint64_t triples; ///< triples parsed from it
 } bs_loaded_graph;
 
@@ -44,32 +65,41 @@ typedef struct {
     double seconds;
     bs_loaded_graph *graphs; ///< --imports: ontologies loaded
     size_t n_graphs;
-    char **unresolved;     ///< --imports: import IRIs not resolved
+    char **unresolved;     ///< --imports: import IRIs not resolved (distinct)
     size_t n_unresolved;
     /* the first error, when the load failed */
     char *err_file;
-    long err_line, err_col;   ///< -1 when unknown
+    long err_line, err_col;   ///< 1-based, as Raptor (or libxml2) locates it; -1 when unknown
     char *err_msg;
 } bs_load_report;
 
 /** Load files (a path of "-" is stdin) in one write transaction: all or
- *  nothing.  On failure the store is unchanged and rep names the file,
- *  line and column.  rep is filled in either way; caller frees it with
- *  bs_load_report_free(). */
+ *  nothing.  Blank node labels are made unique per file and per load.
+ *  On failure the store is unchanged and rep names the file, line and
+ *  column: BS_ERR_PARSE (any Raptor error; warnings do not count),
+ *  BS_ERR_IO (a file or catalog that cannot be read), BS_ERR_ARG (unknown
+ *  format).  opts may be NULL (defaults).  rep is overwritten on entry
+ *  (not freed) and filled in either way; caller frees it with
+ *  bs_load_report_free().  Not thread-safe for one rep. */
 bs_status bs_load_files(bs_store *store, const char *const *paths, size_t n,
                         const bs_load_opts *opts, bs_load_report *rep);
 
 /// Free what a report holds (not the struct).  NULL is safe.
 void bs_load_report_free(bs_load_report *rep);
 
-/** Raptor parser name for a format name or a file name's extension
- *  (static string), NULL when unknown. */
+/** Raptor parser name for a format name (when format is not NULL) or a
+ *  file name's extension (static string), NULL when unknown. */
 const char *bs_format_parser(const char *format, const char *path);
 
-/** Write quads to out with a Raptor serializer.  graph_iri: NULL = every
- *  graph (quad formats keep graph names; triple formats merge them),
- *  "" = default graph only, else that named graph.  format: turtle,
- *  ntriples, nquads, rdfxml, trig.  BS_NOT_FOUND for an unknown graph. */
+/** Write quads to out with a Raptor serializer, in one read transaction.
+ *  graph_iri: NULL = every graph (quad formats keep graph names; triple
+ *  formats merge them, a triple in several graphs written once), "" =
+ *  default graph only, else that named graph.  format: turtle, ntriples,
+ *  nquads, rdfxml, rdfxml-abbrev, trig (also ttl, nt, nq, xml, owl);
+ *  NULL = nquads.  TriG is written as one block per graph of N-Triples
+ *  lines (Raptor 2.0 has no TriG serializer).  Blank nodes keep their
+ *  stored labels.  BS_NOT_FOUND for an unknown graph, BS_ERR_ARG for an
+ *  unknown format, BS_ERR_IO when writing fails. */
 bs_status bs_export(bs_store *store, const char *graph_iri,
                     const char *format, FILE *out);
 
