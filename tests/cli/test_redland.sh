@@ -11,16 +11,11 @@ command -v rdfproc >/dev/null || { echo "# skip: no rdfproc (redland-utils)"; ex
 [ -x "$BS" ] && [ -f "$MOD" ] || { echo "# skip: battstore or $MOD not built"; exit 77; }
 export REDLAND_MODULE_PATH=$TOP/.libs
 
-# A sanitizer build's module needs the sanitizer runtimes in rdfproc,
-# which is not instrumented; librdf's own leaks are not ours to report.
-asan=$(ldd "$MOD" | awk '/libasan|libubsan/ {print $3}' | tr '\n' ' ')
-rdfproc() {
-    if [ -n "$asan" ]; then
-        LD_PRELOAD="$asan" ASAN_OPTIONS=detect_leaks=0 command rdfproc "$@"
-    else
-        command rdfproc "$@"
-    fi
-}
+# rdfproc is not instrumented: with a sanitizer build's module preloaded
+# with the sanitizer runtimes it hangs at exit (in p11-kit's destructor),
+# so there only the query API part runs, in-process and instrumented.
+sanitized=
+ldd "$MOD" | grep -qE 'libasan|libubsan' && sanitized=yes
 
 # Sorted N-Triples with blank node labels replaced by their order of
 # first appearance in the sorted, label-blind text: equal for the same
@@ -42,64 +37,71 @@ ONT=$SHARED/ontologies
 check "load isq.ttl and battery.ttl into the default graph" \
     "$BS" load --store "$S" "$ONT/emmo/disciplines/isq.ttl" \
     "$ONT/domain-battery/battery.ttl"
-
-# --- the module is found and registered
-check "rdfproc lists the lmdb storage" bash -c \
-    "REDLAND_MODULE_PATH='$REDLAND_MODULE_PATH' rdfproc -h 2>&1 | grep -q 'lmdb *battstore LMDB quad store'"
-
-# --- reading: the same triples through librdf as through battstore
 "$BS" export --store "$S" --format ntriples >"$T/bs.nt"
-rdfproc -q -s lmdb "$S" serialize ntriples >"$T/rl.nt" 2>"$T/err"
-check "rdfproc serialize succeeds" test -s "$T/rl.nt"
-eq "rdfproc sees as many triples as battstore exports" \
-    "$(grep -c . "$T/rl.nt")" "$(grep -c . "$T/bs.nt")"
-canon "$T/bs.nt" >"$T/bs.c"
-canon "$T/rl.nt" >"$T/rl.c"
-check "rdfproc lists the same triples as battstore export" cmp -s "$T/bs.c" "$T/rl.c"
-check "same blank node labels as battstore export" \
-    bash -c "cmp -s <(sort '$T/bs.nt') <(sort '$T/rl.nt')"
-eq "rdfproc size" "$(rdfproc -s lmdb "$S" size 2>&1 | grep -o '[0-9]* triples')" \
-    "$(grep -c . "$T/bs.nt") triples"
-check "language-tagged literals come back" grep -q '"Length"@en' "$T/rl.nt"
-rdfproc -s lmdb "$S" find - http://www.w3.org/2004/02/skos/core#prefLabel - >"$T/out" 2>&1
-eq "rdfproc find by predicate" "$(grep -c '^Matched triple:' "$T/out")" \
-    "$(grep -c '<http://www.w3.org/2004/02/skos/core#prefLabel>' "$T/bs.nt")"
-
-# --- writing through librdf, reading with battstore
-rdfproc -q -s lmdb "$S" add http://example.org/s http://example.org/p "added by rdfproc" 2>"$T/err"
-check "rdfproc add" test $? -eq 0
-"$BS" export --store "$S" --format nquads >"$T/all.nq"
-check "battstore sees the added triple in the default graph" \
-    grep -qx '<http://example.org/s> <http://example.org/p> "added by rdfproc" .' "$T/all.nq"
-rdfproc -q -s lmdb "$S" add http://example.org/s http://example.org/p http://example.org/o http://example.org/g 2>"$T/err"
-"$BS" export --store "$S" --format nquads >"$T/all.nq"
-check "a context is a named graph" \
-    grep -qx '<http://example.org/s> <http://example.org/p> <http://example.org/o> <http://example.org/g> .' "$T/all.nq"
-check "battstore graphs lists it" bash -c "'$BS' graphs --store '$S' --format tsv | grep -q '^http://example.org/g'"
-eq "rdfproc contexts" "$(rdfproc -s lmdb "$S" contexts 2>/dev/null)" "Context: <http://example.org/g>"
-rdfproc -s lmdb "$S" contains http://example.org/s http://example.org/p "added by rdfproc" >"$T/out" 2>&1
-check "rdfproc contains the added triple" grep -q "contains the triple" "$T/out"
-rdfproc -q -s lmdb "$S" remove http://example.org/s http://example.org/p "added by rdfproc" 2>"$T/err"
-"$BS" export --store "$S" --format nquads >"$T/all.nq"
-check "rdfproc remove is seen by battstore" bash -c "! grep -q 'added by rdfproc' '$T/all.nq'"
-rdfproc -q -s lmdb "$S" remove-context http://example.org/g 2>"$T/err"
-"$BS" export --store "$S" --format nquads >"$T/all.nq"
-check "remove-context empties the graph" bash -c "! grep -q '<http://example.org/g> .' '$T/all.nq'"
-
-# --- rdfproc creates a store with new='yes'; battstore reads it
 printf '@prefix e: <http://e.org/> .\ne:a e:p "x"@de, 7, e:b .\n_:n e:p e:a .\n' >"$T/small.ttl"
-rdfproc -q -s lmdb -t "new='yes'" "$T/s2" parse-stream "$T/small.ttl" turtle 2>"$T/err"
-check "rdfproc creates a store with new='yes'" test -f "$T/s2/data.mdb"
-eq "battstore reads the rdfproc-made store" \
-    "$("$BS" export --store "$T/s2" --format ntriples | sort | sed -E 's/_:[^ ]+/_:b/')" \
-    "$(rapper -q -i turtle -o ntriples "$T/small.ttl" | sort | sed -E 's/_:[^ ]+/_:b/')"
-rdfproc -q -s lmdb "$T/none" print >/dev/null 2>"$T/err"
-check "a missing store without new='yes' is an error" test $? -ne 0
 
-# --- SPARQL through rdfproc's query command (librdf + Rasqal + the module)
-rdfproc -s lmdb "$S" query sparql - \
-    'SELECT ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 3' >"$T/out" 2>&1
-check "rdfproc query over the module" grep -q "Query returned 3 results" "$T/out"
+rdfproc_checks() {
+    # --- the module is found and registered
+    check "rdfproc lists the lmdb storage" bash -c \
+        "REDLAND_MODULE_PATH='$REDLAND_MODULE_PATH' rdfproc -h 2>&1 | grep -q 'lmdb *battstore LMDB quad store'"
+
+    # --- reading: the same triples through librdf as through battstore
+    rdfproc -q -s lmdb "$S" serialize ntriples >"$T/rl.nt" 2>"$T/err"
+    check "rdfproc serialize succeeds" test -s "$T/rl.nt"
+    eq "rdfproc sees as many triples as battstore exports" \
+        "$(grep -c . "$T/rl.nt")" "$(grep -c . "$T/bs.nt")"
+    canon "$T/bs.nt" >"$T/bs.c"
+    canon "$T/rl.nt" >"$T/rl.c"
+    check "rdfproc lists the same triples as battstore export" cmp -s "$T/bs.c" "$T/rl.c"
+    check "same blank node labels as battstore export" \
+        bash -c "cmp -s <(sort '$T/bs.nt') <(sort '$T/rl.nt')"
+    eq "rdfproc size" "$(rdfproc -s lmdb "$S" size 2>&1 | grep -o '[0-9]* triples')" \
+        "$(grep -c . "$T/bs.nt") triples"
+    check "language-tagged literals come back" grep -q '"Length"@en' "$T/rl.nt"
+    rdfproc -s lmdb "$S" find - http://www.w3.org/2004/02/skos/core#prefLabel - >"$T/out" 2>&1
+    eq "rdfproc find by predicate" "$(grep -c '^Matched triple:' "$T/out")" \
+        "$(grep -c '<http://www.w3.org/2004/02/skos/core#prefLabel>' "$T/bs.nt")"
+
+    # --- writing through librdf, reading with battstore
+    rdfproc -q -s lmdb "$S" add http://example.org/s http://example.org/p "added by rdfproc" 2>"$T/err"
+    check "rdfproc add" test $? -eq 0
+    "$BS" export --store "$S" --format nquads >"$T/all.nq"
+    check "battstore sees the added triple in the default graph" \
+        grep -qx '<http://example.org/s> <http://example.org/p> "added by rdfproc" .' "$T/all.nq"
+    rdfproc -q -s lmdb "$S" add http://example.org/s http://example.org/p http://example.org/o http://example.org/g 2>"$T/err"
+    "$BS" export --store "$S" --format nquads >"$T/all.nq"
+    check "a context is a named graph" \
+        grep -qx '<http://example.org/s> <http://example.org/p> <http://example.org/o> <http://example.org/g> .' "$T/all.nq"
+    check "battstore graphs lists it" bash -c "'$BS' graphs --store '$S' --format tsv | grep -q '^http://example.org/g'"
+    eq "rdfproc contexts" "$(rdfproc -s lmdb "$S" contexts 2>/dev/null)" "Context: <http://example.org/g>"
+    rdfproc -s lmdb "$S" contains http://example.org/s http://example.org/p "added by rdfproc" >"$T/out" 2>&1
+    check "rdfproc contains the added triple" grep -q "contains the triple" "$T/out"
+    rdfproc -q -s lmdb "$S" remove http://example.org/s http://example.org/p "added by rdfproc" 2>"$T/err"
+    "$BS" export --store "$S" --format nquads >"$T/all.nq"
+    check "rdfproc remove is seen by battstore" bash -c "! grep -q 'added by rdfproc' '$T/all.nq'"
+    rdfproc -q -s lmdb "$S" remove-context http://example.org/g 2>"$T/err"
+    "$BS" export --store "$S" --format nquads >"$T/all.nq"
+    check "remove-context empties the graph" bash -c "! grep -q '<http://example.org/g> .' '$T/all.nq'"
+
+    # --- rdfproc creates a store with new='yes'; battstore reads it
+    rdfproc -q -s lmdb -t "new='yes'" "$T/s2" parse-stream "$T/small.ttl" turtle 2>"$T/err"
+    check "rdfproc creates a store with new='yes'" test -f "$T/s2/data.mdb"
+    eq "battstore reads the rdfproc-made store" \
+        "$("$BS" export --store "$T/s2" --format ntriples | sort | sed -E 's/_:[^ ]+/_:b/')" \
+        "$(rapper -q -i turtle -o ntriples "$T/small.ttl" | sort | sed -E 's/_:[^ ]+/_:b/')"
+    rdfproc -q -s lmdb "$T/none" print >/dev/null 2>"$T/err"
+    check "a missing store without new='yes' is an error" test $? -ne 0
+
+    # --- SPARQL through rdfproc's query command (librdf + Rasqal + the module)
+    rdfproc -s lmdb "$S" query sparql - \
+        'SELECT ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 3' >"$T/out" 2>&1
+    check "rdfproc query over the module" grep -q "Query returned 3 results" "$T/out"
+}
+if [ -n "$sanitized" ]; then
+    echo "# skip: rdfproc checks (sanitizer build)"
+else
+    rdfproc_checks
+fi
 
 # --- the query API (battstore query: librdf + Rasqal over the module)
 nt=$(grep -c . "$T/bs.nt")
