@@ -29,8 +29,18 @@ static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
     return remove(p);
 }
 
+/* Remove the temporary directory; also at exit, because a failed check
+ * ends the forked test process without running the teardown. */
+static void remove_tmp(void)
+{
+    if (tmp[0]) nftw(tmp, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    tmp[0] = '\0';
+}
+
 static void setup(void)
 {
+    static bool registered;
+    if (!registered) registered = atexit(remove_tmp) == 0;
     strcpy(tmp, "/tmp/bs_check_ingest_XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(tmp));
     snprintf(sdir, sizeof sdir, "%s/store", tmp);
@@ -41,7 +51,7 @@ static void teardown(void)
 {
     bs_store_close(store);
     store = NULL;
-    nftw(tmp, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    remove_tmp();
 }
 
 /* Write text to tmp/name (sub-directories created); returns a static
