@@ -591,6 +591,7 @@ bs_status bs_query_run(bs_query_engine *qe, const char *sparql,
     librdf_query *q = NULL;
     librdf_query_results *r = NULL;
     bs_status st = BS_ERR_ARG;
+    bool pinned = false;
     if (err) *err = NULL;
     if (!qe || !sparql || !out) return BS_ERR_ARG;
     free(qe->err);
@@ -598,6 +599,9 @@ bs_status bs_query_run(bs_query_engine *qe, const char *sparql,
     q = librdf_new_query(qe->world, "sparql", NULL,
                          (const unsigned char *)sparql, NULL);
     if (!q) goto fail;
+    // one snapshot for the whole query: its patterns see one state
+    TRY(st, bs_redland_snapshot_begin(qe->storage));
+    pinned = true;
     // parsing happens here: a NULL result is a bad query, or a store error
     if (!(r = librdf_query_execute(q, qe->model))) {
         if (!qe->err) st = silent_failure(qe, sparql);
@@ -610,7 +614,8 @@ bs_status bs_query_run(bs_query_engine *qe, const char *sparql,
 fail:
     if (st != BS_OK && !qe->err) set_err(qe, "query: %s", bs_strerror(st));
     if (r) librdf_free_query_results(r);
-    if (q) librdf_free_query(q);
+    if (q) librdf_free_query(q); // the streams of the query are gone now
+    if (pinned) bs_redland_snapshot_end(qe->storage);
     if (st != BS_OK && err) {
         *err = qe->err;
         qe->err = NULL;

@@ -99,6 +99,7 @@ static void lmdb_terminate(librdf_storage *storage)
     bs_rl_storage *s = inst_of(storage);
     if (!s) return;
     end_txn(s); // an unfinished transaction is rolled back
+    bs_txn_abort(s->rtxn);
     bs_rl_table_release(s->key);
     free(s->key);
     free(s);
@@ -478,6 +479,24 @@ static int lmdb_txn_rollback(librdf_storage *storage)
     if (!s->in_txn) return 1;
     end_txn(s);
     return 0;
+}
+
+/* ---- pinned snapshot ---------------------------------------------- */
+
+bs_status bs_redland_snapshot_begin(librdf_storage *storage)
+{
+    bs_rl_storage *s = storage ? inst_of(storage) : NULL;
+    if (!s) return BS_ERR_ARG;
+    if (s->rtxn) return BS_ERR_BUSY;
+    return bs_txn_begin(s->store, false, &s->rtxn);
+}
+
+void bs_redland_snapshot_end(librdf_storage *storage)
+{
+    bs_rl_storage *s = storage ? inst_of(storage) : NULL;
+    if (!s) return;
+    bs_txn_abort(s->rtxn);
+    s->rtxn = NULL;
 }
 
 /* ---- registration -------------------------------------------------- */

@@ -69,4 +69,19 @@ bs_status bs_redland_detach(const char *name);
 bs_status bs_redland_storage_new(librdf_world *world, bs_store *store,
                                  librdf_storage **out);
 
+/**
+ * Pin one read snapshot for the reads of a storage made by this module
+ * (e.g. the one bs_redland_storage_new() returned): until
+ * bs_redland_snapshot_end(), every find, contains and size sees the
+ * store as it was at this call (a query sees one consistent state) and
+ * no read opens a transaction of its own.  Writes still commit as usual
+ * but are not seen through the snapshot; an explicit transaction's reads
+ * use its write transaction.  BS_ERR_BUSY when a snapshot is pinned.
+ */
+bs_status bs_redland_snapshot_begin(librdf_storage *storage);
+
+/** Unpin the snapshot.  Every stream read while it was pinned must have
+ *  been freed.  No-op without a snapshot. */
+void bs_redland_snapshot_end(librdf_storage *storage);
+
 #endif

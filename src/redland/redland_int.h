@@ -39,6 +39,7 @@ typedef struct {
     bs_store *store;    ///< reference held through the table
     bool in_txn;        ///< between transaction_start and commit/rollback
     bs_txn *wtxn;       ///< its write txn; NULL once the map filled
+    bs_txn *rtxn;       ///< pinned read snapshot (bs_redland_snapshot)
     bs_rl_op *log;      ///< its writes, replayed when the map filled
     size_t nlog, caplog;
 } bs_rl_storage;
@@ -73,7 +74,8 @@ void bs_rl_log(librdf_world *world, bs_status st, const char *what);
 /** Stream of the statements matching a partial statement (NULL = all)
  *  in context ctx (NULL context = graph `gnone`: BS_ANY for the union,
  *  BS_DEFAULT_GRAPH for the default graph).  Outside an explicit
- *  transaction it holds its own read snapshot and converts lazily;
+ *  transaction it reads the pinned snapshot, or else holds its own, and
+ *  converts lazily;
  *  inside, the matches are converted at once through the write
  *  transaction, so later writes cannot invalidate it.  NULL on error. */
 librdf_stream *bs_rl_find(librdf_storage *storage, librdf_statement *st,
@@ -83,7 +85,7 @@ librdf_stream *bs_rl_find(librdf_storage *storage, librdf_statement *st,
 librdf_iterator *bs_rl_contexts(librdf_storage *storage);
 
 /** Run fn with a transaction that can read: the explicit write txn when
- *  there is one, else a fresh read txn. */
+ *  there is one, else the pinned snapshot, else a fresh read txn. */
 bs_status bs_rl_read(bs_rl_storage *s,
                      bs_status (*fn)(bs_txn *txn, void *ctx), void *ctx);
 

@@ -155,7 +155,8 @@ librdf_node *bs_rl_id_node(librdf_world *world, bs_txn *txn, bs_id id)
 typedef struct {
     librdf_storage *storage; ///< reference held until the stream is freed
     librdf_world *world;
-    bs_txn *txn;             ///< own read snapshot (lazy mode)
+    bs_txn *txn;             ///< read snapshot (lazy mode)
+    bool own_txn;            ///< txn is the stream's, not a pinned one
     bs_iter *it;
     bs_quad cur;
     bool have;               ///< cur holds a match
@@ -264,7 +265,7 @@ static void stream_free(void *ctx)
     free(s->sts);
     free(s->ctxs);
     bs_iter_free(s->it);
-    bs_txn_abort(s->txn);
+    if (s->own_txn) bs_txn_abort(s->txn);
     if (s->storage) librdf_storage_remove_reference(s->storage);
     free(s);
 }
@@ -308,14 +309,19 @@ fail:
     return st;
 }
 
-/// Lazy mode: own a snapshot, look the pattern up in it, prefetch.
-static bs_status start_lazy(rl_stream *s, bs_store *store,
+/// Lazy mode: the pinned snapshot or an own one; look up, prefetch.
+static bs_status start_lazy(rl_stream *s, bs_rl_storage *inst,
                             librdf_statement *pst, librdf_node *ctx,
                             bs_id gnone)
 {
     bs_quad pat;
     bs_status st;
-    TRY(st, bs_txn_begin(store, false, &s->txn));
+    if (inst->rtxn) {
+        s->txn = inst->rtxn;
+    } else {
+        TRY(st, bs_txn_begin(inst->store, false, &s->txn));
+        s->own_txn = true;
+    }
     st = bs_rl_pattern(s->txn, pst, ctx, gnone, &pat);
     if (st == BS_NOT_FOUND) return BS_OK; // an unknown term: no match
     if (st != BS_OK) goto fail;
@@ -340,7 +346,7 @@ librdf_stream *bs_rl_find(librdf_storage *storage, librdf_statement *pst,
         if (st == BS_OK) st = fill_eager(s, inst->wtxn, &pat);
         else if (st == BS_NOT_FOUND) st = BS_OK;
     } else {
-        st = start_lazy(s, inst->store, pst, ctx, gnone);
+        st = start_lazy(s, inst, pst, ctx, gnone);
     }
     if (st != BS_OK) goto fail;
     s->storage = storage;
@@ -360,6 +366,7 @@ bs_status bs_rl_read(bs_rl_storage *s,
                      bs_status (*fn)(bs_txn *txn, void *ctx), void *ctx)
 {
     if (s->wtxn) return fn(s->wtxn, ctx);
+    if (s->rtxn) return fn(s->rtxn, ctx);
     bs_txn *txn = NULL;
     bs_status st;
     TRY(st, bs_txn_begin(s->store, false, &txn));
