@@ -29,19 +29,28 @@ static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
     return remove(p);
 }
 
-/* Remove the temporary directory; also at exit, because a failed check
- * ends the forked test process without running the teardown. */
-static void remove_tmp(void)
+/* Each test works in a directory of its own inside a per-tcase root made
+ * and removed by the parent process: a failed check ends the forked test
+ * process without its teardown, the root still goes. */
+static char root[64];
+
+static void root_setup(void)
 {
-    if (tmp[0]) nftw(tmp, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
-    tmp[0] = '\0';
+    strcpy(root, "/tmp/bs_check_ingest_XXXXXX");
+    if (!mkdtemp(root)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+}
+
+static void root_teardown(void)
+{
+    nftw(root, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 static void setup(void)
 {
-    static bool registered;
-    if (!registered) registered = atexit(remove_tmp) == 0;
-    strcpy(tmp, "/tmp/bs_check_ingest_XXXXXX");
+    snprintf(tmp, sizeof tmp, "%s/tXXXXXX", root);
     ck_assert_ptr_nonnull(mkdtemp(tmp));
     snprintf(sdir, sizeof sdir, "%s/store", tmp);
     ck_assert_int_eq(bs_store_open(sdir, BS_STORE_CREATE, &store), BS_OK);
@@ -51,7 +60,7 @@ static void teardown(void)
 {
     bs_store_close(store);
     store = NULL;
-    remove_tmp();
+    nftw(tmp, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Write text to tmp/name (sub-directories created); returns a static
@@ -750,6 +759,7 @@ static Suite *ingest_suite(void)
 {
     Suite *s = suite_create("ingest");
     TCase *tc = tcase_create("formats");
+    tcase_add_unchecked_fixture(tc, root_setup, root_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_free_null);
     tcase_add_test(tc, test_format_names);
@@ -763,6 +773,7 @@ static Suite *ingest_suite(void)
     tcase_add_test(tc, test_progress);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
+    tcase_add_unchecked_fixture(tc, root_setup, root_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_parse_error_rolls_back);
     tcase_add_test(tc, test_error_columns);
@@ -770,11 +781,13 @@ static Suite *ingest_suite(void)
     tcase_add_test(tc, test_missing_file);
     suite_add_tcase(s, tc);
     tc = tcase_create("replace");
+    tcase_add_unchecked_fixture(tc, root_setup, root_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_replace);
     tcase_add_test(tc, test_replace_imports);
     suite_add_tcase(s, tc);
     tc = tcase_create("imports");
+    tcase_add_unchecked_fixture(tc, root_setup, root_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_unresolved_import);
@@ -785,6 +798,7 @@ static Suite *ingest_suite(void)
     tcase_add_test(tc, test_battinfo_rdfxml);
     suite_add_tcase(s, tc);
     tc = tcase_create("export");
+    tcase_add_unchecked_fixture(tc, root_setup, root_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_export_round_trip);
     tcase_add_test(tc, test_export_triple_formats);
