@@ -86,14 +86,9 @@ bs_status bs_store_open(const char *dir, unsigned flags, bs_store **out)
     if (rc) { st = bs_mdb_status(rc); goto fail; }
     mdb_env_set_maxdbs(s->env, 16);
     mdb_env_set_maxreaders(s->env, 512);
-    /* size the map to at least 1 GiB or twice the existing data */
-    char *dataf = NULL;
+    /* 1 GiB to start; an existing environment keeps the larger size it
+     * recorded (LMDB takes the maximum), so reopening never grows it */
     size_t map = BS_MIN_MAP;
-    if (asprintf(&dataf, "%s/data.mdb", dir) >= 0) {
-        if (stat(dataf, &sb) == 0 && (size_t)sb.st_size * 2 > map)
-            map = (size_t)sb.st_size * 2;
-        free(dataf);
-    }
     /* BATTSTORE_MAP_SIZE (bytes) lets tests start small to exercise growth */
     const char *env = getenv("BATTSTORE_MAP_SIZE");
     if (env && atoll(env) > 0) map = (size_t)atoll(env);

@@ -170,7 +170,7 @@ bs_status bs_graph_list(bs_txn *t, bs_graph_info **out, size_t *nout)
     *nout = 0;
     TRY(st, collect_keys(t, t->store->idx[BS_GSPO], &v, &n, &cap));
     TRY(st, collect_keys(t, t->store->graphs, &v, &n, &cap));
-    qsort(v, n, sizeof *v, cmp_info);
+    if (n) qsort(v, n, sizeof *v, cmp_info);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (m && v[m - 1].graph == v[i].graph) continue;

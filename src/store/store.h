@@ -49,7 +49,7 @@ bs_status bs_store_open(const char *dir, unsigned flags, bs_store **out);
 /// Close the store; every transaction must have ended.  NULL is safe.
 void bs_store_close(bs_store *store);
 
-/// Last LMDB/OS error text of this store (borrowed; for messages).
+/// Directory of the store (borrowed; valid until bs_store_close()).
 const char *bs_store_path(const bs_store *store);
 
 /** Make sure the map has room for at least `bytes` more data before a
