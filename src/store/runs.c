@@ -28,6 +28,7 @@ struct bs_runs {
     pthread_cond_t cv;
     job_kind job;
     int job_index, job_slot;
+    bool single;           /* the final batch holds one graph only */
     bool busy;
     bs_status job_status;
 };
@@ -40,6 +41,18 @@ static inline k3 k3_pack(int index, const bs_quad *q)
     k3 k = {{a << 16 | c >> 32, (c & 0xffffffffu) << 32 | d >> 16,
              (d & 0xffffu) << 48 | e}};
     return k;
+}
+
+static inline bs_quad k3_unpack(int index, const k3 *k)
+{
+    const int *o = bs_orderings[index];
+    const uint64_t m = 0xffffffffffffULL;
+    bs_quad q = {0, 0, 0, 0};
+    bs_quad_setpos(&q, o[0], k->w[0] >> 16);
+    bs_quad_setpos(&q, o[1], ((k->w[0] & 0xffff) << 32 | k->w[1] >> 32) & m);
+    bs_quad_setpos(&q, o[2], ((k->w[1] & 0xffffffffu) << 16 | k->w[2] >> 48) & m);
+    bs_quad_setpos(&q, o[3], k->w[2] & m);
+    return q;
 }
 
 /* Big-endian bytes of k: 6 key bytes then 18 data bytes. */
@@ -231,9 +244,31 @@ static bs_status write_index(bs_runs *b, bs_txn *txn, int index, k3 *mem,
 /* ---- the run builder and its worker -------------------------------- */
 
 
-/* Sort n quads in index order into out. */
-static void sort_into(const bs_quad *q, size_t n, int index, k3 *out)
+/* Indexes in the order they are prepared: each G-first index right after
+ * the index with the same order of s, p, o. */
+static const int prep_order[BS_NIDX] = {BS_SPOG, BS_GSPO, BS_POSG, BS_GPOS, BS_OSPG, BS_GOSP};
+
+static bool single_graph(const bs_quad *q, size_t n)
 {
+    for (size_t i = 1; i < n; i++)
+        if (q[i].g != q[0].g) return false;
+    return true;
+}
+
+/* Sort n quads in index order into out.  When every quad has the same
+ * graph, a G-first order equals the order of its partner (SPOG for
+ * GSPO, ...): `sorted` holds the partner's sorted keys and a linear
+ * re-pack replaces the sort.  `sorted` may equal `out`. */
+static void sort_into(const bs_quad *q, size_t n, int index, k3 *out,
+                      const k3 *sorted, bool single)
+{
+    if (single && index >= BS_GSPO && sorted) {
+        for (size_t i = 0; i < n; i++) {
+            bs_quad x = k3_unpack(index - BS_GSPO, &sorted[i]);
+            out[i] = k3_pack(index, &x);
+        }
+        return;
+    }
     for (size_t i = 0; i < n; i++) out[i] = k3_pack(index, &q[i]);
     k3_sort(out, n);
 }
@@ -248,11 +283,13 @@ static bs_status do_spill(bs_runs *r)
         nr[r->nruns] = NULL;
     }
     r->nruns++;
-    for (int i = 0; i < BS_NIDX; i++) {
+    bool single = single_graph(r->spare, r->nspare);
+    for (int k = 0; k < BS_NIDX; k++) {
+        int i = prep_order[k];
         FILE *f = tmpfile();
         if (!f) return BS_ERR_IO;
         r->runs[i][r->nruns - 1] = f;
-        sort_into(r->spare, r->nspare, i, r->scratch[0]);
+        sort_into(r->spare, r->nspare, i, r->scratch[0], r->scratch[0], single);
         if (fwrite(r->scratch[0], sizeof(k3), r->nspare, f) != r->nspare || fflush(f))
             return BS_ERR_IO;
     }
@@ -270,7 +307,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&r->mu);
         bs_status st = BS_OK;
         if (job == JOB_SPILL) st = do_spill(r);
-        else sort_into(r->fill, r->nfill, r->job_index, r->scratch[r->job_slot]);
+        else sort_into(r->fill, r->nfill, r->job_index, r->scratch[r->job_slot],
+                       r->scratch[!r->job_slot], r->single);
         pthread_mutex_lock(&r->mu);
         if (st != BS_OK && r->job_status == BS_OK) r->job_status = st;
         r->job = JOB_NONE;
@@ -359,17 +397,18 @@ bs_status bs_runs_write(bs_runs *r, bs_txn *txn, uint64_t *added)
     for (int s = 0; s < 2; s++)
         TRY(st, ensure((void **)&r->scratch[s], r->nfill * sizeof(k3)));
     bool threaded = r->nfill > 100000 || r->started;
-    if (threaded) {
-        TRY(st, post(r, JOB_SORT, 0, 0));
-    }
-    for (int i = 0; i < BS_NIDX; i++) {
+    r->single = single_graph(r->fill, r->nfill);
+    if (threaded) TRY(st, post(r, JOB_SORT, prep_order[0], 0));
+    for (int k = 0; k < BS_NIDX; k++) {
+        int i = prep_order[k], slot = k % 2;
         if (threaded) {
+            /* the worker prepares the next index while this one is written */
             TRY(st, wait_idle(r));
-            if (i + 1 < BS_NIDX) TRY(st, post(r, JOB_SORT, i + 1, (i + 1) % 2));
+            if (k + 1 < BS_NIDX) TRY(st, post(r, JOB_SORT, prep_order[k + 1], !slot));
         } else {
-            sort_into(r->fill, r->nfill, i, r->scratch[i % 2]);
+            sort_into(r->fill, r->nfill, i, r->scratch[slot], r->scratch[!slot], r->single);
         }
-        TRY(st, write_index(r, txn, i, r->scratch[i % 2], r->nfill, &counts[i]));
+        TRY(st, write_index(r, txn, i, r->scratch[slot], r->nfill, &counts[i]));
     }
     for (int i = 1; i < BS_NIDX; i++)
         if (counts[i] != counts[0]) return BS_ERR_CORRUPT; /* indexes disagree */
