@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT
  * battstore — the term dictionary.
  *
- * i2t maps a 6-byte big-endian sequence number to the term's canonical
+ * i2t maps a big-endian sequence number (BS_ID_BYTES) to the term's canonical
  * encoding; sequence numbers only grow, so new terms are appended.  The
  * id of a term is its sequence number tagged with its kind (term.h).
  * t2i maps the 64-bit hash of the encoding to the ids having that hash
- * (duplicates, fixed 6 bytes): collisions are resolved by comparing the
+ * (duplicates of fixed size): collisions are resolved by comparing the
  * stored encodings. */
 #include "config.h"
 #include "store/store_int.h"
@@ -23,9 +23,9 @@ bs_id bs_dict_next_id(bs_txn *t, bs_term_kind kind)
 
 static int get_enc(bs_txn *t, bs_id id, MDB_val *v)
 {
-    uint8_t k[6];
-    bs_id_put48(k, id & SEQ_MASK);
-    MDB_val key = {6, k};
+    uint8_t k[BS_KEY_BYTES];
+    bs_id_put(k, id & SEQ_MASK);
+    MDB_val key = {BS_KEY_BYTES, k};
     return mdb_get(t->txn, t->store->i2t, &key, v);
 }
 
@@ -50,7 +50,7 @@ bs_status bs_dict_find_enc(bs_txn *t, const uint8_t *enc, size_t len,
     bs_status st = BS_NOT_FOUND;
     rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
     while (rc == 0) {
-        bs_id id = bs_id_get48(v.mv_data);
+        bs_id id = bs_id_get(v.mv_data);
         bs_status cst = bs_dict_check(t, id, enc, len);
         if (cst == BS_OK) { *out = id; st = BS_OK; break; }
         if (cst != BS_NOT_FOUND) { st = cst; break; }
@@ -63,9 +63,9 @@ bs_status bs_dict_find_enc(bs_txn *t, const uint8_t *enc, size_t len,
 
 bs_status bs_dict_put_i2t(bs_txn *t, bs_id id, const uint8_t *enc, size_t len)
 {
-    uint8_t k[6];
-    bs_id_put48(k, id & SEQ_MASK);
-    MDB_val key = {6, k}, val = {len, (void *)enc};
+    uint8_t k[BS_KEY_BYTES];
+    bs_id_put(k, id & SEQ_MASK);
+    MDB_val key = {BS_KEY_BYTES, k}, val = {len, (void *)enc};
     if (!t->i2t_cur) {
         int rc = mdb_cursor_open(t->txn, t->store->i2t, &t->i2t_cur);
         if (rc) return bs_mdb_status(rc);
@@ -76,10 +76,10 @@ bs_status bs_dict_put_i2t(bs_txn *t, bs_id id, const uint8_t *enc, size_t len)
 bs_status bs_dict_put_t2i(bs_txn *t, MDB_cursor *cur, uint64_t h, bs_id id,
                           unsigned flags)
 {
-    uint8_t hk[8], iv[6];
+    uint8_t hk[8], iv[BS_ID_BYTES];
     bs_put64be(hk, h);
-    bs_id_put48(iv, id);
-    MDB_val k = {8, hk}, v = {6, iv};
+    bs_id_put(iv, id);
+    MDB_val k = {8, hk}, v = {BS_ID_BYTES, iv};
     int rc = cur ? mdb_cursor_put(cur, &k, &v, flags)
                  : mdb_put(t->txn, t->store->t2i, &k, &v, flags);
     return bs_mdb_status(rc);

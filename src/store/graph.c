@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REC_BYTES 8 /* access(1) reserved(1) version id(6) */
+#define REC_BYTES (2 + BS_ID_BYTES) /* access(1) reserved(1) version id */
 
 static int get_rec(bs_txn *t, bs_id g, uint8_t rec[REC_BYTES])
 {
-    uint8_t kb[6];
-    bs_id_put48(kb, g);
-    MDB_val k = {6, kb}, v;
+    uint8_t kb[BS_KEY_BYTES];
+    bs_id_put(kb, g);
+    MDB_val k = {BS_KEY_BYTES, kb}, v;
     int rc = mdb_get(t->txn, t->store->graphs, &k, &v);
     memset(rec, 0, REC_BYTES);
     if (rc == 0) memcpy(rec, v.mv_data, v.mv_size < REC_BYTES ? v.mv_size : REC_BYTES);
@@ -24,9 +24,9 @@ static int get_rec(bs_txn *t, bs_id g, uint8_t rec[REC_BYTES])
 static bs_status put_rec(bs_txn *t, bs_id g, const uint8_t rec[REC_BYTES])
 {
     if (!t->write) return BS_ERR_READONLY;
-    uint8_t kb[6];
-    bs_id_put48(kb, g);
-    MDB_val k = {6, kb}, v = {REC_BYTES, (void *)rec};
+    uint8_t kb[BS_KEY_BYTES];
+    bs_id_put(kb, g);
+    MDB_val k = {BS_KEY_BYTES, kb}, v = {REC_BYTES, (void *)rec};
     return bs_mdb_status(mdb_put(t->txn, t->store->graphs, &k, &v, 0));
 }
 
@@ -50,7 +50,7 @@ bs_status bs_graph_set_version(bs_txn *t, bs_id g, bs_id version)
     uint8_t rec[REC_BYTES];
     int rc = get_rec(t, g, rec);
     if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
-    bs_id_put48(rec + 2, version);
+    bs_id_put(rec + 2, version);
     return put_rec(t, g, rec);
 }
 
@@ -76,7 +76,7 @@ bs_status bs_graph_get(bs_txn *t, bs_id g, bs_graph_info *out)
     if (rc == MDB_NOTFOUND && out->quads == 0 && g != BS_DEFAULT_GRAPH)
         return BS_NOT_FOUND;
     out->access = (bs_access)rec[0];
-    out->version = bs_id_get48(rec + 2);
+    out->version = bs_id_get(rec + 2);
     return BS_OK;
 }
 
@@ -86,19 +86,19 @@ bs_status bs_graph_clear(bs_txn *t, bs_id g, bool forget, uint64_t *removed)
     bs_store *s = t->store;
     MDB_cursor *c = NULL;
     uint64_t n = 0;
-    uint8_t gk[6];
-    bs_id_put48(gk, g);
+    uint8_t gk[BS_KEY_BYTES];
+    bs_id_put(gk, g);
     int rc = mdb_cursor_open(t->txn, s->idx[BS_GSPO], &c);
     if (rc) return bs_mdb_status(rc);
-    MDB_val k = {6, gk}, v;
+    MDB_val k = {BS_KEY_BYTES, gk}, v;
     for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); rc == 0;
          rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
         bs_quad q;
         bs_quad_unpack(BS_GSPO, k.mv_data, v.mv_data, &q);
         for (int i = BS_SPOG; i <= BS_OSPG; i++) {
-            uint8_t kb[6], db[18];
+            uint8_t kb[BS_KEY_BYTES], db[BS_DATA_BYTES];
             bs_quad_pack(i, &q, kb, db);
-            MDB_val k2 = {6, kb}, v2 = {18, db};
+            MDB_val k2 = {BS_KEY_BYTES, kb}, v2 = {BS_DATA_BYTES, db};
             int r2 = mdb_del(t->txn, s->idx[i], &k2, &v2);
             if (r2) { rc = r2; goto done; }
         }
@@ -108,12 +108,12 @@ done:
     mdb_cursor_close(c);
     if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
     for (int i = BS_GSPO; i <= BS_GOSP; i++) {
-        MDB_val k2 = {6, gk};
+        MDB_val k2 = {BS_KEY_BYTES, gk};
         rc = mdb_del(t->txn, s->idx[i], &k2, NULL);
         if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
     }
     if (forget) {
-        MDB_val k2 = {6, gk};
+        MDB_val k2 = {BS_KEY_BYTES, gk};
         rc = mdb_del(t->txn, s->graphs, &k2, NULL);
         if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
     }
@@ -153,7 +153,7 @@ static bs_status collect_keys(bs_txn *t, MDB_dbi dbi, bs_graph_info **v,
     bs_status st = BS_OK;
     for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 && st == BS_OK;
          rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_NODUP)) {
-        bs_id g = bs_id_get48(k.mv_data);
+        bs_id g = bs_id_get(k.mv_data);
         if (g != BS_DEFAULT_GRAPH) st = list_push(v, n, cap, g);
     }
     mdb_cursor_close(c);

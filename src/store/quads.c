@@ -2,9 +2,9 @@
  * battstore — the six quad indexes: add, remove, pattern scans, counts.
  *
  * Each index is an LMDB DUPSORT|DUPFIXED database: the key is the first
- * id of the index order (6 bytes), the duplicates the other three ids
- * (18 bytes), so a subject's (or predicate's, graph's) quads share one
- * key and the per-quad cost is 18 bytes plus page overhead.  Every one of
+ * id of the index order (5 bytes), the duplicates the other three ids
+ * (15 bytes), so a subject's (or predicate's, graph's) quads share one
+ * key and the per-quad cost is 15 bytes plus page overhead.  Every one of
  * the 16 bound/unbound patterns is a prefix range on one index. */
 #include "config.h"
 #include "store/store_int.h"
@@ -24,22 +24,22 @@ const int bs_orderings[BS_NIDX][4] = {
 const char *const bs_index_names[BS_NIDX] = {"spog", "posg", "ospg",
                                               "gspo", "gpos", "gosp"};
 
-void bs_quad_pack(int index, const bs_quad *q, uint8_t key[6], uint8_t data[18])
+void bs_quad_pack(int index, const bs_quad *q, uint8_t *key, uint8_t *data)
 {
     const int *o = bs_orderings[index];
-    bs_id_put48(key, bs_quad_pos(q, o[0]));
-    bs_id_put48(data, bs_quad_pos(q, o[1]));
-    bs_id_put48(data + 6, bs_quad_pos(q, o[2]));
-    bs_id_put48(data + 12, bs_quad_pos(q, o[3]));
+    bs_id_put(key, bs_quad_pos(q, o[0]));
+    bs_id_put(data, bs_quad_pos(q, o[1]));
+    bs_id_put(data + BS_ID_BYTES, bs_quad_pos(q, o[2]));
+    bs_id_put(data + 2 * BS_ID_BYTES, bs_quad_pos(q, o[3]));
 }
 
 void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad *q)
 {
     const int *o = bs_orderings[index];
-    bs_quad_setpos(q, o[0], bs_id_get48(key));
-    bs_quad_setpos(q, o[1], bs_id_get48(data));
-    bs_quad_setpos(q, o[2], bs_id_get48(data + 6));
-    bs_quad_setpos(q, o[3], bs_id_get48(data + 12));
+    bs_quad_setpos(q, o[0], bs_id_get(key));
+    bs_quad_setpos(q, o[1], bs_id_get(data));
+    bs_quad_setpos(q, o[2], bs_id_get(data + BS_ID_BYTES));
+    bs_quad_setpos(q, o[3], bs_id_get(data + 2 * BS_ID_BYTES));
 }
 
 void bs_index_for(const bs_quad *pat, int *index, int *nbound)
@@ -72,9 +72,9 @@ bs_status bs_quad_add(bs_txn *t, const bs_quad *q, bool *added)
     if (!t->write) return BS_ERR_READONLY;
     if (!quad_valid(q)) return BS_ERR_ARG;
     for (int i = 0; i < BS_NIDX; i++) {
-        uint8_t kb[6], db[18];
+        uint8_t kb[BS_KEY_BYTES], db[BS_DATA_BYTES];
         bs_quad_pack(i, q, kb, db);
-        MDB_val k = {6, kb}, v = {18, db};
+        MDB_val k = {BS_KEY_BYTES, kb}, v = {BS_DATA_BYTES, db};
         int rc = mdb_put(t->txn, t->store->idx[i], &k, &v, MDB_NODUPDATA);
         if (rc == MDB_KEYEXIST && i == 0) return BS_OK; /* already stored */
         if (rc) return bs_mdb_status(rc);
@@ -89,9 +89,9 @@ bs_status bs_quad_remove(bs_txn *t, const bs_quad *q, bool *removed)
     if (!t->write) return BS_ERR_READONLY;
     if (!quad_valid(q)) return BS_ERR_ARG;
     for (int i = 0; i < BS_NIDX; i++) {
-        uint8_t kb[6], db[18];
+        uint8_t kb[BS_KEY_BYTES], db[BS_DATA_BYTES];
         bs_quad_pack(i, q, kb, db);
-        MDB_val k = {6, kb}, v = {18, db};
+        MDB_val k = {BS_KEY_BYTES, kb}, v = {BS_DATA_BYTES, db};
         int rc = mdb_del(t->txn, t->store->idx[i], &k, &v);
         if (rc == MDB_NOTFOUND && i == 0) return BS_OK;
         if (rc) return bs_mdb_status(rc);
@@ -103,12 +103,12 @@ bs_status bs_quad_remove(bs_txn *t, const bs_quad *q, bool *removed)
 bs_status bs_quad_contains(bs_txn *t, const bs_quad *q)
 {
     if (!quad_valid(q)) return BS_NOT_FOUND;
-    uint8_t kb[6], db[18];
+    uint8_t kb[BS_KEY_BYTES], db[BS_DATA_BYTES];
     bs_quad_pack(BS_SPOG, q, kb, db);
     MDB_cursor *c;
     int rc = mdb_cursor_open(t->txn, t->store->idx[BS_SPOG], &c);
     if (rc) return bs_mdb_status(rc);
-    MDB_val k = {6, kb}, v = {18, db};
+    MDB_val k = {BS_KEY_BYTES, kb}, v = {BS_DATA_BYTES, db};
     rc = mdb_cursor_get(c, &k, &v, MDB_GET_BOTH);
     mdb_cursor_close(c);
     return bs_mdb_status(rc);
@@ -119,8 +119,8 @@ struct bs_iter {
     int index;
     int nbound;
     bool started, done;
-    uint8_t key[6];   ///< bound first id (nbound >= 1)
-    uint8_t data[18]; ///< bound data prefix, zero-padded
+    uint8_t key[BS_KEY_BYTES];   ///< bound first id (nbound >= 1)
+    uint8_t data[BS_DATA_BYTES]; ///< bound data prefix, zero-padded
 };
 
 bs_status bs_iter_new(bs_txn *t, const bs_quad *pat, bs_iter **out)
@@ -138,8 +138,8 @@ bs_status bs_iter_new(bs_txn *t, const bs_quad *pat, bs_iter **out)
     for (int j = 0; j < it->nbound; j++) {
         bs_id id = bs_quad_pos(pat, o[j]);
         if (id > BS_ID_MAX) it->done = true; /* cannot match anything */
-        if (j == 0) bs_id_put48(it->key, id);
-        else bs_id_put48(it->data + 6 * (j - 1), id);
+        if (j == 0) bs_id_put(it->key, id);
+        else bs_id_put(it->data + BS_ID_BYTES * (j - 1), id);
     }
     *out = it;
     return BS_OK;
@@ -148,9 +148,9 @@ bs_status bs_iter_new(bs_txn *t, const bs_quad *pat, bs_iter **out)
 /* First position of the scan; rc as LMDB returns it. */
 static int iter_first(bs_iter *it, MDB_val *k, MDB_val *v)
 {
-    k->mv_size = 6;
+    k->mv_size = BS_KEY_BYTES;
     k->mv_data = it->key;
-    v->mv_size = 18;
+    v->mv_size = BS_DATA_BYTES;
     v->mv_data = it->data;
     switch (it->nbound) {
     case 0: return mdb_cursor_get(it->cur, k, v, MDB_FIRST);
@@ -174,7 +174,7 @@ bs_status bs_iter_next(bs_iter *it, bs_quad *out)
         rc = mdb_cursor_get(it->cur, &k, &v, it->nbound ? MDB_NEXT_DUP : MDB_NEXT);
     }
     if (rc == 0 && it->nbound >= 2 &&
-        memcmp(v.mv_data, it->data, 6 * (size_t)(it->nbound - 1)) != 0)
+        memcmp(v.mv_data, it->data, BS_ID_BYTES * (size_t)(it->nbound - 1)) != 0)
         rc = MDB_NOTFOUND;
     if (rc) {
         it->done = true;
@@ -207,7 +207,7 @@ bs_status bs_quad_count(bs_txn *t, const bs_quad *pat, uint64_t *out)
     bs_status st = bs_iter_new(t, pat, &it);
     if (st != BS_OK) return st;
     if (nb == 1 && !it->done) {
-        MDB_val k = {6, it->key}, v;
+        MDB_val k = {BS_KEY_BYTES, it->key}, v;
         int rc = mdb_cursor_get(it->cur, &k, &v, MDB_SET_KEY);
         size_t n = 0;
         if (rc == 0) rc = mdb_cursor_count(it->cur, &n);

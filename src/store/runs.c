@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct { uint64_t w[3]; } k3;   /* a quad's 4×48 bits in one index order */
+typedef struct { uint64_t w[3]; } k3;   /* a quad's ids in one index order */
 
 typedef enum { JOB_NONE, JOB_SPILL, JOB_SORT, JOB_QUIT } job_kind;
 
@@ -33,34 +33,33 @@ struct bs_runs {
     bs_status job_status;
 };
 
+/* A quad in one index order as its BS_QUAD_BYTES big-endian bytes,
+ * left-aligned in three words, so word comparison = byte order. */
 static inline k3 k3_pack(int index, const bs_quad *q)
 {
     const int *o = bs_orderings[index];
-    uint64_t a = bs_quad_pos(q, o[0]), c = bs_quad_pos(q, o[1]);
-    uint64_t d = bs_quad_pos(q, o[2]), e = bs_quad_pos(q, o[3]);
-    k3 k = {{a << 16 | c >> 32, (c & 0xffffffffu) << 32 | d >> 16,
-             (d & 0xffffu) << 48 | e}};
+    uint8_t buf[24] = {0};
+    for (int j = 0; j < 4; j++) bs_id_put(buf + j * BS_ID_BYTES, bs_quad_pos(q, o[j]));
+    k3 k = {{bs_get64be(buf), bs_get64be(buf + 8), bs_get64be(buf + 16)}};
     return k;
 }
 
-static inline bs_quad k3_unpack(int index, const k3 *k)
-{
-    const int *o = bs_orderings[index];
-    const uint64_t m = 0xffffffffffffULL;
-    bs_quad q = {0, 0, 0, 0};
-    bs_quad_setpos(&q, o[0], k->w[0] >> 16);
-    bs_quad_setpos(&q, o[1], ((k->w[0] & 0xffff) << 32 | k->w[1] >> 32) & m);
-    bs_quad_setpos(&q, o[2], ((k->w[1] & 0xffffffffu) << 16 | k->w[2] >> 48) & m);
-    bs_quad_setpos(&q, o[3], k->w[2] & m);
-    return q;
-}
-
-/* Big-endian bytes of k: 6 key bytes then 18 data bytes. */
+/* Big-endian bytes of k: the key bytes, then the data bytes. */
 static inline void k3_bytes(const k3 *k, uint8_t out[24])
 {
     bs_put64be(out, k->w[0]);
     bs_put64be(out + 8, k->w[1]);
     bs_put64be(out + 16, k->w[2]);
+}
+
+static inline bs_quad k3_unpack(int index, const k3 *k)
+{
+    const int *o = bs_orderings[index];
+    uint8_t buf[24];
+    bs_quad q = {0, 0, 0, 0};
+    k3_bytes(k, buf);
+    for (int j = 0; j < 4; j++) bs_quad_setpos(&q, o[j], bs_id_get(buf + j * BS_ID_BYTES));
+    return q;
 }
 
 static inline int k3_cmp(const k3 *a, const k3 *b)
@@ -147,7 +146,7 @@ static bs_status put_one(MDB_cursor *c, const k3 *k, uint64_t *added)
 {
     uint8_t bytes[24];
     k3_bytes(k, bytes);
-    MDB_val key = {6, bytes}, val = {18, bytes + 6};
+    MDB_val key = {BS_KEY_BYTES, bytes}, val = {BS_DATA_BYTES, bytes + BS_KEY_BYTES};
     int rc = mdb_cursor_put(c, &key, &val, MDB_NODUPDATA);
     if (rc == MDB_KEYEXIST) return BS_OK;
     if (rc) return bs_mdb_status(rc);
@@ -160,8 +159,8 @@ static bs_status put_one(MDB_cursor *c, const k3 *k, uint64_t *added)
 #define GROUP_MAX 4096
 typedef struct {
     MDB_cursor *c;
-    uint8_t key[6];
-    uint8_t data[GROUP_MAX * 18];
+    uint8_t key[BS_KEY_BYTES];
+    uint8_t data[GROUP_MAX * BS_DATA_BYTES];
     size_t n;
     bool key_written; /* an earlier group of this key is in the index */
 } group;
@@ -169,8 +168,8 @@ typedef struct {
 static bs_status group_flush(group *g)
 {
     if (!g->n) return BS_OK;
-    MDB_val key = {6, g->key};
-    MDB_val vals[2] = {{18, g->data}, {g->n, NULL}};
+    MDB_val key = {BS_KEY_BYTES, g->key};
+    MDB_val vals[2] = {{BS_DATA_BYTES, g->data}, {g->n, NULL}};
     unsigned fl = MDB_MULTIPLE | MDB_APPENDDUP | (g->key_written ? 0 : MDB_APPEND);
     int rc = mdb_cursor_put(g->c, &key, vals, fl);
     if (rc) return bs_mdb_status(rc);
@@ -185,14 +184,14 @@ static bs_status group_add(group *g, const k3 *k, uint64_t *added)
     uint8_t bytes[24];
     k3_bytes(k, bytes);
     bs_status st = BS_OK;
-    if (memcmp(bytes, g->key, 6) != 0) {
+    if (memcmp(bytes, g->key, BS_KEY_BYTES) != 0) {
         st = group_flush(g);
-        memcpy(g->key, bytes, 6);
+        memcpy(g->key, bytes, BS_KEY_BYTES);
         g->key_written = false;
     } else if (g->n == GROUP_MAX) {
         st = group_flush(g);
     }
-    memcpy(g->data + 18 * g->n++, bytes + 6, 18);
+    memcpy(g->data + BS_DATA_BYTES * g->n++, bytes + BS_KEY_BYTES, BS_DATA_BYTES);
     (*added)++;
     return st;
 }

@@ -11,21 +11,22 @@
 #define BS_FORMAT_VERSION 1u
 
 /** Quad index orders: positions of s(0) p(1) o(2) g(3) in key order.
- *  The first id is the LMDB key (6 bytes), the other three the
- *  fixed-size duplicate data (18 bytes). */
+ *  The first id is the LMDB key (BS_KEY_BYTES), the other three the
+ *  fixed-size duplicate data (BS_DATA_BYTES). */
 enum { BS_SPOG, BS_POSG, BS_OSPG, BS_GSPO, BS_GPOS, BS_GOSP, BS_NIDX };
 extern const int bs_orderings[BS_NIDX][4];
 extern const char *const bs_index_names[BS_NIDX];
 
-#define BS_KEY_BYTES 6
-#define BS_DATA_BYTES 18
+#define BS_KEY_BYTES BS_ID_BYTES
+#define BS_DATA_BYTES (3 * BS_ID_BYTES)
+#define BS_QUAD_BYTES (4 * BS_ID_BYTES)
 
 struct bs_store {
     MDB_env *env;
-    MDB_dbi i2t;        ///< sequence (6 bytes BE) -> term encoding
-    MDB_dbi t2i;        ///< hash (8 bytes BE) -> ids (dupfixed, 6 bytes)
+    MDB_dbi i2t;        ///< sequence (BS_ID_BYTES, BE) -> term encoding
+    MDB_dbi t2i;        ///< hash (8 bytes BE) -> ids (dupfixed, BS_ID_BYTES)
     MDB_dbi idx[BS_NIDX];
-    MDB_dbi graphs;     ///< graph id (6 bytes) -> graph record
+    MDB_dbi graphs;     ///< graph id (BS_ID_BYTES) -> graph record
     MDB_dbi meta;       ///< "format", "next_seq"
     char *path;
     unsigned flags;
@@ -44,8 +45,8 @@ struct bs_txn {
 /// Map an LMDB return code to a bs_status.
 bs_status bs_mdb_status(int rc);
 
-/// Pack a quad's ids in index order into key (6 bytes) and data (18).
-void bs_quad_pack(int index, const bs_quad *q, uint8_t key[6], uint8_t data[18]);
+/// Pack a quad's ids in index order into key and data bytes.
+void bs_quad_pack(int index, const bs_quad *q, uint8_t *key, uint8_t *data);
 /// Inverse of bs_quad_pack.
 void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad *q);
 

@@ -7,14 +7,16 @@
 #include <stdint.h>
 #include "util/status.h"
 
-/** A term id.  Ids are 48 bits wide on disk: the top 4 of those bits are
- *  the term kind (so ids sort blank < IRI < literal, SPARQL's ORDER BY
- *  classes) and the low 44 bits a sequence number.  Id 0 is "no term"
- *  and, as a graph, the default graph. */
+/** A term id.  Ids are 40 bits (5 bytes) wide on disk: the top 4 of
+ *  those bits are the term kind (so ids sort blank < IRI < literal,
+ *  SPARQL's ORDER BY classes) and the low 36 bits a sequence number
+ *  (68 × 10⁹ terms).  Id 0 is "no term" and, as a graph, the default
+ *  graph.  BS_ID_BYTES is the one place the width is set. */
 typedef uint64_t bs_id;
 
-#define BS_ID_BITS 48
-#define BS_ID_SEQ_BITS 44
+#define BS_ID_BYTES 5
+#define BS_ID_BITS (8 * BS_ID_BYTES)
+#define BS_ID_SEQ_BITS (BS_ID_BITS - 4)
 #define BS_ID_MAX ((((uint64_t)1) << BS_ID_BITS) - 1)
 /** Wildcard in quad patterns (never a real id). */
 #define BS_ANY UINT64_MAX
@@ -55,17 +57,17 @@ static inline bs_id bs_id_make(bs_term_kind kind, uint64_t seq)
     return ((uint64_t)kind << BS_ID_SEQ_BITS) | (seq & ((((uint64_t)1) << BS_ID_SEQ_BITS) - 1));
 }
 
-/// Store a 48-bit id big-endian in 6 bytes (byte order = numeric order).
-static inline void bs_id_put48(uint8_t *p, bs_id id)
+/// Store an id big-endian in BS_ID_BYTES bytes (byte order = numeric order).
+static inline void bs_id_put(uint8_t *p, bs_id id)
 {
-    for (int i = 5; i >= 0; i--) { p[i] = (uint8_t)id; id >>= 8; }
+    for (int i = BS_ID_BYTES - 1; i >= 0; i--) { p[i] = (uint8_t)id; id >>= 8; }
 }
 
-/// Read a 48-bit big-endian id.
-static inline bs_id bs_id_get48(const uint8_t *p)
+/// Read a big-endian id of BS_ID_BYTES bytes.
+static inline bs_id bs_id_get(const uint8_t *p)
 {
     bs_id id = 0;
-    for (int i = 0; i < 6; i++) id = (id << 8) | p[i];
+    for (int i = 0; i < BS_ID_BYTES; i++) id = (id << 8) | p[i];
     return id;
 }
 
