@@ -12,6 +12,7 @@
  * Heap use is bounded by the constants below, whatever the input size. */
 #include "config.h"
 #include "store/runs.h"
+#include "util/bigmem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,10 +58,10 @@ bs_status bs_bulk_new(bs_txn *txn, bs_bulk **out)
     if (!b) return BS_ERR_NOMEM;
     b->txn = txn;
     b->l0 = calloc(L0_SLOTS, sizeof *b->l0);
-    b->cache = calloc(CACHE_SLOTS, sizeof *b->cache);
-    b->arena = malloc(CACHE_ARENA);
+    b->cache = bs_big_alloc(CACHE_SLOTS * sizeof *b->cache);
+    b->arena = bs_big_alloc(CACHE_ARENA);
     b->pend_cap = 1 << 16;
-    b->pend = calloc(b->pend_cap, sizeof *b->pend);
+    b->pend = bs_big_alloc(b->pend_cap * sizeof *b->pend);
     /* BATTSTORE_BULK_BATCH (quads) lets tests exercise the spill path */
     const char *env = getenv("BATTSTORE_BULK_BATCH");
     size_t batch = env && atol(env) > 0 ? (size_t)atol(env) : BATCH_QUADS;
@@ -83,9 +84,9 @@ void bs_bulk_free(bs_bulk *b)
     if (!b) return;
     bs_runs_free(b->runs);
     free(b->l0);
-    free(b->cache);
-    free(b->arena);
-    free(b->pend);
+    bs_big_free(b->cache, CACHE_SLOTS * sizeof *b->cache);
+    bs_big_free(b->arena, CACHE_ARENA);
+    bs_big_free(b->pend, b->pend_cap * sizeof *b->pend);
     free(b->encbuf);
     free(b);
 }
@@ -166,7 +167,7 @@ static bs_status pend_flush(bs_bulk *b)
 static bs_status pend_grow(bs_bulk *b)
 {
     size_t nc = b->pend_cap * 2;
-    pend_ent *nv = calloc(nc, sizeof *nv);
+    pend_ent *nv = bs_big_alloc(nc * sizeof *nv);
     if (!nv) return BS_ERR_NOMEM;
     for (size_t i = 0; i < b->pend_cap; i++) {
         if (!b->pend[i].h) continue;
@@ -174,7 +175,7 @@ static bs_status pend_grow(bs_bulk *b)
         while (nv[j].h) j = (j + 1) & (nc - 1);
         nv[j] = b->pend[i];
     }
-    free(b->pend);
+    bs_big_free(b->pend, b->pend_cap * sizeof *b->pend);
     b->pend = nv;
     b->pend_cap = nc;
     return BS_OK;

@@ -4,6 +4,7 @@
  * written in key order (see runs.h). */
 #include "config.h"
 #include "store/runs.h"
+#include "util/bigmem.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -38,9 +39,15 @@ struct bs_runs {
 static inline k3 k3_pack(int index, const bs_quad *q)
 {
     const int *o = bs_orderings[index];
+#if BS_ID_BYTES == 5
+    uint64_t a = bs_quad_pos(q, o[0]), b = bs_quad_pos(q, o[1]);
+    uint64_t c = bs_quad_pos(q, o[2]), d = bs_quad_pos(q, o[3]);
+    k3 k = {{a << 24 | b >> 16, (b & 0xffff) << 48 | c << 8 | d >> 32, d << 32}};
+#else
     uint8_t buf[24] = {0};
     for (int j = 0; j < 4; j++) bs_id_put(buf + j * BS_ID_BYTES, bs_quad_pos(q, o[j]));
     k3 k = {{bs_get64be(buf), bs_get64be(buf + 8), bs_get64be(buf + 16)}};
+#endif
     return k;
 }
 
@@ -353,7 +360,7 @@ bs_status bs_runs_new(size_t batch, bs_runs **out)
     r->batch = batch;
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cv, NULL);
-    r->fill = malloc(batch * sizeof *r->fill);
+    r->fill = bs_big_alloc(batch * sizeof *r->fill);
     if (!r->fill) {
         bs_runs_free(r);
         return BS_ERR_NOMEM;
@@ -362,9 +369,10 @@ bs_status bs_runs_new(size_t batch, bs_runs **out)
     return BS_OK;
 }
 
+/* Allocate a batch-sized buffer on first use. */
 static bs_status ensure(void **p, size_t bytes)
 {
-    if (!*p && !(*p = malloc(bytes ? bytes : 1))) return BS_ERR_NOMEM;
+    if (!*p && !(*p = bs_big_alloc(bytes))) return BS_ERR_NOMEM;
     return BS_OK;
 }
 
@@ -394,7 +402,7 @@ bs_status bs_runs_write(bs_runs *r, bs_txn *txn, uint64_t *added)
     uint64_t counts[BS_NIDX] = {0};
     TRY(st, wait_idle(r));
     for (int s = 0; s < 2; s++)
-        TRY(st, ensure((void **)&r->scratch[s], r->nfill * sizeof(k3)));
+        TRY(st, ensure((void **)&r->scratch[s], r->batch * sizeof(k3)));
     bool threaded = r->nfill > 100000 || r->started;
     r->single = single_graph(r->fill, r->nfill);
     if (threaded) TRY(st, post(r, JOB_SORT, prep_order[0], 0));
@@ -435,10 +443,10 @@ void bs_runs_free(bs_runs *r)
             if (r->runs[i][k]) fclose(r->runs[i][k]);
         free(r->runs[i]);
     }
-    free(r->fill);
-    free(r->spare);
-    free(r->scratch[0]);
-    free(r->scratch[1]);
+    bs_big_free(r->fill, r->batch * sizeof *r->fill);
+    bs_big_free(r->spare, r->batch * sizeof *r->spare);
+    bs_big_free(r->scratch[0], r->batch * sizeof(k3));
+    bs_big_free(r->scratch[1], r->batch * sizeof(k3));
     pthread_cond_destroy(&r->cv);
     pthread_mutex_destroy(&r->mu);
     free(r);
