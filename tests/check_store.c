@@ -398,6 +398,64 @@ START_TEST(test_bulk_spill)
 }
 END_TEST
 
+/* Bulk load in small batches where some runs hold one graph (their
+ * G-first orders are derived from their partners) and some several; then
+ * every one of the 16 patterns must agree with a brute-force scan. */
+START_TEST(test_bulk_graph_runs)
+{
+    setenv("BATTSTORE_BULK_BATCH", "500", 1);
+    bs_store *s = open_new();
+    bs_txn *t;
+    bs_bulk *b;
+    bs_id terms[40];
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_bulk_new(t, &b), BS_OK);
+    for (int i = 0; i < 40; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "http://ex.org/b%d", i);
+        bs_term term = bs_term_iri(buf, strlen(buf));
+        ck_assert_int_eq(bs_bulk_intern(b, &term, &terms[i]), BS_OK);
+    }
+    srand(7);
+    ndata = 0;
+    for (int i = 0; i < NQ; i++) {
+        /* the first 1500 quads in one graph, the rest in three */
+        bs_id g = i < 1500 ? terms[37] : terms[37 + rand() % 3];
+        bs_quad q = {terms[rand() % 30], terms[rand() % 5], terms[rand() % 37], g};
+        ck_assert_int_eq(bs_bulk_add(b, &q), BS_OK);
+        int dup = 0;
+        for (size_t j = 0; j < ndata && !dup; j++) dup = !quad_cmp(&data[j], &q);
+        if (!dup) data[ndata++] = q;
+    }
+    uint64_t added;
+    ck_assert_int_eq(bs_bulk_finish(b, &added), BS_OK);
+    ck_assert_uint_eq(added, ndata);
+    bs_bulk_free(b);
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    unsetenv("BATTSTORE_BULK_BATCH");
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    for (int trial = 0; trial < 160; trial++) {
+        const bs_quad *src = &data[rand() % ndata];
+        int mask = trial % 16;
+        bs_quad pat = {(mask & 1) ? src->s : BS_ANY, (mask & 2) ? src->p : BS_ANY,
+                       (mask & 4) ? src->o : BS_ANY, (mask & 8) ? src->g : BS_ANY};
+        size_t expect = 0, got = 0;
+        for (size_t j = 0; j < ndata; j++) expect += quad_match(&data[j], &pat);
+        bs_iter *it;
+        bs_quad q;
+        ck_assert_int_eq(bs_iter_new(t, &pat, &it), BS_OK);
+        while (bs_iter_next(it, &q) == BS_OK) {
+            ck_assert(quad_match(&q, &pat));
+            got++;
+        }
+        bs_iter_free(it);
+        ck_assert_uint_eq(got, expect);
+    }
+    bs_txn_abort(t);
+    bs_store_close(s);
+}
+END_TEST
+
 /* ---- map growth: a tiny initial map must grow, not fail ------------ */
 
 typedef struct { int from, to; } range;
@@ -529,6 +587,7 @@ static Suite *store_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_bulk_single_batch);
     tcase_add_test(tc, test_bulk_spill);
+    tcase_add_test(tc, test_bulk_graph_runs);
     tcase_add_test(tc, test_map_grows);
     tcase_add_test(tc, test_reader_snapshot);
     suite_add_tcase(s, tc);

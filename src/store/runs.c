@@ -130,6 +130,7 @@ typedef struct {
     k3 chunk[1024];
     k3 cur;
     bool live;
+    int from, to; /* from >= 0: re-pack keys of order `from` into `to` */
 } source;
 
 static void src_next(source *s)
@@ -144,6 +145,10 @@ static void src_next(source *s)
     } else {
         if (s->pos == s->len) { s->live = false; return; }
         s->cur = s->mem[s->pos++];
+    }
+    if (s->from >= 0) {
+        bs_quad q = k3_unpack(s->from, &s->cur);
+        s->cur = k3_pack(s->to, &q);
     }
     s->live = true;
 }
@@ -211,10 +216,17 @@ static bs_status write_index(bs_runs *b, bs_txn *txn, int index, k3 *mem,
     group *grp = calloc(1, sizeof *grp);
     if (!srcs || !grp) { free(srcs); free(grp); return BS_ERR_NOMEM; }
     for (size_t r = 0; r < b->nruns; r++) {
+        srcs[r].from = -1;
         srcs[r].f = b->runs[index][r];
+        if (!srcs[r].f) { /* a one-graph run: re-pack its partner's keys */
+            srcs[r].f = b->runs[index - BS_GSPO][r];
+            srcs[r].from = index - BS_GSPO;
+            srcs[r].to = index;
+        }
         rewind(srcs[r].f);
         src_next(&srcs[r]);
     }
+    srcs[b->nruns].from = -1;
     srcs[b->nruns].mem = mem;
     srcs[b->nruns].len = nmem;
     src_next(&srcs[b->nruns]);
@@ -290,12 +302,14 @@ static bs_status do_spill(bs_runs *r)
     }
     r->nruns++;
     bool single = single_graph(r->spare, r->nspare);
-    for (int k = 0; k < BS_NIDX; k++) {
-        int i = prep_order[k];
+    for (int i = 0; i < BS_NIDX; i++) {
+        /* a run of one graph needs no G-first files: the merge re-packs
+         * the partner's sorted keys (same order when g is constant) */
+        if (single && i >= BS_GSPO) continue;
         FILE *f = tmpfile();
         if (!f) return BS_ERR_IO;
         r->runs[i][r->nruns - 1] = f;
-        sort_into(r->spare, r->nspare, i, r->scratch[0], r->scratch[0], single);
+        sort_into(r->spare, r->nspare, i, r->scratch[0], NULL, false);
         if (fwrite(r->scratch[0], sizeof(k3), r->nspare, f) != r->nspare || fflush(f))
             return BS_ERR_IO;
     }
