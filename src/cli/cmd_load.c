@@ -29,7 +29,10 @@ static const char load_help[] =
     "                   catalogs found beside the loaded files)\n"
     "  --fetch          allow fetching imports that catalogs map to remote URLs\n"
     "  --quiet          no progress line or summary\n"
-    "  --verbose        print the summary even when not on a terminal\n";
+    "  --verbose        print the summary even when not on a terminal\n\n"
+    "environment:\n"
+    "  BATTSTORE_PARSER=raptor   parse every format with Raptor (default: serd\n"
+    "                   for N-Triples, N-Quads, Turtle, TriG; Raptor for RDF/XML)\n";
 
 static void progress(void *ctx, const bs_load_progress *p)
 {

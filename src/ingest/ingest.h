@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * battstore — ingest: parse RDF files with Raptor2 into the store
+ * battstore — ingest: parse RDF files with serd and Raptor2 into the store
  * (with owl:imports through catalog-v001.xml) and export graphs. */
 #ifndef BS_INGEST_H
 #define BS_INGEST_H
@@ -69,18 +69,28 @@ typedef struct {
     size_t n_unresolved;
     /* the first error, when the load failed */
     char *err_file;
-    long err_line, err_col;   ///< 1-based, as Raptor (or libxml2) locates it; -1 when unknown
+    long err_line, err_col;   ///< 1-based (the column in bytes); -1 when unknown
     char *err_msg;
 } bs_load_report;
 
 /** Load files (a path of "-" is stdin) in one write transaction: all or
  *  nothing.  Blank node labels are made unique per file and per load.
+ *
+ *  serd parses local N-Triples, N-Quads, Turtle and TriG files, Raptor2
+ *  RDF/XML and remote files; a file serd cannot read as Raptor would
+ *  (Raptor is the reference: what a load accepts and stores is what
+ *  Raptor accepts and stores) is read again by Raptor.  The environment
+ *  variable BATTSTORE_PARSER=raptor makes Raptor read everything
+ *  ("serd" or unset: the default; anything else is BS_ERR_ARG).
+ *
  *  On failure the store is unchanged and rep names the file, line and
- *  column: BS_ERR_PARSE (any Raptor error; warnings do not count),
- *  BS_ERR_IO (a file or catalog that cannot be read), BS_ERR_ARG (unknown
- *  format).  opts may be NULL (defaults).  rep is overwritten on entry
- *  (not freed) and filled in either way; caller frees it with
- *  bs_load_report_free().  Not thread-safe for one rep. */
+ *  column (serd and libxml2 know the column, Raptor's Turtle and TriG
+ *  parser only the line): BS_ERR_PARSE (any parse error; warnings do not
+ *  count), BS_ERR_IO (a file or catalog that cannot be read), BS_ERR_ARG
+ *  (unknown format).  opts may be NULL (defaults).  rep is overwritten on
+ *  entry (not freed) and filled in either way; caller frees it with
+ *  bs_load_report_free().  Not thread-safe for one rep; reads the
+ *  environment. */
 bs_status bs_load_files(bs_store *store, const char *const *paths, size_t n,
                         const bs_load_opts *opts, bs_load_report *rep);
 

@@ -60,8 +60,11 @@ before=$("$BS" export --store "$S" | sort | md5sum)
 "$BS" load --store "$S" "$T/a.ttl" "$SHARED/ontologies/emmo/disciplines/units/units.ttl" 2>"$T/err"
 rc=$?
 check "bad file exits non-zero" test $rc -ne 0
-check "error names file and line 45" grep -q "units.ttl:45" "$T/err"
+# serd stops where the offending literal starts; Raptor at its end (no column)
+check "error names file, line and column" grep -q "units.ttl:23:60: syntax error: " "$T/err"
 check "error says nothing was loaded" grep -q "nothing was loaded" "$T/err"
+BATTSTORE_PARSER=raptor "$BS" load --store "$S" "$SHARED/ontologies/emmo/disciplines/units/units.ttl" 2>"$T/err"
+check "with Raptor the error names file and line 45" grep -q "units.ttl:45: syntax error" "$T/err"
 after=$("$BS" export --store "$S" | sort | md5sum)
 eq "store unchanged after the failed load" "$after" "$before"
 check "unknown --format is a usage error" bash -c "! '$BS' load --store '$S' --format foo '$T/a.ttl' 2>/dev/null"
