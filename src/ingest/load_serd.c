@@ -31,12 +31,21 @@
  * again.  If Raptor rejects the file too, serd's error is the one
  * reported (load.c), with serd's line and column.
  *
+ * serd runs on a thread of its own: the views of each statement are
+ * copied into a bounded queue (pipe.h) and the transaction's thread
+ * takes them from there, so parsing and the store's work (ids, quads)
+ * overlap on two cores.  Only the transaction's thread touches the
+ * store and the load's shared state; the parser thread keeps its own
+ * flags in serd_file until it has been joined.
+ *
  * serd 0.30's error positions: the line is 1-based; the column is the
  * byte offset of the position, 0-based except on the first line, whose
  * columns start at 1.  Reported columns are 1-based bytes. */
 #include "config.h"
 #include "ingest/load_int.h"
+#include "ingest/pipe.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +81,9 @@ typedef struct {
     bool fancy;     /* Turtle/TriG; else N-Triples/N-Quads */
     bool give_up;   /* hand the file to Raptor */
     bool serd_err;  /* serd reported an error (saved in c->serd_err_*) */
+    bool sink_failed; /* the consumer stopped taking statements */
+    bool nomem;     /* an allocation failed on the parser thread */
+    bs_pipe *pipe;  /* parser thread -> transaction thread */
     scratch x[X_N];
     iri_slot *iris; /* IRI_SLOTS entries */
 } serd_file;
@@ -142,7 +154,7 @@ static const char *resolve(serd_file *f, const char *ref, size_t len, int slot,
     size_t cap = f->base_len + len + 16;
     char *buf = reserve(&f->x[slot], cap);
     if (!buf) {
-        f->c->st = BS_ERR_NOMEM;
+        f->nomem = true;
         return NULL;
     }
     size_t n = raptor_uri_resolve_uri_reference((const unsigned char *)f->base,
@@ -163,7 +175,7 @@ static bool iri_view(serd_file *f, const SerdNode *n, int slot, bs_term *out)
         if (serd_env_expand(f->env, n, &pre, &suf) != SERD_SUCCESS) return false;
         char *buf = reserve(&f->x[slot], pre.len + suf.len + 1);
         if (!buf) {
-            f->c->st = BS_ERR_NOMEM;
+            f->nomem = true;
             return false;
         }
         memcpy(buf, pre.buf, pre.len);
@@ -248,35 +260,41 @@ static bs_status iri_id(serd_file *f, bs_ld_term *t)
 /* A failure stops serd (strict mode) at once. */
 static SerdStatus stop(serd_file *f, bool give_up)
 {
-    if (give_up && f->c->st == BS_OK) f->give_up = true;
+    if (give_up && !f->nomem && !f->sink_failed) f->give_up = true;
     return SERD_ERR_UNKNOWN;
 }
 
+/* Parser thread: make the statement's views and queue them. */
 static SerdStatus on_statement(void *ud, SerdStatementFlags flags, const SerdNode *g,
                                const SerdNode *s, const SerdNode *p, const SerdNode *o,
                                const SerdNode *dt, const SerdNode *lang)
 {
     serd_file *f = ud;
-    bs_ld_ctx *c = f->c;
     bs_ld_stmt t;
-    if (c->st != BS_OK || f->give_up) return SERD_ERR_UNKNOWN;
+    if (f->sink_failed || f->give_up) return SERD_ERR_UNKNOWN;
     /* [] and ( ) are not N-Triples/N-Quads: serd reads them, Raptor not */
     if (!f->fancy && flags) return stop(f, true);
-    t.p.id = 0;
     t.has_graph = g && g->type != SERD_NOTHING;
     if (!node_view(f, s, NULL, NULL, X_S, &t.s) || s->type == SERD_LITERAL ||
         !(p->type == SERD_URI || p->type == SERD_CURIE) || !iri_view(f, p, X_P, &t.p.t) ||
         !node_view(f, o, dt, lang, X_O, &t.o) ||
         (t.has_graph && !node_view(f, g, NULL, NULL, X_G, &t.g)))
         return stop(f, true);
-    bs_status st = iri_id(f, &t.p);
-    if (st == BS_OK && t.o.t.kind == BS_TERM_IRI) st = iri_id(f, &t.o);
-    if (st == BS_OK) st = bs_ld_statement(c, &t);
-    if (st != BS_OK) {
-        c->st = st;
-        return stop(f, false);
+    if (bs_pipe_push(f->pipe, &t.s.t, &t.p.t, &t.o.t, t.has_graph ? &t.g.t : NULL) != BS_OK) {
+        f->sink_failed = true; /* the consumer gave up (or no memory) */
+        return SERD_ERR_UNKNOWN;
     }
     return SERD_SUCCESS;
+}
+
+/* Transaction thread: ids and the shared statement logic. */
+static bs_status take_statement(serd_file *f, const bs_pipe_stmt *ps)
+{
+    bs_ld_stmt t = {{ps->s, 0}, {ps->p, 0}, {ps->o, 0}, {ps->g, 0}, ps->has_graph};
+    bs_status st = iri_id(f, &t.p);
+    if (st == BS_OK && t.o.t.kind == BS_TERM_IRI) st = iri_id(f, &t.o);
+    if (st == BS_OK) st = bs_ld_statement(f->c, &t);
+    return st;
 }
 
 /* Set the base in force to ref resolved against it. */
@@ -288,7 +306,7 @@ static SerdStatus on_base(void *ud, const SerdNode *uri)
     if (!s) return stop(f, true);
     char *copy = strndup(s, n);
     if (!copy) {
-        f->c->st = BS_ERR_NOMEM;
+        f->nomem = true;
         return stop(f, false);
     }
     free(f->base);
@@ -318,7 +336,7 @@ static SerdStatus on_error(void *ud, const SerdError *e)
     char msg[MSG_MAX];
     va_list ap;
     /* after a failure of ours serd may add an error of its own */
-    if (f->serd_err || f->give_up || c->st != BS_OK) return SERD_SUCCESS;
+    if (f->serd_err || f->give_up || f->sink_failed) return SERD_SUCCESS;
     f->serd_err = f->give_up = true;
     va_copy(ap, *e->args);
     int n = vsnprintf(msg, sizeof msg, e->fmt, ap);
@@ -370,18 +388,53 @@ static bs_status hand_to_raptor(bs_ld_ctx *c, const serd_file *f)
                            "serd cannot read this file as Raptor would");
 }
 
+typedef struct {
+    serd_file *f;
+    SerdReader *reader;
+    FILE *in;
+    const char *name;
+    SerdStatus rs;
+} parse_arg;
+
+static void *parse_thread(void *arg)
+{
+    parse_arg *a = arg;
+    a->rs = serd_reader_read_source(a->reader, source_read, source_error, a->in,
+                                    (const uint8_t *)a->name, PAGE_BYTES);
+    bs_pipe_close(a->f->pipe, BS_OK);
+    return NULL;
+}
+
+/* Parse on a thread of its own and take its statements here. */
 static bs_status read_file(serd_file *f, SerdReader *reader)
 {
     bs_ld_ctx *c = f->c;
-    FILE *in = NULL;
+    parse_arg a = {f, reader, NULL, c->job->name, SERD_SUCCESS};
+    pthread_t th;
     bs_status st;
-    TRY(st, bs_ld_open_input(c, &in));
-    SerdStatus rs = serd_reader_read_source(reader, source_read, source_error, in,
-                                            (const uint8_t *)c->job->name, PAGE_BYTES);
+    TRY(st, bs_ld_open_input(c, &a.in));
+    TRY(st, bs_pipe_new(&f->pipe));
+    if (pthread_create(&th, NULL, parse_thread, &a) != 0) {
+        st = BS_ERR_NOMEM;
+        goto fail;
+    }
+    bs_pipe_stmt ps;
+    bs_status pst;
+    while ((pst = bs_pipe_next(f->pipe, &ps)) == BS_OK) {
+        if ((st = take_statement(f, &ps)) != BS_OK) {
+            c->st = st;
+            bs_pipe_abort(f->pipe);
+            break;
+        }
+    }
+    pthread_join(th, NULL);
+    if (f->nomem && c->st == BS_OK) c->st = BS_ERR_NOMEM;
     if (c->st != BS_OK) st = c->st;
-    else if (f->give_up || rs > SERD_FAILURE) st = hand_to_raptor(c, f);
+    else if (f->give_up || a.rs > SERD_FAILURE) st = hand_to_raptor(c, f);
 fail:
-    if (in && in != c->spool) fclose(in);
+    bs_pipe_free(f->pipe);
+    f->pipe = NULL;
+    if (a.in && a.in != c->spool) fclose(a.in);
     return st;
 }
 
