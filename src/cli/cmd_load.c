@@ -43,20 +43,19 @@ static void progress(void *ctx, const bs_load_progress *p)
     fflush(stderr);
 }
 
+/* One line: where (FILE:LINE:COL as far as the parser knows), what, and
+ * that nothing was loaded. */
 static void report_error(const bs_load_report *rep, bs_status st)
 {
-    if (rep->err_file && rep->err_line > 0 && rep->err_col > 0)
-        fprintf(stderr, "battstore: load: %s:%ld:%ld: %s\n", rep->err_file,
-                rep->err_line, rep->err_col, rep->err_msg ? rep->err_msg : bs_strerror(st));
-    else if (rep->err_file && rep->err_line > 0)
-        fprintf(stderr, "battstore: load: %s:%ld: %s\n", rep->err_file, rep->err_line,
-                rep->err_msg ? rep->err_msg : bs_strerror(st));
-    else if (rep->err_file)
-        fprintf(stderr, "battstore: load: %s: %s\n", rep->err_file,
-                rep->err_msg ? rep->err_msg : bs_strerror(st));
-    else
-        fprintf(stderr, "battstore: load: %s\n", rep->err_msg ? rep->err_msg : bs_strerror(st));
-    fprintf(stderr, "battstore: load: nothing was loaded; the store is unchanged\n");
+    const char *msg = rep->err_msg ? rep->err_msg : bs_strerror(st);
+    fprintf(stderr, "battstore: load: ");
+    if (rep->err_file) {
+        fprintf(stderr, "%s:", rep->err_file);
+        if (rep->err_line > 0) fprintf(stderr, "%ld:", rep->err_line);
+        if (rep->err_line > 0 && rep->err_col > 0) fprintf(stderr, "%ld:", rep->err_col);
+        fputc(' ', stderr);
+    }
+    fprintf(stderr, "%s (nothing was loaded; the store is unchanged)\n", msg);
 }
 
 int bs_cmd_load(int argc, char **argv)

@@ -63,6 +63,7 @@ check "bad file exits non-zero" test $rc -ne 0
 # serd stops where the offending literal starts; Raptor at its end (no column)
 check "error names file, line and column" grep -q "units.ttl:23:60: syntax error: " "$T/err"
 check "error says nothing was loaded" grep -q "nothing was loaded" "$T/err"
+eq "the error is one line" "$(wc -l <"$T/err")" 1
 BATTSTORE_PARSER=raptor "$BS" load --store "$S" "$SHARED/ontologies/emmo/disciplines/units/units.ttl" 2>"$T/err"
 check "with Raptor the error names file and line 45" grep -q "units.ttl:45: syntax error" "$T/err"
 after=$("$BS" export --store "$S" | sort | md5sum)
