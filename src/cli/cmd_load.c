@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char load_help[] =
@@ -105,15 +104,6 @@ int bs_cmd_load(int argc, char **argv)
     if (tty) lo.progress = progress;
     bs_store *store = bs_cli_open("load", bs_cli_store_dir(store_dir), true);
     if (!store) { free(cats); return 1; }
-    /* Room for the input before the transaction starts: a map that fills
-     * mid-load makes the whole load run again after growing it.  Stores
-     * take at most about 4 bytes per input byte (Turtle is the densest). */
-    uint64_t in_bytes = 0;
-    for (int i = optind; i < argc; i++) {
-        struct stat sb;
-        if (strcmp(argv[i], "-") && stat(argv[i], &sb) == 0) in_bytes += (uint64_t)sb.st_size;
-    }
-    bs_store_reserve(store, in_bytes * 4);
     bs_load_report rep = {0};
     bs_status st = bs_load_files(store, (const char *const *)argv + optind,
                                  (size_t)(argc - optind), &lo, &rep);
