@@ -85,18 +85,23 @@ static int list_graphs(bs_store *store, const char *format)
     return 0;
 }
 
+/* The id of an existing named graph; BS_NOT_FOUND when there is none. */
+static bs_status find_graph(bs_txn *t, const char *iri, bs_id *g)
+{
+    bs_term term = bs_term_iri(iri, strlen(iri));
+    bs_graph_info gi;
+    bs_status st = bs_dict_lookup(t, &term, g);
+    return st == BS_OK ? bs_graph_get(t, *g, &gi) : st;
+}
+
 typedef struct { const char *iri; bs_access level; } access_ctx;
 
 static bs_status set_access_fn(bs_txn *t, void *vctx)
 {
     access_ctx *c = vctx;
-    bs_term term = bs_term_iri(c->iri, strlen(c->iri));
     bs_id g;
-    bs_graph_info gi;
-    bs_status st = bs_dict_lookup(t, &term, &g);
-    if (st == BS_OK) st = bs_graph_get(t, g, &gi);
-    if (st != BS_OK) return st;
-    return bs_graph_set_access(t, g, c->level);
+    bs_status st = find_graph(t, c->iri, &g);
+    return st == BS_OK ? bs_graph_set_access(t, g, c->level) : st;
 }
 
 static int set_access(bs_store *store, const char *iri, const char *level)
@@ -198,13 +203,9 @@ typedef struct { const char *iri; uint64_t removed; } drop_ctx;
 static bs_status drop_fn(bs_txn *t, void *vctx)
 {
     drop_ctx *c = vctx;
-    bs_term term = bs_term_iri(c->iri, strlen(c->iri));
     bs_id g;
-    bs_graph_info gi;
-    bs_status st = bs_dict_lookup(t, &term, &g);
-    if (st == BS_OK) st = bs_graph_get(t, g, &gi);
-    if (st != BS_OK) return st;
-    return bs_graph_clear(t, g, true, &c->removed);
+    bs_status st = find_graph(t, c->iri, &g);
+    return st == BS_OK ? bs_graph_clear(t, g, true, &c->removed) : st;
 }
 
 int bs_cmd_drop(int argc, char **argv)
