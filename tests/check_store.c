@@ -385,6 +385,7 @@ END_TEST
 START_TEST(test_bulk_spill)
 {
     setenv("BATTSTORE_BULK_BATCH", "777", 1); /* many sorted runs */
+    setenv("BATTSTORE_PENDING_MAX", "300", 1); /* t2i flushed mid-load */
     bs_store *s = open_new();
     uint64_t added;
     bulk_load(s, 0, 6000, &added);
@@ -395,6 +396,7 @@ START_TEST(test_bulk_spill)
     check_bulk_content(s, 9000);
     bs_store_close(s);
     unsetenv("BATTSTORE_BULK_BATCH");
+    unsetenv("BATTSTORE_PENDING_MAX");
 }
 END_TEST
 

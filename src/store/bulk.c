@@ -22,7 +22,7 @@
 #define CACHE_SLOTS ((size_t)1 << 21)      /* 2M cache entries (48 MiB) */
 #define CACHE_ARENA ((size_t)96 << 20)     /* 96 MiB of cached encodings */
 #define CACHE_MAX_TERM 1024                /* longer terms are not cached */
-#define PENDING_MAX ((size_t)1 << 23)      /* 8M new terms before a flush */
+#define PENDING_MAX ((size_t)1 << 22)      /* 4M new terms (a 128 MiB table) before a flush */
 
 typedef struct { uint64_t h; bs_id id; uint32_t off, len; } cache_ent;
 typedef struct { uint64_t h; bs_id id; } pend_ent;
@@ -41,7 +41,7 @@ struct bs_bulk {
     char *arena;
     size_t arena_used;
     pend_ent *pend;       /* open addressing over new terms */
-    size_t pend_cap, pend_used;
+    size_t pend_cap, pend_used, pend_max;
     bool t2i_empty;       /* t2i had nothing when we started/flushed */
     bool t2i_flushed;
     bs_runs *runs;        /* quads, sorted per index in bounded batches */
@@ -65,6 +65,9 @@ bs_status bs_bulk_new(bs_txn *txn, bs_bulk **out)
     /* BATTSTORE_BULK_BATCH (quads) lets tests exercise the spill path */
     const char *env = getenv("BATTSTORE_BULK_BATCH");
     size_t batch = env && atol(env) > 0 ? (size_t)atol(env) : BATCH_QUADS;
+    /* BATTSTORE_PENDING_MAX (terms) lets tests exercise early t2i flushes */
+    env = getenv("BATTSTORE_PENDING_MAX");
+    b->pend_max = env && atol(env) > 0 ? (size_t)atol(env) : PENDING_MAX;
     bs_status st = bs_runs_new(batch, &b->runs);
     b->enccap = 4096;
     b->encbuf = malloc(b->enccap);
@@ -184,10 +187,10 @@ static bs_status pend_grow(bs_bulk *b)
 static bs_status pend_add(bs_bulk *b, uint64_t h, bs_id id)
 {
     bs_status st;
-    if (b->pend_used * 2 >= b->pend_cap) {
-        if (b->pend_used >= PENDING_MAX) TRY(st, pend_flush(b));
-        else TRY(st, pend_grow(b));
-    }
+    /* the table is bounded: past pend_max terms it goes to t2i, and
+     * later lookups of those terms go to LMDB */
+    if (b->pend_used >= b->pend_max) TRY(st, pend_flush(b));
+    else if (b->pend_used * 2 >= b->pend_cap) TRY(st, pend_grow(b));
     size_t mask = b->pend_cap - 1, i = h & mask;
     while (b->pend[i].h) i = (i + 1) & mask;
     b->pend[i] = (pend_ent){h, id};
