@@ -8,7 +8,7 @@ SHARED=${BS_SHARED:-$TOP/../shared}
 # Debian packages battstore builds, tests and runs with.
 BS_PACKAGES="build-essential autoconf automake libtool pkg-config
   librdf0-dev libraptor2-dev libserd-dev librasqal3-dev liblmdb-dev libmicrohttpd-dev
-  libxml2-dev check raptor2-utils redland-utils lmdb-utils curl"
+  libxml2-dev libpcre2-dev nettle-dev libjansson-dev check raptor2-utils redland-utils lmdb-utils curl"
 
 log() { printf '==> %s\n' "$*" >&2; }
 

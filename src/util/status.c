@@ -19,6 +19,8 @@ const char *bs_strerror(bs_status st)
     case BS_ERR_UNSUPPORTED: return "not supported";
     case BS_ERR_VERSION: return "store format version not supported";
     case BS_ERR_INTERNAL: return "internal error";
+    case BS_ERR_TIMEOUT: return "deadline passed";
+    case BS_ERR_LIMIT: return "resource limit reached";
     }
     return "unknown status";
 }

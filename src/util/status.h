@@ -19,7 +19,9 @@ typedef enum {
     BS_ERR_READONLY,    ///< write attempted on a read-only store or txn
     BS_ERR_UNSUPPORTED, ///< feature not supported
     BS_ERR_VERSION,     ///< store format version mismatch
-    BS_ERR_INTERNAL     ///< a bug in battstore
+    BS_ERR_INTERNAL,    ///< a bug in battstore
+    BS_ERR_TIMEOUT,     ///< a deadline passed or the work was cancelled
+    BS_ERR_LIMIT        ///< a resource cap (e.g. a query's memory) was reached
 } bs_status;
 
 /// Human-readable one-line description of a status (static string).
