@@ -24,3 +24,4 @@ bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id g, bs_id s, bs_id p, bs_id o, bs_
 bs_status bs_sp_scan_next(bs_sp_scan *sc, bs_quad *out) { (void)sc; (void)out; return BS_END; }
 void bs_sp_scan_free(bs_sp_scan *sc) { (void)sc; }
 bs_status bs_sp_named_graphs(bs_sp_exec *ex, const bs_id **out, size_t *n) { (void)ex; *out = NULL; *n = 0; return BS_OK; }
+struct timespec bs_sp_exec_now(const bs_sp_exec *ex) { (void)ex; struct timespec t; clock_gettime(CLOCK_REALTIME, &t); return t; }

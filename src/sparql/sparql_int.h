@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "sparql/sparql.h"
 #include "store/store.h"
 #include "term/term.h"
@@ -317,6 +318,10 @@ bs_status bs_sp_mem(bs_sp_exec *ex, long long delta);
 void bs_sp_error(bs_sp_exec *ex, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *bs_sp_exec_errmsg(const bs_sp_exec *ex);
+
+/** The request's "now" (NOW() is the same throughout a request): taken
+ *  when the exec was created. */
+struct timespec bs_sp_exec_now(const bs_sp_exec *ex);
 
 /* ---- terms (terms.c) -------------------------------------------------- */
 /** The term of an id (store or local).  The view is valid until the
