@@ -221,7 +221,7 @@ static char *run_seed(const char *s, bs_sp_path *p, const char *o,
     it->free(it);
     path_free(p);
     ck_assert_int_eq(ex.mem, 0); // every byte accounted is given back
-    qsort(rows, nrows, sizeof *rows, cmp_str);
+    if (nrows) qsort(rows, nrows, sizeof *rows, cmp_str);
     char *out = calloc(1, len);
     for (size_t i = 0; i < nrows; i++) {
         if (i) strcat(out, ", ");
