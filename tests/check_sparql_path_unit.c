@@ -383,6 +383,14 @@ START_TEST(test_seed_and_graphs)
     EXPECT(run_seed("?x", PLUS(L("p")), "?x", NULL, "x=a"), "");
     EXPECT(run_seed("?x", STAR(L("p")), "?x", NULL, "x=a"), "a -");
     EXPECT(run_seed("?x", STAR(L("p")), "?y", "g1", NULL), "a a, a x, a y, x x, x y, y y");
+    /* A seed is a join: a value outside the graph has no zero-length
+     * match with a free end (values_and_path), but does with a constant. */
+    EXPECT(run_seed("?x", OPT(L("p")), "?x", NULL, "x=zz"), "");
+    EXPECT(run_seed("?x", STAR(L("p")), "?y", NULL, "x=zz"), "");
+    EXPECT(run_seed("?x", STAR(L("p")), "?y", "g1", "x=c"), "");
+    EXPECT(run_seed("?x", STAR(L("p")), "?y", NULL, "x=c"), "c c");
+    EXPECT(run_seed("?x", STAR(L("p")), "zz", NULL, "x=zz"), "local -");
+    EXPECT(run_seed("?x", STAR(L("p")), "?y", NULL, "y=zz"), "");
 }
 END_TEST
 

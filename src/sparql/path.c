@@ -254,6 +254,39 @@ fail:
     return st;
 }
 
+/// Whether the path can match a zero-length path (x to x with no triple).
+static bool zeroable(const bs_sp_path *p)
+{
+    switch (p->kind) {
+    case BS_PATH_STAR:
+    case BS_PATH_OPT: return true;
+    case BS_PATH_INV:
+    case BS_PATH_PLUS: return zeroable(p->a);
+    case BS_PATH_SEQ: return zeroable(p->a) && zeroable(p->b);
+    case BS_PATH_ALT: return zeroable(p->a) || zeroable(p->b);
+    default: return false;
+    }
+}
+
+/// Whether x is a node (subject or object) of the active graph.
+static bs_status in_graph(pctx *c, bs_id x, bool *out)
+{
+    *out = false;
+    if (bs_sp_is_local(x)) return BS_OK;
+    for (int k = 0; k < 2 && !*out; k++) {
+        bs_sp_scan *sc = NULL;
+        bs_quad q;
+        bs_status st = bs_sp_scan_new(c->ex, c->graph, k ? BS_ANY : x, BS_ANY,
+                                      k ? x : BS_ANY, &sc);
+        if (st != BS_OK) return st;
+        st = bs_sp_scan_next(sc, &q);
+        bs_sp_scan_free(sc);
+        if (st != BS_OK && st != BS_END) return st;
+        *out = st == BS_OK;
+    }
+    return BS_OK;
+}
+
 /* ======================================================================
  * The iterator: rows stream per start node
  * ====================================================================== */
@@ -280,6 +313,7 @@ typedef struct {
     bs_sp_idvec ends;   ///< ends of the current start
     size_t ei;
     bs_id cur;       ///< current start
+    bs_id in_g[2];   ///< seed values that must be nodes of the graph (0 = none)
     size_t repeat;   ///< copies of the current row still to give
     bool started;
 } path_iter;
@@ -295,6 +329,17 @@ static void emit(path_iter *it, bs_id *row, bs_id s, bs_id o)
 static bs_status path_start(path_iter *it)
 {
     it->started = true;
+    for (int k = 0; k < 2; k++) {
+        bool ok;
+        if (!it->in_g[k]) continue;
+        bs_status st = in_graph(&it->c, it->in_g[k], &ok);
+        if (st != BS_OK) return st;
+        if (!ok) { // no row: stay in M_BOTH with nothing to repeat
+            it->mode = M_BOTH;
+            it->repeat = 0;
+            return BS_OK;
+        }
+    }
     switch (it->mode) {
     case M_FROM_S: return ends(&it->c, it->path, true, it->s, &it->ends);
     case M_FROM_O: return ends(&it->c, it->path, false, it->o, &it->ends);
@@ -426,6 +471,16 @@ bs_status bs_sp_path_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
     it->svar = it->s ? -1 : n->path_s.var;
     it->ovar = it->o ? -1 : n->path_o.var;
     it->mode = choose_mode(it, n);
+    /* A seed is a join, not a constant (§18.5): where the other end is
+     * not a constant of the query, a free end ranges over the nodes of
+     * the graph only, so a seed value elsewhere gets no zero-length
+     * match (W3C property-path/values_and_path). */
+    if (zeroable(n->path)) {
+        if (seed && n->path_s.var >= 0 && seed[n->path_s.var] && n->path_o.cid < 0)
+            it->in_g[0] = seed[n->path_s.var];
+        if (seed && n->path_o.var >= 0 && seed[n->path_o.var] && n->path_s.cid < 0)
+            it->in_g[1] = seed[n->path_o.var];
+    }
     if (it->mode == M_SAME) it->ovar = -1;
     *out = &it->base;
 fail:
