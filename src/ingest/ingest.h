@@ -94,6 +94,17 @@ typedef struct {
 bs_status bs_load_files(bs_store *store, const char *const *paths, size_t n,
                         const bs_load_opts *opts, bs_load_report *rep);
 
+/** Load files as bs_load_files() does, but inside the caller's write
+ *  transaction txn (SPARQL LOAD): nothing is committed; when this fails
+ *  the caller must abort txn (some terms may have been written), and a
+ *  BS_ERR_FULL asks it to grow the map and run its transaction again
+ *  (see bs_store_write()).  Raptor reads every file (no serd: a serd
+ *  give-up reruns a whole transaction, which only its owner can do) and
+ *  stdin ("-") is refused (BS_ERR_ARG): the caller's transaction may have
+ *  to read it again.  rep as for bs_load_files(). */
+bs_status bs_load_in_txn(bs_txn *txn, const char *const *paths, size_t n,
+                         const bs_load_opts *opts, bs_load_report *rep);
+
 /// Free what a report holds (not the struct).  NULL is safe.
 void bs_load_report_free(bs_load_report *rep);
 

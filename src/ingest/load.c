@@ -529,19 +529,63 @@ static void reserve_for(bs_store *store, const char *const *paths, size_t n)
     bs_store_reserve(store, bytes * 4);
 }
 
+/* The state both entry points start from. */
+static void ctx_init(bs_ld_ctx *c, const char *const *paths, size_t n,
+                     const bs_load_opts *opts, bs_load_report *rep)
+{
+    static const bs_load_opts defaults;
+    memset(rep, 0, sizeof *rep);
+    rep->err_line = rep->err_col = -1;
+    c->opts = opts ? opts : &defaults;
+    c->paths = paths;
+    c->npaths = n;
+    c->rep = rep;
+    c->t0 = c->last_progress = now();
+}
+
+/* The message of a failure that reported none. */
+static void report_status(bs_load_report *rep, bs_status st)
+{
+    if (st != BS_OK && !rep->err_msg)
+        bs_report_error(rep, st, NULL, -1, -1, "%s", bs_strerror(st));
+}
+
+/* Inside the caller's transaction there is no rerun: Raptor (the
+ * reference) reads every file, and stdin cannot be read twice should the
+ * caller's transaction run again. */
+bs_status bs_load_in_txn(bs_txn *txn, const char *const *paths, size_t n,
+                         const bs_load_opts *opts, bs_load_report *rep)
+{
+    bs_ld_ctx c = {0};
+    bs_status st;
+    ctx_init(&c, paths, n, opts, rep);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(paths[i], "-") == 0) {
+            st = bs_report_error(rep, BS_ERR_ARG, "-", -1, -1,
+                                 "stdin cannot be loaded inside a transaction");
+            goto fail;
+        }
+    if (!bs_txn_writable(txn)) {
+        st = BS_ERR_READONLY;
+        goto fail;
+    }
+    TRY(st, ctx_open(&c));
+    c.serd_off = true;
+    st = load_txn(txn, &c);
+    rep->seconds = now() - c.t0;
+    if (st == BS_OK) progress(&c, true);
+fail:
+    report_status(rep, st);
+    ctx_close(&c);
+    return st;
+}
+
 bs_status bs_load_files(bs_store *store, const char *const *paths, size_t n,
                         const bs_load_opts *opts, bs_load_report *rep)
 {
-    static const bs_load_opts defaults;
     bs_ld_ctx c = {0};
     bs_status st;
-    memset(rep, 0, sizeof *rep);
-    rep->err_line = rep->err_col = -1;
-    c.opts = opts ? opts : &defaults;
-    c.paths = paths;
-    c.npaths = n;
-    c.rep = rep;
-    c.t0 = c.last_progress = now();
+    ctx_init(&c, paths, n, opts, rep);
     TRY(st, ctx_open(&c));
     reserve_for(store, paths, n);
     /* Each rerun hands one more file from serd to Raptor. */
@@ -551,8 +595,7 @@ bs_status bs_load_files(bs_store *store, const char *const *paths, size_t n,
     rep->seconds = now() - c.t0;
     if (st == BS_OK) progress(&c, true);
 fail:
-    if (st != BS_OK && !rep->err_msg)
-        bs_report_error(rep, st, NULL, -1, -1, "%s", bs_strerror(st));
+    report_status(rep, st);
     ctx_close(&c);
     return st;
 }
