@@ -33,12 +33,15 @@ static bs_status existing_graph(bs_sp_upd *u, int cid, bs_id *out)
     return BS_OK;
 }
 
-/* Clear one graph (forget: also unregister it), counting what went. */
+/* Clear one graph, counting what went; forget: also unregister it (DROP),
+ * else an empty named graph stays (CLEAR). */
 static bs_status clear_one(bs_sp_upd *u, bs_id g, bool forget)
 {
     uint64_t removed = 0;
-    bs_status st = bs_graph_clear(u->txn, g, forget && g != BS_DEFAULT_GRAPH, &removed);
+    bool named = g != BS_DEFAULT_GRAPH;
+    bs_status st = bs_graph_clear(u->txn, g, forget && named, &removed);
     u->stats.deleted += removed;
+    if (st == BS_OK && named && !forget) st = bs_graph_create(u->txn, g);
     return st;
 }
 
@@ -68,7 +71,6 @@ bs_status bs_sp_upd_clear(bs_sp_upd *u, const bs_sp_update_op *op, bool drop)
     case BS_GREF_IRI:
         TRY(st, existing_graph(u, op->to.cid, &g));
         TRY(st, clear_one(u, g, drop));
-        if (!drop) TRY(st, bs_graph_create(u->txn, g)); /* an empty graph stays */
         break;
     case BS_GREF_ALL:
         TRY(st, clear_named(u, drop));
@@ -170,7 +172,7 @@ bs_status bs_sp_upd_transfer(bs_sp_upd *u, const bs_sp_update_op *op)
     if (src == dst) return BS_OK; /* §3.2.3-5: no operation */
     TRY(st, read_graph(u, src, &qs, &n));
     if (op->kind != BS_UP_ADD) TRY(st, clear_one(u, dst, false));
-    if (dst != BS_DEFAULT_GRAPH) TRY(st, bs_graph_create(u->txn, dst));
+    else if (dst != BS_DEFAULT_GRAPH) TRY(st, bs_graph_create(u->txn, dst));
     for (size_t i = 0; i < n; i++) {
         bool added = false;
         qs[i].g = dst;
