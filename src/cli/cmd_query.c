@@ -1,25 +1,51 @@
 /* SPDX-License-Identifier: MIT
- * battstore query / export — read the store. */
+ * battstore query / export — read the store: SPARQL queries with
+ * battstore's engine (or Rasqal's, as a second opinion), and quads in an
+ * RDF syntax. */
 #include "config.h"
 #include "cli/cli.h"
 #include "ingest/ingest.h"
 #include "query/query.h"
+#include "sparql/sparql_int.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char query_help[] =
     "usage: battstore query [OPTIONS] (QUERY | -f FILE.rq)\n\n"
-    "Run a SPARQL query against the store and print the result.\n\n"
+    "Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) and print the\n"
+    "result.  The query reads one snapshot of the store: loads and updates\n"
+    "running at the same time are not seen half-done.\n\n"
+    "dataset: without FROM, the default graph is the UNION of the store's\n"
+    "default graph and all its named graphs (each triple once), like\n"
+    "Fuseki's unionDefaultGraph; GRAPH ?g sees every named graph.\n"
+    "--store-default makes the default graph the store's default graph\n"
+    "alone (the dataset of the W3C tests); --default-graph / --named-graph\n"
+    "replace the query's FROM / FROM NAMED.\n\n"
     "options:\n"
-    "  --store DIR    store directory (default ./" BS_DEFAULT_STORE ")\n"
-    "  -f, --file F   read the query from a file ('-' = stdin)\n"
-    "  --format F     SELECT/ASK: table (default), json, xml, csv, tsv;\n"
-    "                 CONSTRUCT/DESCRIBE: turtle (default), ntriples, rdfxml\n";
-
+    "  --store DIR          store directory (default ./" BS_DEFAULT_STORE ")\n"
+    "  -f, --file F         read the query from a file ('-' = stdin); relative\n"
+    "                       IRIs resolve against the file's file: IRI\n"
+    "  --format F           SELECT/ASK: table (the default on a terminal), json\n"
+    "                       (the default otherwise), xml, csv, tsv;\n"
+    "                       CONSTRUCT/DESCRIBE: turtle (default), ntriples,\n"
+    "                       nquads, rdfxml\n"
+    "  --timeout S          give up after S seconds (exit 1)\n"
+    "  --union-default      the default graph is the union of all graphs (default)\n"
+    "  --store-default      the default graph is the store's default graph only\n"
+    "  --default-graph IRI  a graph of the default graph (repeatable;\n"
+    "                       'default' = the store's default graph)\n"
+    "  --named-graph IRI    a named graph of the dataset (repeatable)\n"
+    "  --parse-only         check the syntax only: exit 0 silently, or 1 with\n"
+    "                       FILE:LINE:COL: message\n"
+    "  --explain            print the query's algebra instead of running it\n"
+    "  --engine E           battstore (default) or rasqal (Redland's engine, as a\n"
+    "                       second opinion; its own dataset rules)\n\n"
+    "exit status: 0 done, 1 error (syntax: FILE:LINE:COL: message), 2 usage\n";
 static const char export_help[] =
     "usage: battstore export [OPTIONS]\n\n"
     "Write the store's quads in an RDF syntax to standard output.\n\n"
@@ -29,50 +55,130 @@ static const char export_help[] =
     "  --format F     nquads (default), trig, ntriples, turtle, rdfxml\n"
     "  -o FILE        write to FILE instead of standard output\n";
 
-int bs_cmd_query(int argc, char **argv)
+/* The old engine: Redland + Rasqal over the store (--engine rasqal). */
+static int run_rasqal(bs_store *store, const char *text, const char *format)
 {
+    bs_query_engine *qe = NULL;
+    char *err = NULL;
+    bs_status st = bs_query_engine_new(store, &qe);
+    if (st == BS_OK) st = bs_query_run(qe, text, format, stdout, &err);
+    if (st != BS_OK) bs_cli_error("query", "%s", err ? err : bs_strerror(st));
+    free(err);
+    bs_query_engine_free(qe);
+    return st == BS_OK ? 0 : 1;
+}
+
+typedef struct {
+    const char *store_dir, *file, *format, *engine;
+    const char *dflt[64], *named[64];
+    size_t ndflt, nnamed;
+    bool store_default, parse_only, explain;
+    double timeout;
+} query_args;
+
+static int add_graph(const char **v, size_t *n, const char *iri)
+{
+    if (*n == 64) {
+        bs_cli_error("query", "at most 64 --default-graph / --named-graph");
+        return BS_EXIT_USAGE;
+    }
+    v[(*n)++] = strcmp(iri, "default") == 0 ? "" : iri;
+    return 0;
+}
+
+/* Parse the options; returns -1 to go on, else the exit status. */
+static int query_options(int argc, char **argv, query_args *a)
+{
+    enum { O_FORMAT = 256, O_TIMEOUT, O_UNION, O_STORE_DEFAULT, O_DEFAULT, O_NAMED,
+           O_PARSE, O_EXPLAIN, O_ENGINE };
     static const struct option opts[] = {
         {"store", required_argument, 0, 's'}, {"file", required_argument, 0, 'f'},
-        {"format", required_argument, 0, 'F'}, {"help", no_argument, 0, 'h'},
+        {"format", required_argument, 0, O_FORMAT}, {"timeout", required_argument, 0, O_TIMEOUT},
+        {"union-default", no_argument, 0, O_UNION},
+        {"store-default", no_argument, 0, O_STORE_DEFAULT},
+        {"default-graph", required_argument, 0, O_DEFAULT},
+        {"named-graph", required_argument, 0, O_NAMED},
+        {"parse-only", no_argument, 0, O_PARSE}, {"explain", no_argument, 0, O_EXPLAIN},
+        {"engine", required_argument, 0, O_ENGINE}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *store_dir = NULL, *file = NULL, *format = NULL;
-    int c;
+    int c, rc = 0;
+    char *end;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "s:f:h", opts, NULL)) != -1) {
+    while (rc == 0 && (c = getopt_long(argc, argv, "s:f:h", opts, NULL)) != -1) {
         switch (c) {
-        case 's': store_dir = optarg; break;
-        case 'f': file = optarg; break;
-        case 'F': format = optarg; break;
+        case 's': a->store_dir = optarg; break;
+        case 'f': a->file = optarg; break;
+        case O_FORMAT: a->format = optarg; break;
+        case O_TIMEOUT:
+            a->timeout = strtod(optarg, &end);
+            if (*end || a->timeout < 0) {
+                bs_cli_error("query", "--timeout wants seconds, not '%s'", optarg);
+                return BS_EXIT_USAGE;
+            }
+            break;
+        case O_UNION: a->store_default = false; break;
+        case O_STORE_DEFAULT: a->store_default = true; break;
+        case O_DEFAULT: rc = add_graph(a->dflt, &a->ndflt, optarg); break;
+        case O_NAMED: rc = add_graph(a->named, &a->nnamed, optarg); break;
+        case O_PARSE: a->parse_only = true; break;
+        case O_EXPLAIN: a->explain = true; break;
+        case O_ENGINE: a->engine = optarg; break;
         case 'h': fputs(query_help, stdout); return 0;
         default: fputs(query_help, stderr); return BS_EXIT_USAGE;
         }
     }
-    char *text = NULL;
-    if (file) {
-        if (!(text = bs_cli_slurp(file))) {
-            bs_cli_error("query", "%s: %s", file, strerror(errno));
-            return 1;
-        }
-    } else if (optind < argc) {
-        text = strdup(argv[optind]);
-    } else {
-        bs_cli_error("query", "no query given (battstore query --help)");
+    if (rc) return rc;
+    if (strcmp(a->engine, "battstore") != 0 && strcmp(a->engine, "rasqal") != 0) {
+        bs_cli_error("query", "--engine is battstore or rasqal, not '%s'", a->engine);
         return BS_EXIT_USAGE;
     }
-    int rc = 1;
-    bs_store *store = bs_cli_open("query", bs_cli_store_dir(store_dir), false);
-    bs_query_engine *qe = NULL;
+    return -1;
+}
+
+/* Run a parsed query on the store and print its result. */
+static int run_query(const query_args *a, bs_store *store, const bs_sparql *q)
+{
+    bs_sparql_opts o = {
+        .default_graphs = a->dflt, .n_default = a->ndflt,
+        .named_graphs = a->named, .n_named = a->nnamed,
+        .union_default = !a->store_default, .timeout = a->timeout,
+        .cancel = bs_cli_cancel_on_sigint(),
+    };
+    const char *format = a->format;
+    bs_sparql_form form = bs_sparql_form_of(q);
+    if (!format && (form == BS_SPARQL_SELECT || form == BS_SPARQL_ASK))
+        format = isatty(STDOUT_FILENO) ? "table" : "json";
     char *err = NULL;
-    if (store) {
-        bs_status st = bs_query_engine_new(store, &qe);
-        if (st == BS_OK) st = bs_query_run(qe, text, format, stdout, &err);
-        if (st == BS_OK) rc = 0;
-        else bs_cli_error("query", "%s", err ? err : bs_strerror(st));
-    }
+    bs_status st = bs_sparql_write(store, q, &o, format, stdout, &err);
+    if (fflush(stdout) != 0 && st == BS_OK) st = BS_ERR_IO;
+    if (st != BS_OK) bs_cli_error("query", "%s", err ? err : bs_strerror(st));
     free(err);
-    bs_query_engine_free(qe);
+    return st == BS_OK ? 0 : 1;
+}
+
+int bs_cmd_query(int argc, char **argv)
+{
+    query_args a = {.engine = "battstore"};
+    bs_cli_request r;
+    bs_sparql *q = NULL;
+    bs_store *store = NULL;
+    int rc = query_options(argc, argv, &a);
+    if (rc >= 0) return rc;
+    if ((rc = bs_cli_request_read("query", a.file, argc, argv, &r)) != 0) return rc;
+    bool run = !a.parse_only && !a.explain;
+    if (run && !(store = bs_cli_open("query", bs_cli_store_dir(a.store_dir), false)))
+        rc = 1;
+    else if (run && strcmp(a.engine, "rasqal") == 0)
+        rc = run_rasqal(store, r.text, a.format);
+    else if (!(q = bs_cli_parse(&r, false)))
+        rc = 1;
+    else if (a.explain)
+        bs_sp_dump(q, stdout);
+    else if (run)
+        rc = run_query(&a, store, q);
+    bs_sparql_free(q);
     bs_store_close(store);
-    free(text);
+    bs_cli_request_free(&r);
     return rc;
 }
 

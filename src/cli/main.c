@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
     {"load", bs_cmd_load, "load RDF files (OWL/RDF-XML, Turtle, N-Triples, N-Quads, TriG)"},
     {"query", bs_cmd_query, "run a SPARQL query"},
+    {"update", bs_cmd_update, "run a SPARQL update (one transaction)"},
     {"export", bs_cmd_export, "write a graph (or everything) in an RDF syntax"},
     {"graphs", bs_cmd_graphs, "list named graphs (IRI, triples, versionIRI, access)"},
     {"stats", bs_cmd_stats, "store statistics"},

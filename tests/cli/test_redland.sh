@@ -103,35 +103,35 @@ else
     rdfproc_checks
 fi
 
-# --- the query API (battstore query: librdf + Rasqal over the module)
+# --- the query API behind `battstore query --engine rasqal` (librdf + Rasqal over the module)
 nt=$(grep -c . "$T/bs.nt")
 eq "query: COUNT(*) in a table" \
-    "$("$BS" query --store "$S" 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | sed -n 4p | tr -d '| ')" "$nt"
-eq "query: csv" "$("$BS" query --store "$S" --format csv \
+    "$("$BS" query --engine rasqal --store "$S" 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | sed -n 4p | tr -d '| ')" "$nt"
+eq "query: csv" "$("$BS" query --engine rasqal --store "$S" --format csv \
     'SELECT ?l WHERE { <https://w3id.org/emmo#EMMO_cd2cd0de_e0cc_4ef1_b27e_2e88db027bac> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }' | tr -d '\r')" \
     "$(printf 'l\nLength')"
-eq "query: tsv" "$("$BS" query --store "$S" --format tsv \
+eq "query: tsv" "$("$BS" query --engine rasqal --store "$S" --format tsv \
     'SELECT ?l WHERE { <https://w3id.org/emmo#EMMO_cd2cd0de_e0cc_4ef1_b27e_2e88db027bac> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }')" \
     "$(printf '?l\n"Length"@en')"
-check "query: json" bash -c "'$BS' query --store '$S' --format json 'SELECT ?s WHERE { ?s ?p ?o } LIMIT 1' | grep -q '\"bindings\"'"
-check "query: xml" bash -c "'$BS' query --store '$S' --format xml 'ASK { ?s ?p ?o }' | grep -q '<boolean>true</boolean>'"
-eq "query: ASK" "$("$BS" query --store "$S" 'ASK { ?s <http://nothing.example/p> ?o }')" false
-"$BS" query --store "$S" --format ntriples \
+check "query: json" bash -c "'$BS' query --engine rasqal --store '$S' --format json 'SELECT ?s WHERE { ?s ?p ?o } LIMIT 1' | grep -q '\"bindings\"'"
+check "query: xml" bash -c "'$BS' query --engine rasqal --store '$S' --format xml 'ASK { ?s ?p ?o }' | grep -q '<boolean>true</boolean>'"
+eq "query: ASK" "$("$BS" query --engine rasqal --store "$S" 'ASK { ?s <http://nothing.example/p> ?o }')" false
+"$BS" query --engine rasqal --store "$S" --format ntriples \
     'CONSTRUCT { ?s <http://example.org/label> ?l } WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }' >"$T/c.nt"
 eq "query: CONSTRUCT as N-Triples" "$(grep -c . "$T/c.nt")" \
     "$(grep -c '<http://www.w3.org/2004/02/skos/core#prefLabel>' "$T/bs.nt")"
 check "query: CONSTRUCT as Turtle uses the query's prefixes" bash -c \
-    "'$BS' query --store '$S' 'PREFIX ex: <http://example.org/> CONSTRUCT { ?s ex:l ?l } WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 1' | grep -q 'ex:l'"
+    "'$BS' query --engine rasqal --store '$S' 'PREFIX ex: <http://example.org/> CONSTRUCT { ?s ex:l ?l } WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 1' | grep -q 'ex:l'"
 "$BS" load --store "$S" --graph http://example.org/named "$T/small.ttl"
 eq "query: GRAPH ?g sees named graphs only" \
-    "$("$BS" query --store "$S" --format tsv 'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }')" \
+    "$("$BS" query --engine rasqal --store "$S" --format tsv 'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }')" \
     "$(printf '?g\n<http://example.org/named>')"
-"$BS" query --store "$S" $'SELECT ?s\nWHERE { ?s ?p }' 2>"$T/err"
+"$BS" query --engine rasqal --store "$S" $'SELECT ?s\nWHERE { ?s ?p }' 2>"$T/err"
 check "query: a syntax error fails" test $? -ne 0
 check "query: the error names the line" grep -q 'query:2: syntax error' "$T/err"
 check "query: the error is one line" test "$(wc -l <"$T/err")" -eq 1
-"$BS" query --store "$S" --format bogus 'SELECT * WHERE { ?s ?p ?o }' 2>"$T/err"
+"$BS" query --engine rasqal --store "$S" --format bogus 'SELECT * WHERE { ?s ?p ?o }' 2>"$T/err"
 check "query: an unknown format is an error" grep -q "format 'bogus'" "$T/err"
-"$BS" query --store "$S" 'INSERT DATA { <a:b> <a:c> <a:d> }' 2>"$T/err"
+"$BS" query --engine rasqal --store "$S" 'INSERT DATA { <a:b> <a:c> <a:d> }' 2>"$T/err"
 check "query: SPARQL Update is refused clearly" grep -q 'SPARQL Update' "$T/err"
 finish
