@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // battstore — query benchmark, the Oxigraph peer: load, then time queries in-process.
 //
-// Usage: node query.js --nt FILE.nt [--graphs LIST] [--runs N] Q.rq...
+// Usage: node query.js --nt FILE.nt [--graphs LIST] [--runs N] [--formats F,...] Q.rq...
 //   --nt      N-Triples file loaded into the default graph
 //   --graphs  a file of lines "GRAPH_IRI<TAB>FILE.ttl": each Turtle file is
 //             loaded into that named graph (the ontology closure, as
 //             `battstore load --imports` stores it)
+//   --formats maps (default: the bindings as the JS API returns them) and/or
+//             a results_format such as tsv (the whole result serialised);
+//             lines for a results_format end with a 5th field naming it
 // Queries run with use_default_graph_as_union (battstore's union_default,
 // Virtuoso's default for /sparql).  Each query: 1 warm-up + N timed runs
 // of store.query() with every binding materialised (the array of Maps
@@ -20,12 +23,13 @@ const { performance } = require("perf_hooks");
 const oxigraph = require("oxigraph");
 
 function parseArgs(argv) {
-    const o = { runs: 5, nt: null, graphs: null, queries: [] };
+    const o = { runs: 5, nt: null, graphs: null, formats: ["maps"], queries: [] };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--nt") o.nt = argv[++i];
         else if (a === "--graphs") o.graphs = argv[++i];
         else if (a === "--runs") o.runs = parseInt(argv[++i], 10);
+        else if (a === "--formats") o.formats = argv[++i].split(",");
         else if (a.startsWith("--")) throw new Error("unknown option " + a);
         else o.queries.push(a);
     }
@@ -78,8 +82,19 @@ function median(v) {
     return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-function runOnce(store, text) {
-    const r = store.query(text, { use_default_graph_as_union: true });
+// One run.  fmt "maps": the array of Maps (bindings) query() returns by
+// default, every value touched; else results_format fmt ("tsv"): the
+// serialised string, rows = lines less the header.
+function runOnce(store, text, fmt) {
+    const opts = { use_default_graph_as_union: true };
+    if (fmt !== "maps") {
+        opts.results_format = fmt;
+        const r = store.query(text, opts);
+        let lines = 0;
+        for (let i = r.indexOf("\n"); i >= 0; i = r.indexOf("\n", i + 1)) lines++;
+        return [Math.max(lines - 1, 0), r.length];
+    }
+    const r = store.query(text, opts);
     if (Array.isArray(r)) {
         // SELECT: Maps of terms; CONSTRUCT: quads.  Touch every value.
         let sink = 0;
@@ -90,24 +105,25 @@ function runOnce(store, text) {
     return [1, r ? 1 : 0];
 }
 
-function bench(store, file, runs) {
+function bench(store, file, runs, fmt) {
     const name = path.basename(file).replace(/\.rq$/, "");
+    const tag = fmt === "maps" ? "" : "\t" + fmt;
     const text = fs.readFileSync(file, "utf8");
     try {
         let rows = -1;
         const ms = [];
         for (let i = -1; i < runs; i++) {
             const t0 = performance.now();
-            const [n] = runOnce(store, text);
+            const [n] = runOnce(store, text, fmt);
             const t1 = performance.now();
             if (rows >= 0 && n !== rows) process.stderr.write(`oxigraph: ${name}: ${rows} rows, then ${n}\n`);
             rows = n;
             if (i >= 0) ms.push(t1 - t0);
         }
-        console.log(`${name}\t${median(ms).toFixed(3)}\t${rows}\t${ms.map((x) => x.toFixed(3)).join(",")}`);
+        console.log(`${name}\t${median(ms).toFixed(3)}\t${rows}\t${ms.map((x) => x.toFixed(3)).join(",")}${tag}`);
         return true;
     } catch (e) {
-        console.log(`${name}\tFAIL\t-\t${String(e.message || e).replace(/[\t\n]/g, " ")}`);
+        console.log(`${name}\tFAIL\t-\t${String(e.message || e).replace(/[\t\n]/g, " ")}${tag}`);
         return false;
     }
 }
@@ -117,7 +133,8 @@ function main() {
     const store = new oxigraph.Store();
     load(store, o);
     let ok = true;
-    for (const q of o.queries) ok = bench(store, q, o.runs) && ok;
+    for (const fmt of o.formats)
+        for (const q of o.queries) ok = bench(store, q, o.runs, fmt) && ok;
     process.exitCode = ok ? 0 : 1;
 }
 
