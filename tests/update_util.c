@@ -138,7 +138,7 @@ bool ut_has_lit(bs_store *st, const char *s, const char *p, const char *lex,
     bs_term term = bs_term_literal(lex, strlen(lex), lang, lang ? strlen(lang) : 0, dt,
                                    dt ? strlen(dt) : 0);
     if (bs_dict_lookup(t, &term, &lit) == BS_OK) {
-        bs_quad q = {find_iri(t, s), find_iri(t, p), lit, find_iri(t, g)};
+        bs_quad q = {s ? find_iri(t, s) : BS_ANY, find_iri(t, p), lit, find_iri(t, g)};
         CHECK(bs_quad_count(t, &q, &n) == BS_OK);
     }
     bs_txn_abort(t);

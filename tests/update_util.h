@@ -29,7 +29,7 @@ size_t ut_ngraphs(bs_store *st);
 bool ut_graph_exists(bs_store *st, const char *g);
 /// Whether <s> <p> <o> is in graph g.
 bool ut_has(bs_store *st, const char *s, const char *p, const char *o, const char *g);
-/// Whether <s> <p> "lex"(@lang|^^dt) is in graph g.
+/// Whether <s> <p> "lex"(@lang|^^dt) is in graph g (s NULL = any subject).
 bool ut_has_lit(bs_store *st, const char *s, const char *p, const char *lex,
                 const char *lang, const char *dt, const char *g);
 /// Distinct subjects of all quads.

@@ -4,8 +4,9 @@
  *
  * DATA operations need no executor: their terms are the request's
  * constants (looked up for DELETE, interned for INSERT), and the blank
- * nodes of INSERT DATA (variable slots of the parse) become fresh blank
- * nodes, one per label per operation.
+ * nodes of INSERT DATA (BNODE constants of the parse; variable slots are
+ * taken the same way) become fresh blank nodes, one per label per
+ * operation.
  *
  * MODIFY evaluates its WHERE completely first (the rows are kept), then
  * deletes every instantiated DELETE quad, then inserts every INSERT
@@ -94,7 +95,12 @@ static void data_ids_free(data_ids *d)
 static bs_status data_pos(bs_sp_upd *u, data_ids *d, bs_sp_tpos p, bool insert, bs_id *out)
 {
     bs_status st = BS_OK;
-    if (p.cid >= 0) {
+    if (p.cid >= 0 && u->req->consts[p.cid].kind == BS_TERM_BNODE) {
+        /* the parser makes a template's blank node a constant */
+        if (!insert) return bs_sp_upd_fail(u, "blank nodes are not allowed here");
+        if (!d->cid[p.cid]) st = bs_sp_upd_bnode(u, &d->cid[p.cid]);
+        *out = d->cid[p.cid];
+    } else if (p.cid >= 0) {
         if (!d->cid[p.cid]) {
             bs_term t = bs_sp_upd_const(u, p.cid);
             st = insert ? bs_dict_intern(u->txn, &t, &d->cid[p.cid])
