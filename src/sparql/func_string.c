@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — string functions (§17.4.3): STRLEN, SUBSTR, UCASE, LCASE,
+ *             STRSTARTS, STRENDS, CONTAINS, STRBEFORE, STRAFTER,
+ *             ENCODE_FOR_URI, CONCAT; UTF-8 helpers. */
+#include "config.h"
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+#include "sparql/expr_int.h"
+
+/* ---- UTF-8 ----------------------------------------------------------------- */
+size_t bs_sp_utf8_len(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) k++;
+    return k;
+}
+
+size_t bs_sp_utf8_off(const char *s, size_t n, size_t cp)
+{
+    size_t i = 0;
+    while (i < n && cp) {
+        i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+        cp--;
+    }
+    return i;
+}
+
+/* Decode one code point at s[*i] (invalid bytes map to themselves). */
+static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
+{
+    uint32_t c = s[(*i)++];
+    int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    if (extra) c &= 0x3F >> extra;
+    while (extra-- > 0 && *i < n && (s[*i] & 0xC0) == 0x80)
+        c = (c << 6) | (s[(*i)++] & 0x3F);
+    return c;
+}
+
+static size_t utf8_put(uint32_t c, char *o)
+{
+    if (c < 0x80) { o[0] = (char)c; return 1; }
+    if (c < 0x800) {
+        o[0] = (char)(0xC0 | (c >> 6));
+        o[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (char)(0xE0 | (c >> 12));
+        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (c >> 18));
+    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* Simple case mappings for Latin, Latin-1, Latin Extended-A, Greek,
+ * Cyrillic (no locale involved). */
+static uint32_t to_upper(uint32_t c)
+{
+    if (c >= 'a' && c <= 'z') return c - 32;
+    if (c < 0x80) return c;
+    if ((c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 32;
+    if (c == 0xFF) return 0x178;
+    if (c == 0xB5) return 0x39C;
+    if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 &&
+        c != 0x149 && c != 0x17F) {
+        bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+        if (odd_lower ? (c & 1) == 0 : (c & 1) == 1) return c - 1;
+        return c;
+    }
+    if (c == 0x131) return 'I';
+    if (c == 0x3C2) return 0x3A3;
+    if (c >= 0x3B1 && c <= 0x3CB) return c - 32;
+    if (c >= 0x3AC && c <= 0x3AF) return c == 0x3AC ? 0x386 : c - 37;
+    if (c >= 0x430 && c <= 0x44F) return c - 32;
+    if (c >= 0x450 && c <= 0x45F) return c - 80;
+    return c;
+}
+
+static uint32_t to_lower(uint32_t c)
+{
+    if (c >= 'A' && c <= 'Z') return c + 32;
+    if (c < 0x80) return c;
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
+    if (c == 0x178) return 0xFF;
+    if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 &&
+        c != 0x149 && c != 0x17F) {
+        bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+        if (odd_lower ? (c & 1) == 1 : (c & 1) == 0) return c + 1;
+        return c;
+    }
+    if (c == 0x130) return 'i';
+    if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) return c + 32;
+    if (c == 0x386) return 0x3AC;
+    if (c >= 0x388 && c <= 0x38A) return c + 37;
+    if (c >= 0x410 && c <= 0x42F) return c + 32;
+    if (c >= 0x400 && c <= 0x40F) return c + 80;
+    return c;
+}
+
+static bs_status fn_case(bs_sp_ectx *c, bool upper, const bs_sp_val *a,
+                         bs_sp_val *out)
+{
+    char *o = bs_sp_alloc(c, a->n * 2 + 4);
+    if (!o) return BS_ERR_NOMEM;
+    size_t i = 0, k = 0;
+    const unsigned char *s = (const unsigned char *)a->s;
+    while (i < a->n) {
+        uint32_t cp = utf8_next(s, a->n, &i);
+        k += utf8_put(upper ? to_upper(cp) : to_lower(cp), o + k);
+    }
+    *out = *a;
+    out->id = 0;
+    out->s = o;
+    out->n = k;
+    return BS_OK;
+}
+
+/* ---- argument compatibility (§17.4.3.1.1) --------------------------------- */
+static bool compatible(const bs_sp_val *a, const bs_sp_val *b)
+{
+    if (!bs_sp_is_strlit(a) || !bs_sp_is_strlit(b)) return false;
+    if (b->t == BS_V_STR) return true;
+    return a->t == BS_V_LANG && a->xn == b->xn && !strncasecmp(a->x, b->x, a->xn);
+}
+
+static const char *find(const char *h, size_t hn, const char *nd, size_t nn)
+{
+    if (!nn) return h;
+    return memmem(h, hn, nd, nn);
+}
+
+/* A result string with the lang tag (or none) of a. */
+static void like(bs_sp_val *out, const bs_sp_val *a, const char *s, size_t n)
+{
+    bs_sp_val_str(out, s, n, a->t == BS_V_LANG ? a->x : NULL, a->xn);
+}
+
+static void fn_before_after(int fn, const bs_sp_val *a, const bs_sp_val *b,
+                            bs_sp_val *out)
+{
+    const char *p = find(a->s, a->n, b->s, b->n);
+    if (!p) {
+        bs_sp_val_str(out, "", 0, NULL, 0);
+        return;
+    }
+    if (fn == BS_FN_STRBEFORE)
+        like(out, a, a->s, (size_t)(p - a->s));
+    else
+        like(out, a, p + b->n, a->n - (size_t)(p - a->s) - b->n);
+}
+
+static void fn_two(int fn, const bs_sp_val *a, const bs_sp_val *b, bs_sp_val *out)
+{
+    if (!compatible(a, b)) {
+        bs_sp_val_err(out);
+        return;
+    }
+    switch (fn) {
+    case BS_FN_CONTAINS:
+        bs_sp_val_bool(out, find(a->s, a->n, b->s, b->n) != NULL);
+        break;
+    case BS_FN_STRSTARTS:
+        bs_sp_val_bool(out, b->n <= a->n && !memcmp(a->s, b->s, b->n));
+        break;
+    case BS_FN_STRENDS:
+        bs_sp_val_bool(out, b->n <= a->n && !memcmp(a->s + a->n - b->n, b->s, b->n));
+        break;
+    default:
+        fn_before_after(fn, a, b, out);
+        break;
+    }
+}
+
+/* fn:substring: the characters at positions p with
+ * round(start) <= p < round(start) + round(len). */
+static void fn_substr(const bs_sp_val *a, size_t nargs, const bs_sp_val *st,
+                      const bs_sp_val *len, bs_sp_val *out)
+{
+    if (!bs_sp_is_strlit(a) || !bs_sp_is_num(st) || (nargs == 3 && !bs_sp_is_num(len))) {
+        bs_sp_val_err(out);
+        return;
+    }
+    double s = floor(bs_sp_num_dbl(st) + 0.5);
+    double e = nargs == 3 ? s + floor(bs_sp_num_dbl(len) + 0.5) : INFINITY;
+    size_t total = bs_sp_utf8_len(a->s, a->n);
+    if (isnan(s) || isnan(e)) e = s = 1;
+    double from = s < 1 ? 1 : s, to = e > (double)total + 1 ? (double)total + 1 : e;
+    if (to <= from) {
+        like(out, a, "", 0);
+        return;
+    }
+    size_t b0 = bs_sp_utf8_off(a->s, a->n, (size_t)from - 1);
+    size_t b1 = bs_sp_utf8_off(a->s, a->n, (size_t)to - 1);
+    like(out, a, a->s + b0, b1 - b0);
+}
+
+static bs_status fn_encode(bs_sp_ectx *c, const bs_sp_val *a, bs_sp_val *out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *o = bs_sp_alloc(c, a->n * 3 + 1);
+    if (!o) return BS_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        unsigned char ch = (unsigned char)a->s[i];
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+            (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
+            ch == '~') {
+            o[k++] = (char)ch;
+        } else {
+            o[k++] = '%';
+            o[k++] = hex[ch >> 4];
+            o[k++] = hex[ch & 15];
+        }
+    }
+    bs_sp_val_str(out, o, k, NULL, 0);
+    return BS_OK;
+}
+
+static bs_status fn_concat(bs_sp_ectx *c, const bs_sp_val *a, size_t nargs,
+                           bs_sp_val *out)
+{
+    size_t total = 0;
+    bool same_lang = nargs > 0;
+    for (size_t i = 0; i < nargs; i++) {
+        if (!bs_sp_is_strlit(&a[i])) {
+            bs_sp_val_err(out);
+            return BS_OK;
+        }
+        total += a[i].n;
+        if (a[i].t != BS_V_LANG || a[i].xn != a[0].xn ||
+            strncasecmp(a[i].x, a[0].x, a[0].xn))
+            same_lang = false;
+    }
+    char *o = bs_sp_alloc(c, total + 1);
+    if (!o) return BS_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < nargs; i++) {
+        if (a[i].n) memcpy(o + k, a[i].s, a[i].n);
+        k += a[i].n;
+    }
+    bs_sp_val_str(out, o, k, same_lang ? a[0].x : NULL, same_lang ? a[0].xn : 0);
+    return BS_OK;
+}
+
+bs_status bs_sp_func_string(bs_sp_ectx *c, int fn, bs_sp_val *args,
+                            size_t nargs, bs_sp_val *out)
+{
+    bs_sp_val *a = nargs ? &args[0] : NULL;
+    if (fn == BS_FN_CONCAT) return fn_concat(c, args, nargs, out);
+    if (!bs_sp_is_strlit(a)) {
+        bs_sp_val_err(out);
+        return BS_OK;
+    }
+    switch (fn) {
+    case BS_FN_STRLEN:
+        bs_sp_val_int(out, (int64_t)bs_sp_utf8_len(a->s, a->n));
+        return BS_OK;
+    case BS_FN_UCASE:
+    case BS_FN_LCASE: return fn_case(c, fn == BS_FN_UCASE, a, out);
+    case BS_FN_ENCODE_FOR_URI: return fn_encode(c, a, out);
+    case BS_FN_SUBSTR:
+        fn_substr(a, nargs, &args[1], nargs == 3 ? &args[2] : NULL, out);
+        return BS_OK;
+    case BS_FN_CONTAINS: case BS_FN_STRSTARTS: case BS_FN_STRENDS:
+    case BS_FN_STRBEFORE: case BS_FN_STRAFTER:
+        fn_two(fn, a, &args[1], out);
+        return BS_OK;
+    default:
+        bs_sp_val_err(out);
+        return BS_OK;
+    }
+}
