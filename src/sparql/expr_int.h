@@ -187,8 +187,8 @@ bs_status bs_sp_bnode_for(bs_sp_ectx *c, const char *s, size_t n,
 
 /* UTF-8 helpers (func_string.c) */
 /// Number of code points in s[0..n).
-size_t bs_sp_utf8_len(const char *s, size_t n);
+size_t bs_sp_ex_u8len(const char *s, size_t n);
 /// Byte offset of code point index cp in s (n if past the end).
-size_t bs_sp_utf8_off(const char *s, size_t n, size_t cp);
+size_t bs_sp_ex_u8off(const char *s, size_t n, size_t cp);
 
 #endif

@@ -9,7 +9,7 @@
 #include "sparql/expr_int.h"
 
 /* ---- UTF-8 ----------------------------------------------------------------- */
-size_t bs_sp_utf8_len(const char *s, size_t n)
+size_t bs_sp_ex_u8len(const char *s, size_t n)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
@@ -17,7 +17,7 @@ size_t bs_sp_utf8_len(const char *s, size_t n)
     return k;
 }
 
-size_t bs_sp_utf8_off(const char *s, size_t n, size_t cp)
+size_t bs_sp_ex_u8off(const char *s, size_t n, size_t cp)
 {
     size_t i = 0;
     while (i < n && cp) {
@@ -190,15 +190,15 @@ static void fn_substr(const bs_sp_val *a, size_t nargs, const bs_sp_val *st,
     }
     double s = floor(bs_sp_num_dbl(st) + 0.5);
     double e = nargs == 3 ? s + floor(bs_sp_num_dbl(len) + 0.5) : INFINITY;
-    size_t total = bs_sp_utf8_len(a->s, a->n);
+    size_t total = bs_sp_ex_u8len(a->s, a->n);
     if (isnan(s) || isnan(e)) e = s = 1;
     double from = s < 1 ? 1 : s, to = e > (double)total + 1 ? (double)total + 1 : e;
     if (to <= from) {
         like(out, a, "", 0);
         return;
     }
-    size_t b0 = bs_sp_utf8_off(a->s, a->n, (size_t)from - 1);
-    size_t b1 = bs_sp_utf8_off(a->s, a->n, (size_t)to - 1);
+    size_t b0 = bs_sp_ex_u8off(a->s, a->n, (size_t)from - 1);
+    size_t b1 = bs_sp_ex_u8off(a->s, a->n, (size_t)to - 1);
     like(out, a, a->s + b0, b1 - b0);
 }
 
@@ -261,7 +261,7 @@ bs_status bs_sp_func_string(bs_sp_ectx *c, int fn, bs_sp_val *args,
     }
     switch (fn) {
     case BS_FN_STRLEN:
-        bs_sp_val_int(out, (int64_t)bs_sp_utf8_len(a->s, a->n));
+        bs_sp_val_int(out, (int64_t)bs_sp_ex_u8len(a->s, a->n));
         return BS_OK;
     case BS_FN_UCASE:
     case BS_FN_LCASE: return fn_case(c, fn == BS_FN_UCASE, a, out);
