@@ -99,6 +99,7 @@ START_TEST(test_multiset)
     ck_assert(rs_cmp("x y | 1 -", "x | 1", W3C_MULTISET, NULL)); /* y never bound */
     ck_assert(rs_cmp("s | \"a\"@EN", "s | \"a\"@en", W3C_MULTISET, NULL));
     ck_assert(!rs_cmp("s | \"a\"", "s | <a>", W3C_MULTISET, NULL));
+    ck_assert(rs_cmp("n | 007 | -0", "n | 0 | 7", W3C_MULTISET, NULL)); /* integers by value */
 }
 END_TEST
 
@@ -120,6 +121,40 @@ START_TEST(test_bnodes)
                       "p q | _:y _:z | _:x _:y | _:x 1", W3C_MULTISET, NULL));
     ck_assert(rs_cmp("p q | _:a 1 | _:b 1 | _:a 2", "p q | _:x 1 | _:y 2 | _:y 1",
                      W3C_MULTISET, NULL));
+}
+END_TEST
+
+static bool num_eq(const char *dt, const char *a, const char *b, const char *dt2)
+{
+    w3c_rs x = {0}, y = {0};
+    char why[600];
+    ck_assert_int_ge(w3c_rs_col(&x, "v"), 0);
+    ck_assert_int_ge(w3c_rs_col(&y, "v"), 0);
+    ck_assert_int_eq(w3c_term_make(w3c_rs_add_row(&x), BS_TERM_TYPED, a, dt), 0);
+    ck_assert_int_eq(w3c_term_make(w3c_rs_add_row(&y), BS_TERM_TYPED, b, dt2 ? dt2 : dt), 0);
+    bool r = w3c_rs_equal(&x, &y, W3C_MULTISET, NULL, 0, why, sizeof why);
+    w3c_rs_free(&x);
+    w3c_rs_free(&y);
+    return r;
+}
+
+START_TEST(test_numbers)
+{
+    ck_assert(num_eq(BS_XSD "decimal", "6", "6.0", NULL));
+    ck_assert(num_eq(BS_XSD "decimal", "+06.50", "6.5", NULL));
+    ck_assert(num_eq(BS_XSD "decimal", "-0.0", "0", NULL));
+    ck_assert(num_eq(BS_XSD "decimal", ".5", "0.50", NULL));
+    ck_assert(!num_eq(BS_XSD "decimal", "6.01", "6.1", NULL));
+    ck_assert(!num_eq(BS_XSD "decimal", "60", "6", NULL));
+    ck_assert(num_eq(BS_XSD "double", "1050", "1.05E3", NULL));
+    ck_assert(num_eq(BS_XSD "double", "2.0E-1", "2E-1", NULL));
+    ck_assert(num_eq(BS_XSD "float", "0E0", "0.0E0", NULL));
+    ck_assert(!num_eq(BS_XSD "double", "1.5", "1.25", NULL));
+    /* the datatype still counts, and so does an invalid lexical form */
+    ck_assert(!num_eq(BS_XSD "decimal", "6", "6", BS_XSD "integer"));
+    ck_assert(!num_eq(BS_XSD "integer", "xyz", "xyz ", NULL));
+    ck_assert(num_eq(BS_XSD "integer", "xyz", "xyz", NULL));
+    ck_assert(!num_eq(BS_XSD "token", "06", "6", NULL));
 }
 END_TEST
 
@@ -279,6 +314,7 @@ int main(void)
     tcase_add_test(tc, test_terms);
     tcase_add_test(tc, test_multiset);
     tcase_add_test(tc, test_bnodes);
+    tcase_add_test(tc, test_numbers);
     tcase_add_test(tc, test_order);
     tcase_add_test(tc, test_graphs);
     tcase_add_test(tc, test_srx_srj);

@@ -18,6 +18,92 @@ typedef struct {
     int *c;
 } irows;
 
+/* ---- numeric literals: compared by value within one datatype -------------- */
+
+/* The expected results of the suites write computed numbers in forms no
+ * canonicalisation yields ("1050"^^xsd:double, "6"^^xsd:decimal), so a
+ * typed numeric literal is compared by value with one of the same
+ * datatype: its lexical form is put in a canonical form first. */
+
+static const char *const int_types[] = {
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "negativeInteger", "nonPositiveInteger",
+    "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", NULL};
+
+/* 'i' integer types, 'd' decimal, 'f' float, 'D' double, 0 other. */
+static char numeric_kind(const w3c_term *t)
+{
+    if (t->kind != BS_TERM_TYPED || strncmp(t->extra, BS_XSD, strlen(BS_XSD)))
+        return 0;
+    const char *l = t->extra + strlen(BS_XSD);
+    for (int i = 0; int_types[i]; i++)
+        if (!strcmp(l, int_types[i])) return 'i';
+    return !strcmp(l, "decimal") ? 'd' : !strcmp(l, "float") ? 'f' :
+           !strcmp(l, "double") ? 'D' : 0;
+}
+
+/* Canonical text of a decimal or integer lexical form; false if invalid. */
+static bool canon_decimal(const char *s, size_t n, bool integer, char *out,
+                          size_t cap)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    size_t a = i;
+    while (i < n && isdigit((unsigned char)s[i])) i++;
+    size_t ae = i, f = i, fe = i;
+    if (!integer && i < n && s[i] == '.') {
+        f = ++i;
+        while (i < n && isdigit((unsigned char)s[i])) i++;
+        fe = i;
+    }
+    if (i != n || (ae == a && fe == f) || n + 4 > cap) return false;
+    while (a < ae && s[a] == '0') a++;
+    while (fe > f && s[fe - 1] == '0') fe--;
+    bool zero = a == ae && f == fe;
+    char *o = out;
+    if (neg && !zero) *o++ = '-';
+    if (a == ae) *o++ = '0';
+    memcpy(o, s + a, ae - a);
+    o += ae - a;
+    if (!integer) {
+        *o++ = '.';
+        if (f == fe) *o++ = '0';
+        memcpy(o, s + f, fe - f);
+        o += fe - f;
+    }
+    *o = 0;
+    return true;
+}
+
+/* Canonical text of t when it is a numeric literal (else NULL). */
+static const char *canon_numeric(const w3c_term *t, char *buf, size_t cap)
+{
+    char k = numeric_kind(t);
+    if (!k) return NULL;
+    if (k == 'i' || k == 'd')
+        return canon_decimal(t->lex, t->lex_len, k == 'i', buf, cap) ? buf : NULL;
+    char *end;
+    double v = strtod(t->lex, &end);
+    if (end == t->lex || *end || strchr(t->lex, 'x') || strchr(t->lex, 'X'))
+        return NULL;
+    if (k == 'f') snprintf(buf, cap, "%.9g", (double)(float)v);
+    else snprintf(buf, cap, "%.17g", v);
+    return buf;
+}
+
+/* Same RDF term, numbers of one datatype compared by value. */
+static bool same_term(const w3c_term *a, const w3c_term *b)
+{
+    if (w3c_term_eq(a, b)) return true;
+    if (a->kind != BS_TERM_TYPED || b->kind != BS_TERM_TYPED ||
+        strcmp(a->extra, b->extra))
+        return false;
+    char x[128], y[128];
+    const char *cx = canon_numeric(a, x, sizeof x), *cy = canon_numeric(b, y, sizeof y);
+    return cx && cy && !strcmp(cx, cy);
+}
+
 /* ---- interning terms ------------------------------------------------------ */
 
 typedef struct {
@@ -29,7 +115,10 @@ typedef struct {
 
 static uint64_t term_hash(const w3c_term *t)
 {
-    uint64_t h = bs_hash64(t->lex, t->lex_len) ^ ((uint64_t)t->kind << 56);
+    char buf[128];
+    const char *num = canon_numeric(t, buf, sizeof buf);
+    uint64_t h = num ? bs_hash64(num, strlen(num)) : bs_hash64(t->lex, t->lex_len);
+    h ^= (uint64_t)t->kind << 56;
     if (t->extra) {
         char low[256];
         size_t n = t->extra_len < sizeof low ? t->extra_len : sizeof low;
@@ -61,7 +150,7 @@ static int tab_id(termtab *tb, const w3c_term *t)
     if (2 * (tb->n + 1) > tb->nslot && tab_grow(tb)) return 0;
     size_t h = term_hash(t) & (tb->nslot - 1);
     for (; tb->slot[h]; h = (h + 1) & (tb->nslot - 1))
-        if (w3c_term_eq(tb->t[tb->slot[h] - 1], t)) return tb->slot[h];
+        if (same_term(tb->t[tb->slot[h] - 1], t)) return tb->slot[h];
     if (tb->n == tb->cap) {
         size_t cap = tb->cap ? 2 * tb->cap : 256;
         const w3c_term **nt = realloc(tb->t, cap * sizeof *nt);
@@ -315,14 +404,14 @@ static bool multiset_equal(ctx *cx, irows *A, irows *B, char *why, size_t cap)
     qsort(A->c, ga, w * sizeof(int), row_cmp);
     qsort(B->c, gb, w * sizeof(int), row_cmp);
     const int *miss = first_missing(A->c, ga, B->c, gb, w);
-    if (miss) {
-        row_str(cx, miss, w, false, row, sizeof row);
-        snprintf(why, cap, "%zu %s expected, %zu got; missing (%s)", A->n, cx->unit, B->n, row);
-        return false;
-    }
-    if ((miss = first_missing(B->c, gb, A->c, ga, w))) {
-        row_str(cx, miss, w, true, row, sizeof row);
-        snprintf(why, cap, "%zu %s expected, %zu got; unexpected (%s)", A->n, cx->unit, B->n, row);
+    const int *extra = first_missing(B->c, gb, A->c, ga, w);
+    if (miss || extra) {
+        char row2[400] = "";
+        if (miss) row_str(cx, miss, w, false, row, sizeof row);
+        if (extra) row_str(cx, extra, w, true, row2, sizeof row2);
+        snprintf(why, cap, "%zu %s expected, %zu got;%s%s%s%s%s%s", A->n, cx->unit, B->n,
+                 miss ? " missing (" : "", miss ? row : "", miss ? ")" : "",
+                 extra ? " unexpected (" : "", extra ? row2 : "", extra ? ")" : "");
         return false;
     }
     if (A->n != B->n) {
