@@ -165,6 +165,16 @@ static char *run(const char *text)
     return join_sorted(lines, n);
 }
 
+/// The number of rows (triples) of a query's result.
+static size_t count_rows(const char *text)
+{
+    char *all = run(text);
+    size_t n = *all ? 1 : 0;
+    for (char *c = all; *c; c++) n += *c == ',';
+    free(all);
+    return n;
+}
+
 #define EXPECT(call, want)            \
     do {                              \
         char *got_ = (call);          \
@@ -187,7 +197,8 @@ START_TEST(test_closures)
     EXPECT(run(PFX "SELECT ?x WHERE { :a ((:p)*)* ?x }"), "a, b, c, z");
     EXPECT(run(PFX "ASK { :a :p+ :a }"), "true");
     EXPECT(run(PFX "ASK { :a :p+ :q }"), "false");
-    EXPECT(run(PFX "SELECT ?x ?y WHERE { ?x :p+ ?y FILTER(?x = :b) }"), "b a, b b, b c, b z");
+    EXPECT(run(PFX "SELECT ?x ?y WHERE { VALUES ?x { :b } ?x :p+ ?y }"), "b a, b b, b c, b z");
+    EXPECT(run(PFX "SELECT ?x ?y WHERE { ?x :p+ ?y VALUES ?x { :b } }"), "b a, b b, b c, b z");
 }
 END_TEST
 
@@ -205,7 +216,8 @@ START_TEST(test_sequences_and_alternatives)
     EXPECT(run(PFX "SELECT * WHERE { ?x :p/:q ?y }"), "a d, a d");
     /* precedence: ^ binds tighter than /, / tighter than | */
     EXPECT(run(PFX "SELECT ?x WHERE { :a :r/^:p|:p ?x }"), "a, b, c");
-    EXPECT(run(PFX "SELECT ?x WHERE { :a (:p|:r)+ ?x }"), "b, c, d");
+    EXPECT(run(PFX "SELECT ?x WHERE { :a (:p|:r)+ ?x }"), "b, c");
+    EXPECT(run(PFX "SELECT ?x WHERE { :a (:p|:r|:q)+ ?x }"), "b, c, d");
 }
 END_TEST
 
@@ -262,8 +274,9 @@ START_TEST(test_joins_with_paths)
     load(":a :p :b . :b :p :c . :c :name \"C\" . :b :name \"B\" . :s :start :a .", NULL);
     EXPECT(run(PFX "SELECT ?n WHERE { :s :start ?x . ?x :p+ ?y . ?y :name ?n }"), "\"B\", \"C\"");
     EXPECT(run(PFX "SELECT ?n WHERE { ?y :name ?n . :s :start/:p+ ?y }"), "\"B\", \"C\"");
-    EXPECT(run(PFX "SELECT ?x WHERE { ?x :p* :c OPTIONAL { ?x :name ?n } FILTER(!BOUND(?n)) }"),
-           "a");
+    EXPECT(run(PFX "SELECT ?x WHERE { ?x :p* :c MINUS { ?x :name ?n } }"), "a");
+    EXPECT(run(PFX "SELECT ?x ?n WHERE { ?x :p* :c OPTIONAL { ?x :name ?n } }"),
+           "a -, b \"B\", c \"C\"");
 }
 END_TEST
 
@@ -283,12 +296,9 @@ START_TEST(test_subclass_closure)
     free(full);
     EXPECT(run(PFX "SELECT ?c WHERE { :c3999 rdfs:subClassOf* ?c }"),
            "c0, c124, c14, c1999, c2, c249, c30, c3999, c499, c6, c61, c999");
-    char *all = run(PFX "SELECT (COUNT(*) AS ?n) WHERE { ?c rdfs:subClassOf* :c0 }");
-    ck_assert_str_eq(all, "\"4000\"");
-    free(all);
-    all = run(PFX "SELECT (COUNT(*) AS ?n) WHERE { ?c rdfs:subClassOf+ ?d }");
-    ck_assert_str_eq(all, "\"39917\"");
-    free(all);
+    ck_assert_uint_eq(count_rows(PFX "SELECT ?c WHERE { ?c rdfs:subClassOf* :c0 }"), 4000);
+    ck_assert_uint_eq(count_rows(PFX "SELECT * WHERE { ?c rdfs:subClassOf+ ?d }"), 39917);
+    ck_assert_uint_eq(count_rows(PFX "SELECT * WHERE { ?c rdfs:subClassOf* ?d }"), 39917 + 4000);
     EXPECT(run(PFX "ASK { :c3999 rdfs:subClassOf+ :c2 }"), "true");
     EXPECT(run(PFX "ASK { :c3999 rdfs:subClassOf+ :c1 }"), "false");
 }
@@ -318,7 +328,7 @@ START_TEST(test_describe)
     load(":a :p [ :q [ :r :c ] ; :s \"v\" ] . :c :p :d . :e :p :a . :a :t :a .", NULL);
     EXPECT(run(PFX "DESCRIBE :a"), "_ q _, _ r c, _ s \"v\", a p _, a t a");
     EXPECT(run(PFX "DESCRIBE ?x WHERE { ?x :p :d }"), "c p d");
-    EXPECT(run(PFX "DESCRIBE ?x ?y WHERE { ?x :p ?y FILTER(?x = :e) }"),
+    EXPECT(run(PFX "DESCRIBE ?x ?y WHERE { VALUES ?x { :e } ?x :p ?y }"),
            "_ q _, _ r c, _ s \"v\", a p _, a t a, e p a");
     EXPECT(run(PFX "DESCRIBE * WHERE { :c :p ?z }"), "");
     EXPECT(run(PFX "DESCRIBE :nothing"), "");
