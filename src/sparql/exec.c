@@ -1,27 +1,358 @@
 /* SPDX-License-Identifier: MIT
- * battstore — SPARQL executor core (STUB: replaced by the executor module). */
+ * battstore — the state of one running request: its dataset (FROM, FROM
+ * NAMED, protocol graphs, union default graph, access filter), its
+ * limits (deadline, cancel flag, memory cap), its error message, and
+ * the scans over the active graph. */
 #include "config.h"
-#include "sparql/sparql_int.h"
+#include "sparql/exec_int.h"
 
-bs_status bs_sp_exec_new(bs_txn *txn, const bs_sparql *q, const bs_sparql_opts *opts, bs_sp_exec **out)
-{ (void)txn; (void)q; (void)opts; *out = NULL; return BS_ERR_UNSUPPORTED; }
-void bs_sp_exec_free(bs_sp_exec *ex) { (void)ex; }
-bs_txn *bs_sp_exec_txn(bs_sp_exec *ex) { (void)ex; return NULL; }
-const bs_sparql *bs_sp_exec_query(bs_sp_exec *ex) { (void)ex; return NULL; }
-bs_status bs_sp_exec_set_dataset(bs_sp_exec *ex, const bs_id *d, size_t nd, const bs_id *n, size_t nn, bool all)
-{ (void)ex; (void)d; (void)nd; (void)n; (void)nn; (void)all; return BS_ERR_UNSUPPORTED; }
-bs_status bs_sp_tick(bs_sp_exec *ex) { (void)ex; return BS_OK; }
-bs_status bs_sp_mem(bs_sp_exec *ex, long long d) { (void)ex; (void)d; return BS_OK; }
-void bs_sp_error(bs_sp_exec *ex, const char *fmt, ...) { (void)ex; (void)fmt; }
-const char *bs_sp_exec_errmsg(const bs_sp_exec *ex) { (void)ex; return NULL; }
-bs_status bs_sp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id g, const bs_id *seed, bs_sp_iter **out)
-{ (void)ex; (void)n; (void)g; (void)seed; *out = NULL; return BS_ERR_UNSUPPORTED; }
-bs_status bs_sp_exists(bs_sp_exec *ex, const bs_sp_node *p, bs_id g, const bs_id *row, bool *out)
-{ (void)ex; (void)p; (void)g; (void)row; *out = false; return BS_ERR_UNSUPPORTED; }
-bs_id bs_sp_active_graph(bs_sp_exec *ex) { (void)ex; return BS_SP_DEFAULT_GRAPH; }
-bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id g, bs_id s, bs_id p, bs_id o, bs_sp_scan **out)
-{ (void)ex; (void)g; (void)s; (void)p; (void)o; *out = NULL; return BS_ERR_UNSUPPORTED; }
-bs_status bs_sp_scan_next(bs_sp_scan *sc, bs_quad *out) { (void)sc; (void)out; return BS_END; }
-void bs_sp_scan_free(bs_sp_scan *sc) { (void)sc; }
-bs_status bs_sp_named_graphs(bs_sp_exec *ex, const bs_id **out, size_t *n) { (void)ex; *out = NULL; *n = 0; return BS_OK; }
-struct timespec bs_sp_exec_now(const bs_sp_exec *ex) { (void)ex; struct timespec t; clock_gettime(CLOCK_REALTIME, &t); return t; }
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- visibility ------------------------------------------------------- */
+
+static bool ask_visible(bs_sp_exec *ex, bs_id g)
+{
+    bs_graph_info info;
+    bs_access level = BS_ACCESS_PUBLIC;
+    if (bs_graph_get(ex->txn, g, &info) == BS_OK) level = info.access;
+    return ex->opts.visible(ex->opts.visible_ctx, g, level);
+}
+
+bool bs_sp_graph_visible(bs_sp_exec *ex, bs_id g)
+{
+    if (!ex->opts.visible) return true;
+    size_t idx;
+    bool added;
+    if (bs_sp_hset_put(&ex->vis, &g, &idx, &added) != BS_OK)
+        return ask_visible(ex, g); /* no room to cache: ask again */
+    if (added) {
+        if (idx >= ex->vis_cap) {
+            size_t n = ex->vis_cap ? 2 * ex->vis_cap : 64;
+            uint8_t *v = realloc(ex->vis_val, n);
+            if (!v) return ask_visible(ex, g);
+            ex->vis_val = v;
+            ex->vis_cap = n;
+        }
+        ex->vis_val[idx] = ask_visible(ex, g);
+    }
+    return ex->vis_val[idx];
+}
+
+/* ---- dataset ---------------------------------------------------------- */
+
+static int id_cmp(const void *a, const void *b)
+{
+    bs_id x = *(const bs_id *)a, y = *(const bs_id *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sort, drop duplicates and invisible graphs; n updated. */
+static void graphs_normalise(bs_sp_exec *ex, bs_id *v, size_t *n)
+{
+    qsort(v, *n, sizeof *v, id_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (m && v[m - 1] == v[i]) continue;
+        if (!bs_sp_graph_visible(ex, v[i])) continue;
+        v[m++] = v[i];
+    }
+    *n = m;
+}
+
+/* Every visible named graph into *out (malloc'ed). */
+static bs_status all_named(bs_sp_exec *ex, bs_id **out, size_t *n)
+{
+    bs_graph_info *info = NULL;
+    size_t ng = 0;
+    bs_status st = bs_graph_list(ex->txn, &info, &ng);
+    if (st != BS_OK) return st;
+    bs_id *v = malloc((ng ? ng : 1) * sizeof *v);
+    if (!v) {
+        free(info);
+        return BS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < ng; i++) v[i] = info[i].graph;
+    free(info);
+    *n = ng;
+    graphs_normalise(ex, v, n);
+    *out = v;
+    return BS_OK;
+}
+
+/* Graph ids of IRIs (cids, or texts when names != NULL); "" = default
+ * graph; unknown IRIs name empty graphs and are left out. */
+static bs_status graph_ids(bs_sp_exec *ex, const int *cids,
+                           const char *const *names, size_t n,
+                           bs_id **out, size_t *nout)
+{
+    bs_id *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return BS_ERR_NOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        bs_id id = 0;
+        if (names) {
+            if (names[i][0]) {
+                bs_term t = bs_term_iri(names[i], strlen(names[i]));
+                bs_status st = bs_dict_lookup(ex->txn, &t, &id);
+                if (st == BS_NOT_FOUND) continue;
+                if (st != BS_OK) {
+                    free(v);
+                    return st;
+                }
+            }
+        } else {
+            id = bs_sp_const_id(ex, cids[i]);
+            if (bs_sp_is_local(id) || bs_id_kind(id) != BS_TERM_IRI) continue;
+        }
+        v[m++] = id;
+    }
+    graphs_normalise(ex, v, &m);
+    *out = v;
+    *nout = m;
+    return BS_OK;
+}
+
+static bs_status dataset_init(bs_sp_exec *ex)
+{
+    const bs_sparql *q = ex->q;
+    const bs_sparql_opts *o = &ex->opts;
+    bs_status st;
+    if (o->n_default || o->n_named) {
+        TRY(st, graph_ids(ex, NULL, o->default_graphs, o->n_default, &ex->dflt, &ex->ndflt));
+        return graph_ids(ex, NULL, o->named_graphs, o->n_named, &ex->named, &ex->nnamed);
+    }
+    if (q->nfrom || q->nfrom_named) {
+        TRY(st, graph_ids(ex, q->from, NULL, q->nfrom, &ex->dflt, &ex->ndflt));
+        return graph_ids(ex, q->from_named, NULL, q->nfrom_named, &ex->named, &ex->nnamed);
+    }
+    TRY(st, all_named(ex, &ex->named, &ex->nnamed));
+    ex->dflt = malloc(sizeof(bs_id));
+    if (!ex->dflt) return BS_ERR_NOMEM;
+    ex->dflt[0] = BS_DEFAULT_GRAPH;
+    ex->ndflt = bs_sp_graph_visible(ex, BS_DEFAULT_GRAPH) ? 1 : 0;
+    ex->dflt_all = o->union_default;
+fail:
+    return st;
+}
+
+bs_status bs_sp_exec_set_dataset(bs_sp_exec *ex, const bs_id *dflt,
+                                 size_t ndflt, const bs_id *named,
+                                 size_t nnamed, bool named_all)
+{
+    bs_id *d = malloc((ndflt ? ndflt : 1) * sizeof *d);
+    if (!d) return BS_ERR_NOMEM;
+    if (ndflt) memcpy(d, dflt, ndflt * sizeof *d);
+    graphs_normalise(ex, d, &ndflt);
+    bs_id *nm = NULL;
+    size_t nn = nnamed;
+    if (named_all) {
+        bs_status st = all_named(ex, &nm, &nn);
+        if (st != BS_OK) {
+            free(d);
+            return st;
+        }
+    } else {
+        nm = malloc((nnamed ? nnamed : 1) * sizeof *nm);
+        if (!nm) {
+            free(d);
+            return BS_ERR_NOMEM;
+        }
+        if (nnamed) memcpy(nm, named, nnamed * sizeof *nm);
+        graphs_normalise(ex, nm, &nn);
+    }
+    free(ex->dflt);
+    free(ex->named);
+    ex->dflt = d;
+    ex->ndflt = ndflt;
+    ex->named = nm;
+    ex->nnamed = nn;
+    ex->dflt_all = false;
+    return BS_OK;
+}
+
+bs_status bs_sp_named_graphs(bs_sp_exec *ex, const bs_id **out, size_t *n)
+{
+    *out = ex->named;
+    *n = ex->nnamed;
+    return BS_OK;
+}
+
+/* ---- life cycle ------------------------------------------------------- */
+
+bs_status bs_sp_exec_new(bs_txn *txn, const bs_sparql *q,
+                         const bs_sparql_opts *opts, bs_sp_exec **out)
+{
+    bs_status st;
+    *out = NULL;
+    bs_sp_exec *ex = calloc(1, sizeof *ex);
+    if (!ex) return BS_ERR_NOMEM;
+    ex->txn = txn;
+    ex->q = q;
+    if (opts) ex->opts = *opts;
+    ex->nvars = q->nvars;
+    ex->active = BS_SP_DEFAULT_GRAPH;
+    clock_gettime(CLOCK_REALTIME, &ex->now);
+    if (ex->opts.timeout > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &ex->deadline);
+        double whole = (double)(long long)ex->opts.timeout;
+        ex->deadline.tv_sec += (time_t)whole;
+        ex->deadline.tv_nsec += (long)((ex->opts.timeout - whole) * 1e9);
+        if (ex->deadline.tv_nsec >= 1000000000L) {
+            ex->deadline.tv_sec++;
+            ex->deadline.tv_nsec -= 1000000000L;
+        }
+        ex->has_deadline = true;
+    }
+    bs_sp_hset_init(&ex->vis, NULL, 1);
+    TRY(st, bs_sp_terms_new(ex, &ex->terms));
+    TRY(st, bs_sp_consts_resolve(ex));
+    TRY(st, dataset_init(ex));
+    *out = ex;
+    return BS_OK;
+fail:
+    bs_sp_exec_free(ex);
+    return st;
+}
+
+void bs_sp_exec_free(bs_sp_exec *ex)
+{
+    if (!ex) return;
+    bs_sp_terms_free(ex->terms);
+    bs_sp_hset_clear(&ex->vis);
+    free(ex->vis_val);
+    free(ex->consts);
+    free(ex->dflt);
+    free(ex->named);
+    free(ex->err);
+    free(ex);
+}
+
+bs_txn *bs_sp_exec_txn(bs_sp_exec *ex) { return ex->txn; }
+const bs_sparql *bs_sp_exec_query(bs_sp_exec *ex) { return ex->q; }
+struct timespec bs_sp_exec_now(const bs_sp_exec *ex) { return ex->now; }
+bs_id bs_sp_active_graph(bs_sp_exec *ex) { return ex->active; }
+
+/* ---- limits and errors ------------------------------------------------ */
+
+bs_status bs_sp_tick(bs_sp_exec *ex)
+{
+    if (ex->opts.cancel && *ex->opts.cancel) {
+        bs_sp_error(ex, "the query was cancelled");
+        return BS_ERR_TIMEOUT;
+    }
+    if (!ex->has_deadline || (++ex->ticks & 255)) return BS_OK;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > ex->deadline.tv_sec ||
+        (now.tv_sec == ex->deadline.tv_sec && now.tv_nsec >= ex->deadline.tv_nsec)) {
+        bs_sp_error(ex, "the query ran longer than its time limit (%g s)", ex->opts.timeout);
+        return BS_ERR_TIMEOUT;
+    }
+    return BS_OK;
+}
+
+bs_status bs_sp_mem(bs_sp_exec *ex, long long delta)
+{
+    if (!ex) return BS_OK;
+    ex->mem += delta;
+    if (delta > 0 && ex->opts.mem_limit && ex->mem > (long long)ex->opts.mem_limit) {
+        bs_sp_error(ex, "the query needs more memory than its limit (%zu bytes)",
+                    ex->opts.mem_limit);
+        return BS_ERR_LIMIT;
+    }
+    return BS_OK;
+}
+
+void bs_sp_error(bs_sp_exec *ex, const char *fmt, ...)
+{
+    if (!ex || ex->err) return;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&ex->err, fmt, ap) < 0) ex->err = NULL;
+    va_end(ap);
+}
+
+const char *bs_sp_exec_errmsg(const bs_sp_exec *ex)
+{
+    return ex ? ex->err : NULL;
+}
+
+/* ---- scans over the active graph -------------------------------------- */
+
+struct bs_sp_scan {
+    bs_sp_exec *ex;
+    bs_iter *it;
+    bool multi;   ///< default graph of several graphs: filter and dedup
+    bool started;
+    bs_quad last;
+};
+
+/* Whether g belongs to the dataset's default graph. */
+static bool in_default(bs_sp_exec *ex, bs_id g)
+{
+    if (ex->dflt_all) return bs_sp_graph_visible(ex, g);
+    return bsearch(&g, ex->dflt, ex->ndflt, sizeof g, id_cmp) != NULL;
+}
+
+bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p,
+                         bs_id o, bs_sp_scan **out)
+{
+    *out = NULL;
+    bs_sp_scan *sc = calloc(1, sizeof *sc);
+    if (!sc) return BS_ERR_NOMEM;
+    sc->ex = ex;
+    bs_quad pat = {s, p, o, graph};
+    bool empty = (s != BS_ANY && bs_sp_is_local(s)) ||
+                 (p != BS_ANY && bs_sp_is_local(p)) ||
+                 (o != BS_ANY && bs_sp_is_local(o));
+    if (graph == BS_SP_DEFAULT_GRAPH) {
+        if (ex->dflt_all || ex->ndflt > 1) {
+            sc->multi = true;
+            pat.g = BS_ANY;
+        } else if (ex->ndflt == 1) {
+            pat.g = ex->dflt[0];
+        } else {
+            empty = true;
+        }
+    } else if (!bs_sp_graph_visible(ex, graph)) {
+        empty = true;
+    }
+    if (!empty) {
+        bs_status st = bs_iter_new(ex->txn, &pat, &sc->it);
+        if (st != BS_OK) {
+            free(sc);
+            return st;
+        }
+    }
+    *out = sc;
+    return BS_OK;
+}
+
+bs_status bs_sp_scan_next(bs_sp_scan *sc, bs_quad *out)
+{
+    if (!sc->it) return BS_END;
+    for (;;) {
+        bs_status st = bs_sp_tick(sc->ex);
+        if (st != BS_OK) return st;
+        if ((st = bs_iter_next(sc->it, out)) != BS_OK) return st;
+        if (!sc->multi) return BS_OK;
+        /* graph last in the index: copies of a triple are adjacent */
+        if (sc->started && out->s == sc->last.s && out->p == sc->last.p &&
+            out->o == sc->last.o)
+            continue;
+        if (!in_default(sc->ex, out->g)) continue;
+        sc->started = true;
+        sc->last = *out;
+        return BS_OK;
+    }
+}
+
+void bs_sp_scan_free(bs_sp_scan *sc)
+{
+    if (!sc) return;
+    bs_iter_free(sc->it);
+    free(sc);
+}

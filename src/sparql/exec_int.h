@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — the executor's own internals: the exec state, row buffers,
+ * id-key hash sets, the planner's variable sets. */
+#ifndef BS_SP_EXEC_INT_H
+#define BS_SP_EXEC_INT_H
+
+#include "sparql/sparql_int.h"
+
+/* ---- row buffers and id-key hash sets (exec_hash.c) ------------------- */
+
+/** A growing array of fixed-width rows of ids; its bytes are accounted
+ *  with bs_sp_mem().  Zero-initialise, then bs_sp_rows_init(). */
+typedef struct {
+    bs_sp_exec *ex;
+    size_t width; ///< ids per row
+    bs_id *data;
+    size_t n, cap;
+} bs_sp_rows;
+
+void bs_sp_rows_init(bs_sp_rows *r, bs_sp_exec *ex, size_t width);
+/// Append a row (width ids); *out (may be NULL) = its index.
+bs_status bs_sp_rows_push(bs_sp_rows *r, const bs_id *row, size_t *out);
+static inline bs_id *bs_sp_rows_at(const bs_sp_rows *r, size_t i)
+{
+    return r->data + i * r->width;
+}
+void bs_sp_rows_clear(bs_sp_rows *r);
+
+/** A set of keys of `width` ids each, numbered 0.. in insertion order. */
+typedef struct {
+    bs_sp_rows keys;
+    uint32_t *slots; ///< 0 = empty, else key index + 1
+    size_t nslots;
+} bs_sp_hset;
+
+void bs_sp_hset_init(bs_sp_hset *h, bs_sp_exec *ex, size_t width);
+/** Find or add key; *idx = its number, *added = whether it was new. */
+bs_status bs_sp_hset_put(bs_sp_hset *h, const bs_id *key, size_t *idx,
+                         bool *added);
+/// BS_OK with *idx, or BS_NOT_FOUND.
+bs_status bs_sp_hset_find(const bs_sp_hset *h, const bs_id *key, size_t *idx);
+void bs_sp_hset_clear(bs_sp_hset *h);
+uint64_t bs_sp_hash_ids(const bs_id *k, size_t n);
+
+/* ---- the exec state (exec.c) ------------------------------------------ */
+
+typedef struct bs_sp_terms bs_sp_terms; ///< terms.c
+
+struct bs_sp_exec {
+    bs_txn *txn;
+    const bs_sparql *q;
+    bs_sparql_opts opts;
+    size_t nvars;
+    bs_id *consts;          ///< q->nconsts ids
+    bs_sp_terms *terms;     ///< query-local terms
+
+    /* dataset */
+    bs_id *dflt;            ///< default graph = merge of these (sorted)
+    size_t ndflt;
+    bool dflt_all;          ///< default graph = 0 + every visible named graph
+    bs_id *named;           ///< named graphs (sorted, visible)
+    size_t nnamed;
+    bs_sp_hset vis;         ///< visibility cache: graph ids seen
+    uint8_t *vis_val;       ///< per vis entry: 1 visible
+    size_t vis_cap;
+
+    /* limits */
+    bool has_deadline;
+    struct timespec deadline;
+    unsigned ticks;
+    long long mem;
+    bool limit_hit;
+
+    char *err;
+    struct timespec now;
+    bs_id active;           ///< active graph for EXISTS in expressions
+};
+
+/// Whether graph g (0 = default) is visible to the request.
+bool bs_sp_graph_visible(bs_sp_exec *ex, bs_id g);
+
+/* terms.c */
+bs_status bs_sp_terms_new(bs_sp_exec *ex, bs_sp_terms **out);
+void bs_sp_terms_free(bs_sp_terms *t);
+/// Resolve every constant of the request into ex->consts (once).
+bs_status bs_sp_consts_resolve(bs_sp_exec *ex);
+
+/* ---- the planner (plan.c) --------------------------------------------- */
+
+/** A set of variable slots (bitset of nvars bits).  Caller frees with
+ *  free(). */
+typedef uint64_t bs_sp_vset;
+bs_sp_vset *bs_sp_vset_new(size_t nvars);
+static inline bool bs_sp_vset_has(const bs_sp_vset *s, int v)
+{
+    return v >= 0 && (s[v >> 6] >> (v & 63)) & 1;
+}
+static inline void bs_sp_vset_add(bs_sp_vset *s, int v)
+{
+    if (v >= 0) s[v >> 6] |= (uint64_t)1 << (v & 63);
+}
+
+/** Variables bound in every row of n (into out, which it ORs into). */
+void bs_sp_certain_vars(const bs_sp_exec *ex, const bs_sp_node *n,
+                        bs_sp_vset *out);
+/** Every variable mentioned in n (patterns, expressions, EXISTS). */
+void bs_sp_node_vars(const bs_sp_node *n, bs_sp_vset *out);
+void bs_sp_expr_vars(const bs_sp_expr *e, bs_sp_vset *out);
+/** Whether evaluating n with a row as seed equals joining n with it. */
+bool bs_sp_seedable(const bs_sp_exec *ex, const bs_sp_node *n);
+
+/** Order the triples of a BGP for an index nested loop: out[] receives
+ *  the triple indexes, most selective first, connected ones preferred.
+ *  seed may be NULL. */
+bs_status bs_sp_bgp_order(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                          const bs_id *seed, size_t *out);
+
+/* ---- iterators (exec_*.c) --------------------------------------------- */
+
+/** The id a pattern position has in row (const, bound var), or BS_ANY. */
+static inline bs_id bs_sp_tpos_id(bs_sp_exec *ex, bs_sp_tpos p,
+                                  const bs_id *row)
+{
+    if (p.cid >= 0) return bs_sp_const_id(ex, p.cid);
+    if (p.var >= 0 && row && row[p.var]) return row[p.var];
+    return BS_ANY;
+}
+
+/** Merge b into a when compatible (§18.3): false when some variable is
+ *  bound to different ids in both. */
+bool bs_sp_row_merge(bs_id *a, const bs_id *b, size_t n);
+bool bs_sp_row_compatible(const bs_id *a, const bs_id *b, size_t n);
+
+/// An iterator that yields nothing / exactly one row (the seed).
+bs_status bs_sp_iter_empty(bs_sp_iter **out);
+bs_status bs_sp_iter_unit(bs_sp_exec *ex, const bs_id *seed,
+                          bs_sp_iter **out);
+
+bs_status bs_sp_bgp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                         const bs_id *seed, bs_sp_iter **out);
+/* exec_join.c */
+bs_status bs_sp_join_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                          const bs_id *seed, bs_sp_iter **out);
+bs_status bs_sp_leftjoin_eval(bs_sp_exec *ex, const bs_sp_node *n,
+                              bs_id graph, const bs_id *seed,
+                              bs_sp_iter **out);
+bs_status bs_sp_minus_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                           const bs_id *seed, bs_sp_iter **out);
+/* exec_mat.c */
+bs_status bs_sp_group_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                           const bs_id *seed, bs_sp_iter **out);
+bs_status bs_sp_order_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                           const bs_id *seed, bs_sp_iter **out);
+bs_status bs_sp_distinct_eval(bs_sp_exec *ex, const bs_sp_node *n,
+                              bs_id graph, const bs_id *seed,
+                              bs_sp_iter **out);
+/* exec_ops.c */
+bs_status bs_sp_filters_pass(bs_sp_exec *ex, bs_sp_expr *const *e, size_t n,
+                             bs_id graph, const bs_id *row, bool *out);
+
+#endif
