@@ -104,8 +104,8 @@ static inline void bs_sp_vset_add(bs_sp_vset *s, int v)
 void bs_sp_certain_vars(const bs_sp_exec *ex, const bs_sp_node *n,
                         bs_sp_vset *out);
 /** Every variable mentioned in n (patterns, expressions, EXISTS). */
-void bs_sp_node_vars(const bs_sp_node *n, bs_sp_vset *out);
-void bs_sp_expr_vars(const bs_sp_expr *e, bs_sp_vset *out);
+void bs_sp_plan_node_vars(const bs_sp_node *n, bs_sp_vset *out);
+void bs_sp_plan_expr_vars(const bs_sp_expr *e, bs_sp_vset *out);
 /** Whether evaluating n with a row as seed equals joining n with it. */
 bool bs_sp_seedable(const bs_sp_exec *ex, const bs_sp_node *n);
 

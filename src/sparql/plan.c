@@ -17,15 +17,15 @@ static size_t vwords(const bs_sp_exec *ex) { return ex->nvars / 64 + 1; }
 
 static void tpos_vars(bs_sp_tpos p, bs_sp_vset *out) { bs_sp_vset_add(out, p.var); }
 
-void bs_sp_expr_vars(const bs_sp_expr *e, bs_sp_vset *out)
+void bs_sp_plan_expr_vars(const bs_sp_expr *e, bs_sp_vset *out)
 {
     if (!e) return;
     if (e->op == BS_EX_VAR) bs_sp_vset_add(out, e->var);
-    for (size_t i = 0; i < e->nargs; i++) bs_sp_expr_vars(e->args[i], out);
-    if (e->pattern) bs_sp_node_vars(e->pattern, out);
+    for (size_t i = 0; i < e->nargs; i++) bs_sp_plan_expr_vars(e->args[i], out);
+    if (e->pattern) bs_sp_plan_node_vars(e->pattern, out);
 }
 
-void bs_sp_node_vars(const bs_sp_node *n, bs_sp_vset *out)
+void bs_sp_plan_node_vars(const bs_sp_node *n, bs_sp_vset *out)
 {
     if (!n) return;
     for (size_t i = 0; i < n->ntriples; i++) {
@@ -38,20 +38,20 @@ void bs_sp_node_vars(const bs_sp_node *n, bs_sp_vset *out)
         tpos_vars(n->path_o, out);
     }
     if (n->op == BS_OP_GRAPH) tpos_vars(n->graph, out);
-    for (size_t i = 0; i < n->nexprs; i++) bs_sp_expr_vars(n->exprs[i], out);
-    bs_sp_expr_vars(n->expr, out);
+    for (size_t i = 0; i < n->nexprs; i++) bs_sp_plan_expr_vars(n->exprs[i], out);
+    bs_sp_plan_expr_vars(n->expr, out);
     if (n->op == BS_OP_EXTEND) bs_sp_vset_add(out, n->var);
     for (size_t i = 0; i < n->nvars; i++) bs_sp_vset_add(out, n->vars[i]);
     for (size_t i = 0; i < n->nkeys; i++) {
-        bs_sp_expr_vars(n->keys[i], out);
+        bs_sp_plan_expr_vars(n->keys[i], out);
         if (n->key_vars) bs_sp_vset_add(out, n->key_vars[i]);
     }
     for (size_t i = 0; i < n->naggs; i++) {
-        bs_sp_expr_vars(n->aggs[i].arg, out);
+        bs_sp_plan_expr_vars(n->aggs[i].arg, out);
         bs_sp_vset_add(out, n->aggs[i].var);
     }
-    bs_sp_node_vars(n->a, out);
-    bs_sp_node_vars(n->b, out);
+    bs_sp_plan_node_vars(n->a, out);
+    bs_sp_plan_node_vars(n->b, out);
 }
 
 static void certain_values(const bs_sp_node *n, bs_sp_vset *out)
@@ -86,7 +86,7 @@ void bs_sp_certain_vars(const bs_sp_exec *ex, const bs_sp_node *n,
     switch (n->op) {
     case BS_OP_BGP:
     case BS_OP_PATH:
-        bs_sp_node_vars(n, out);
+        bs_sp_plan_node_vars(n, out);
         return;
     case BS_OP_JOIN:
         bs_sp_certain_vars(ex, n->a, out);
@@ -128,7 +128,7 @@ static bool exprs_bound(const bs_sp_exec *ex, bs_sp_expr *const *e, size_t ne,
     bs_sp_vset *need = bs_sp_vset_new(ex->nvars), *have = bs_sp_vset_new(ex->nvars);
     bool ok = need && have;
     if (ok) {
-        for (size_t i = 0; i < ne; i++) bs_sp_expr_vars(e[i], need);
+        for (size_t i = 0; i < ne; i++) bs_sp_plan_expr_vars(e[i], need);
         bs_sp_certain_vars(ex, n, have);
         for (size_t i = 0; i < w && ok; i++)
             if (need[i] & ~have[i]) ok = false;
