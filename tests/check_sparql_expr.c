@@ -255,6 +255,19 @@ START_TEST(test_equality)
     EQ(O(BS_EX_EQ, K("\"NaN\"^^xsd:double"), K("\"NaN\"^^xsd:double")), "\"false\"^^xsd:boolean");
     EQ(O(BS_EX_NE, K("\"NaN\"^^xsd:double"), K("\"NaN\"^^xsd:double")), "\"true\"^^xsd:boolean");
     EQ(O(BS_EX_EQ, ERRX, K("1")), "ERR");
+    /* open-eq-08/12: a language-tagged string is unequal to any typed literal */
+    EQ(O(BS_EX_NE, K("\"xyz\"@en"), K("\"xyz\"^^xsd:integer")), "\"true\"^^xsd:boolean");
+    EQ(O(BS_EX_NE, K("\"xyz\"@en"), K("\"xyz\"^^<http://t/u>")), "\"true\"^^xsd:boolean");
+    EQ(O(BS_EX_NE, K("\"xyz\""), K("\"xyz\"^^xsd:integer")), "ERR");
+    EQ(O(BS_EX_NE, K("\"xyz\"^^xsd:integer"), K("\"xyz\"^^<http://t/u>")), "ERR");
+    /* date-2, date-3: xsd:date values; with and without a timezone */
+    const char *d = "\"2006-08-23\"^^xsd:date";
+    EQ(O(BS_EX_NE, K("\"2001-01-01Z\"^^xsd:date"), K(d)), "\"true\"^^xsd:boolean");
+    EQ(O(BS_EX_NE, K("\"2006-08-23Z\"^^xsd:date"), K(d)), "ERR");
+    EQ(O(BS_EX_NE, K("\"2006-08-23T09:00:00+01:00\"^^xsd:dateTime"), K(d)), "\"true\"^^xsd:boolean");
+    EQ(O(BS_EX_GT, K("\"2006-08-23Z\"^^xsd:date"), K("\"2006-08-22\"^^xsd:date")), "\"true\"^^xsd:boolean");
+    EQ(O(BS_EX_GT, K("\"2006-08-23T09:00:00+01:00\"^^xsd:dateTime"), K(d)), "ERR");
+    EQ(O(BS_EX_EQ, K("\"2006-08-23+00:00\"^^xsd:date"), K("\"2006-08-23Z\"^^xsd:date")), "\"true\"^^xsd:boolean");
 }
 END_TEST
 
@@ -482,6 +495,28 @@ START_TEST(test_terms)
 }
 END_TEST
 
+START_TEST(test_iri_base)
+{
+    EX.q.text = (char *)"# c\nPREFIX : <x:> BASE <http://a/b/c/d;p?q>\nSELECT * {}";
+    EQ(F(BS_FN_IRI, K("\"g\"")), "<http://a/b/c/g>");
+    EQ(F(BS_FN_IRI, K("\"./g/\"")), "<http://a/b/c/g/>");
+    EQ(F(BS_FN_IRI, K("\"../../g\"")), "<http://a/g>");
+    EQ(F(BS_FN_IRI, K("\"../../../g\"")), "<http://a/g>");
+    EQ(F(BS_FN_IRI, K("\"g/./h/../i\"")), "<http://a/b/c/g/i>");
+    EQ(F(BS_FN_IRI, K("\"..\"")), "<http://a/b/>");
+    EQ(F(BS_FN_IRI, K("\"/g\"")), "<http://a/g>");
+    EQ(F(BS_FN_IRI, K("\"//g\"")), "<http://g>");
+    EQ(F(BS_FN_IRI, K("\"?y\"")), "<http://a/b/c/d;p?y>");
+    EQ(F(BS_FN_IRI, K("\"#s\"")), "<http://a/b/c/d;p?q#s>");
+    EQ(F(BS_FN_IRI, K("\"\"")), "<http://a/b/c/d;p?q>");
+    EQ(F(BS_FN_URI, K("\"g:h\"")), "<g:h>");
+    EX.q.text = (char *)"BASE <http://example.org/> BASE <sub/> SELECT (IRI(\"x\") AS ?x) {}";
+    EQ(F(BS_FN_IRI, K("\"iri\"")), "<http://example.org/sub/iri>");
+    EX.q.text = NULL;
+    EQ(F(BS_FN_IRI, K("\"iri\"")), "<iri>");
+}
+END_TEST
+
 START_TEST(test_forms)
 {
     ROW[0] = tid("5");
@@ -553,7 +588,7 @@ START_TEST(test_casts)
     EQ(CALL(X("string"), K("1E0")), "\"1\"");
     EQ(CALL(X("string"), K("\"1.25\"^^xsd:float")), "\"1.25\"");
     EQ(CALL(X("string"), K("1e7")), "\"1.0E7\"");
-    EQ(CALL(X("string"), K("\"0\"^^xsd:boolean")), "\"0\"");
+    EQ(CALL(X("string"), K("\"0\"^^xsd:boolean")), "\"false\"");
     EQ(CALL(X("string"), K("<http://a>")), "\"http://a\"");
     EQ(CALL(X("string"), K("_:a")), "ERR");
     EQ(CALL(X("dateTime"), K("\"2002-10-10T17:00:00Z\"")),
@@ -663,6 +698,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_dates);
     tcase_add_test(tc, test_hashes);
     tcase_add_test(tc, test_terms);
+    tcase_add_test(tc, test_iri_base);
     tcase_add_test(tc, test_forms);
     tcase_add_test(tc, test_bnode);
     tcase_add_test(tc, test_casts);

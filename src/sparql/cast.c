@@ -80,6 +80,10 @@ static bs_status to_string(bs_sp_ectx *c, const bs_sp_val *a, bs_sp_val *out)
         bs_sp_val_str(out, buf, n, NULL, 0);
         return BS_OK;
     }
+    if (a->t == BS_V_BOOL) {
+        bs_sp_val_str(out, a->u.b ? "true" : "false", a->u.b ? 4 : 5, NULL, 0);
+        return BS_OK;
+    }
     bs_term t;
     bs_status st = bs_sp_val_term(c, a, &t);
     if (st == BS_OK) bs_sp_val_str(out, t.lex, t.lex_len, NULL, 0);

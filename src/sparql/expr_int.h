@@ -27,6 +27,7 @@ typedef enum {
     BS_V_FLT,
     BS_V_DBL,
     BS_V_DT,      ///< xsd:dateTime
+    BS_V_DATE,    ///< xsd:date (u.dt at 00:00:00)
     BS_V_OTHER    ///< other typed literal, or an ill-typed known one
 } bs_sp_vt;
 
@@ -120,6 +121,7 @@ bool bs_sp_parse_dec(const char *s, size_t n, bs_sp_dec *out);
 bool bs_sp_parse_dbl(const char *s, size_t n, double *out);
 bool bs_sp_parse_bool(const char *s, size_t n, bool *out);
 bool bs_sp_parse_dt(const char *s, size_t n, bs_sp_dt *out);
+bool bs_sp_parse_date(const char *s, size_t n, bs_sp_dt *out);
 
 /// Canonical lexical forms, written to buf (>= 64 bytes); return length.
 size_t bs_sp_fmt_int(int64_t i, char *buf);
@@ -184,6 +186,9 @@ bs_status bs_sp_cast(bs_sp_ectx *c, const char *iri, size_t iri_n,
 /// BNODE(str): the same blank node for the same string within one row.
 bs_status bs_sp_bnode_for(bs_sp_ectx *c, const char *s, size_t n,
                           bs_sp_val *out);
+
+/// IRI(str): an IRI, relative references resolved against the BASE.
+bs_status bs_sp_iri_of(bs_sp_ectx *c, const char *s, size_t n, bs_sp_val *out);
 
 /* UTF-8 helpers (func_string.c) */
 /// Number of code points in s[0..n).

@@ -53,7 +53,8 @@ static bool tag_eq(const bs_sp_val *a, const bs_sp_val *b)
 
 bool bs_sp_val_same(const bs_sp_val *a, const bs_sp_val *b)
 {
-    if (a->id && b->id) return a->id == b->id;
+    if (a->id && b->id && a->id == b->id) return true;
+    if (a->id && b->id && (a->t != BS_V_LANG || b->t != BS_V_LANG)) return false;
     bs_term ta, tb;
     bs_sp_ectx c = {0};
     bool same = false;
@@ -123,6 +124,7 @@ static int known_class(const bs_sp_val *v)
     case BS_V_LANG: return 3;
     case BS_V_BOOL: return 4;
     case BS_V_DT: return 5;
+    case BS_V_DATE: return 6;
     default: return 0;
     }
 }
@@ -142,7 +144,8 @@ bool bs_sp_val_cmp(const bs_sp_val *a, const bs_sp_val *b, bool eq_only,
             *out = tag_eq(a, b) && bytes_eq(a->s, a->n, b->s, b->n) ? 0 : 1;
             return true;
         case 4: *out = (int)a->u.b - (int)b->u.b; return true;
-        case 5: *out = cmp_dt(&a->u.dt, &b->u.dt, &indet); return !indet;
+        case 5:
+        case 6: *out = cmp_dt(&a->u.dt, &b->u.dt, &indet); return !indet;
         }
     }
     if (!eq_only) return false;
@@ -156,7 +159,8 @@ bool bs_sp_val_cmp(const bs_sp_val *a, const bs_sp_val *b, bool eq_only,
         *out = 1;
         return true;
     }
-    if (ka && kb) {
+    /* a language-tagged string is no typed literal: unequal to any */
+    if ((ka && kb) || a->t == BS_V_LANG || b->t == BS_V_LANG) {
         *out = 1;
         return true;
     }
@@ -251,7 +255,8 @@ static int lit_rank(const bs_sp_val *v)
     case 1: return 2;
     case 4: return 3;
     case 5: return 4;
-    default: return 5;
+    case 6: return 5;
+    default: return 6;
     }
 }
 

@@ -152,18 +152,15 @@ static bool lang_matches(const char *tag, size_t tn, const char *rng, size_t rn)
 
 static bool is_simple(const bs_sp_val *v) { return v->t == BS_V_STR; }
 
-static void fn_iri(const bs_sp_val *a, bs_sp_val *out)
+static bs_status fn_iri(bs_sp_ectx *c, const bs_sp_val *a, bs_sp_val *out)
 {
-    if (a->t == BS_V_IRI) {
+    if (a->t == BS_V_IRI)
         *out = *a;
-    } else if (a->t == BS_V_STR) {
-        memset(out, 0, sizeof *out);
-        out->t = BS_V_IRI;
-        out->s = a->s;
-        out->n = a->n;
-    } else {
+    else if (a->t == BS_V_STR)
+        return bs_sp_iri_of(c, a->s, a->n, out);
+    else
         bs_sp_val_err(out);
-    }
+    return BS_OK;
 }
 
 static bs_status fn_bnode(bs_sp_ectx *c, const bs_sp_val *a, size_t nargs,
@@ -223,7 +220,7 @@ static bs_status fn_term(bs_sp_ectx *c, int fn, bs_sp_val *a, size_t nargs,
         return BS_OK;
     case BS_FN_DATATYPE: return fn_datatype(c, x, out);
     case BS_FN_IRI:
-    case BS_FN_URI: fn_iri(x, out); return BS_OK;
+    case BS_FN_URI: return fn_iri(c, x, out);
     case BS_FN_BNODE: return fn_bnode(c, x, nargs, out);
     case BS_FN_STRLANG: fn_strlang(x, y, out); return BS_OK;
     case BS_FN_STRDT: fn_strdt(x, y, out); return BS_OK;

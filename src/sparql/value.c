@@ -145,6 +145,8 @@ static void val_typed_n(bs_sp_val *v, const char *s, size_t n,
         }
     } else if (xsd_is(dt, dtn, "dateTime")) {
         if (bs_sp_parse_dt(s, n, &v->u.dt)) v->t = BS_V_DT;
+    } else if (xsd_is(dt, dtn, "date")) {
+        if (bs_sp_parse_date(s, n, &v->u.dt)) v->t = BS_V_DATE;
     } else {
         for (size_t i = 0; i < sizeof int_types / sizeof *int_types; i++)
             if (xsd_is(dt, dtn, int_types[i].name)) {
@@ -210,6 +212,7 @@ static const char *dt_of(const bs_sp_val *v)
     case BS_V_FLT: return BS_XSD "float";
     case BS_V_DBL: return BS_XSD "double";
     case BS_V_DT: return BS_XSD "dateTime";
+    case BS_V_DATE: return BS_XSD "date";
     default: return NULL;
     }
 }
@@ -223,6 +226,13 @@ static size_t fmt_val(const bs_sp_val *v, char *buf)
     case BS_V_FLT: return bs_sp_fmt_dbl(v->u.d, true, buf);
     case BS_V_DBL: return bs_sp_fmt_dbl(v->u.d, false, buf);
     case BS_V_DT: return bs_sp_fmt_dt(&v->u.dt, buf);
+    case BS_V_DATE: { /* the dateTime form without its time */
+        size_t n = bs_sp_fmt_dt(&v->u.dt, buf);
+        char *t = strchr(buf, 'T'), *z = t + 9;
+        while (*z && *z != 'Z' && *z != '+' && *z != '-') z++;
+        memmove(t, z, strlen(z) + 1);
+        return n - (size_t)(z - t);
+    }
     default: return 0;
     }
 }

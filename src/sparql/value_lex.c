@@ -186,6 +186,20 @@ bool bs_sp_parse_dt(const char *s, size_t n, bs_sp_dt *o)
     return parse_tz(s, n, i, o);
 }
 
+bool bs_sp_parse_date(const char *s, size_t n, bs_sp_dt *o)
+{
+    trim(&s, &n);
+    size_t i = s[0] == '-' ? 1 : 0;
+    while (i < n && is_digit(s[i])) i++;
+    i += 6; /* -MM-DD */
+    if (i > n || n - i > 6 || n > 40) return false;
+    char buf[64];
+    memcpy(buf, s, i);
+    memcpy(buf + i, "T00:00:00", 9);
+    memcpy(buf + i + 9, s + i, n - i);
+    return bs_sp_parse_dt(buf, n + 9, o);
+}
+
 /* ---- canonical forms ----------------------------------------------------- */
 size_t bs_sp_fmt_int(int64_t i, char *buf)
 {
