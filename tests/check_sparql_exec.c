@@ -256,6 +256,29 @@ static void expect(bs_sparql *q, const bs_sparql_opts *opts, const char *want)
     free(got);
 }
 
+
+/** Parse "PREFIX : <EX> " + text and run it like run_opts(). */
+static char *run_text(const char *text, const bs_sparql_opts *opts,
+                      bool ordered, bs_status *st)
+{
+    char buf[2048];
+    snprintf(buf, sizeof buf, "PREFIX : <" EX ">\n%s", text);
+    bs_sparql *q = NULL;
+    bs_sparql_error perr;
+    bs_status pst = bs_sparql_parse(buf, strlen(buf), NULL, false, &q, &perr);
+    ck_assert_msg(pst == BS_OK, "parse: %s at %ld:%ld", perr.msg, perr.line, perr.col);
+    char *out = run_opts(q, opts, ordered, st);
+    bs_sparql_free(q);
+    return out;
+}
+
+static void expect_text(const char *text, bool ordered, const char *want)
+{
+    char *got = run_text(text, NULL, ordered, NULL);
+    ck_assert_msg(!strcmp(got, want), "%s\ngot:\n%s\nwant:\n%s", text, got, want);
+    free(got);
+}
+
 /* ---- the data ------------------------------------------------------------ */
 
 static void small_data(void)
@@ -592,6 +615,116 @@ START_TEST(test_local_terms)
 }
 END_TEST
 
+
+START_TEST(test_text_filter_optional)
+{
+    small_data();
+    /* the OPTIONAL's filter sees the merged row; rows without a match pass */
+    expect_text("SELECT ?x ?y ?n { ?x :knows ?y OPTIONAL { ?y :name ?n FILTER(?x = :c) } }",
+                false, "x=a y=b\nx=b y=c\nx=c y=a n=na");
+    expect_text("SELECT ?x { ?x :knows ?y FILTER(?y != :b) }", false, "x=b\nx=c");
+    expect_text("SELECT ?x { ?x :knows ?y FILTER NOT EXISTS { ?y :name ?n } }", false, "x=b");
+    expect_text("SELECT ?x { ?x :knows ?y FILTER EXISTS { ?y :age ?n } }", false, "x=c");
+    /* EXISTS inside GRAPH sees the named graph */
+    expect_text("SELECT ?x { GRAPH :g1 { ?x :knows ?y FILTER EXISTS { ?y :name ?n } } }",
+                false, "x=a");
+}
+END_TEST
+
+START_TEST(test_text_group_order)
+{
+    small_data();
+    expect_text("SELECT (COUNT(*) AS ?n) { ?x :nosuch ?y }", false, "n=0");
+    expect_text("SELECT ?x (COUNT(*) AS ?n) { ?x :nosuch ?y } GROUP BY ?x", false, "");
+    expect_text("SELECT ?x (COUNT(?y) AS ?n) { ?x ?p ?y } GROUP BY ?x ORDER BY ?x",
+                true, "x=a n=3\nx=b n=2\nx=c n=1");
+    expect_text("SELECT ?x ?y { ?x :knows ?y } ORDER BY DESC(?x)", true,
+                "x=c y=a\nx=b y=c\nx=a y=b");
+    expect_text("SELECT ?x { ?x :knows ?y } ORDER BY ?y LIMIT 2", true, "x=c\nx=a");
+    expect_text("SELECT ?x { ?x :knows ?y } ORDER BY ?y OFFSET 2", true, "x=b");
+    expect_text("SELECT DISTINCT ?p { ?x ?p ?y } ORDER BY ?p", true,
+                "p=age\np=knows\np=name");
+}
+END_TEST
+
+START_TEST(test_text_bind_values_subquery)
+{
+    small_data();
+    expect_text("SELECT ?x ?z { ?x :knows ?y BIND(?y AS ?z) FILTER(?z = :a) }", false,
+                "x=c z=a");
+    /* a computed term the store does not hold gets a local id */
+    expect_text("SELECT ?s { :a :name ?n BIND(CONCAT(\"x\", \"y\") AS ?s) }", false, "s=xy");
+    expect_text("SELECT ?x ?y { VALUES ?x { :a :b } ?x :knows ?y }", false, "x=a y=b\nx=b y=c");
+    expect_text("SELECT ?x ?n { ?x :knows ?y { SELECT ?y (COUNT(*) AS ?n) { ?y ?p ?o } GROUP BY ?y } }",
+                false, "x=a n=2\nx=b n=1\nx=c n=3");
+    expect_text("SELECT ?x { { ?x :knows :b } UNION { ?x :age ?a } }", false, "x=a\nx=a");
+    expect_text("ASK { :a :knows :b }", false, "");
+}
+END_TEST
+
+START_TEST(test_text_ask_construct)
+{
+    small_data();
+    const char *texts[] = {"PREFIX : <" EX "> ASK { :a :knows :b }",
+                           "PREFIX : <" EX "> ASK { :a :knows :a }"};
+    for (int i = 0; i < 2; i++) {
+        bs_sparql *q = NULL;
+        ck_assert_int_eq(bs_sparql_parse(texts[i], strlen(texts[i]), NULL, false, &q, NULL), BS_OK);
+        bs_sparql_cursor *c = NULL;
+        ck_assert_int_eq(bs_sparql_open(store, q, NULL, &c, NULL), BS_OK);
+        ck_assert_int_eq(bs_sparql_cursor_form(c), BS_SPARQL_ASK);
+        bool yes = !i;
+        ck_assert_int_eq(bs_sparql_ask(c, &yes), BS_OK);
+        ck_assert(yes == !i);
+        ck_assert_int_eq(bs_sparql_ask(c, &yes), BS_OK); /* asking again */
+        ck_assert(yes == !i);
+        bs_sparql_close(c);
+        bs_sparql_free(q);
+    }
+    const char *ct = "PREFIX : <" EX "> CONSTRUCT { ?y :knownBy ?x } WHERE { ?x :knows ?y }";
+    bs_sparql *q = NULL;
+    ck_assert_int_eq(bs_sparql_parse(ct, strlen(ct), NULL, false, &q, NULL), BS_OK);
+    bs_sparql_cursor *c = NULL;
+    ck_assert_int_eq(bs_sparql_open(store, q, NULL, &c, NULL), BS_OK);
+    bs_term t[3];
+    int n = 0;
+    while (bs_sparql_next_triple(c, t) == BS_OK) {
+        ck_assert_int_eq(t[1].kind, BS_TERM_IRI);
+        ck_assert(t[1].lex_len == strlen(EX "knownBy") && !memcmp(t[1].lex, EX "knownBy", t[1].lex_len));
+        n++;
+    }
+    ck_assert_int_eq(n, 3);
+    bs_sparql_close(c);
+    bs_sparql_free(q);
+}
+END_TEST
+
+START_TEST(test_text_service_and_errors)
+{
+    small_data();
+    expect_text("SELECT ?x { ?x :age ?a SERVICE SILENT <http://nowhere/> { ?x ?p ?o } }",
+                false, "x=a");
+    const char *t = "SELECT * { SERVICE <http://nowhere/> { ?x ?p ?o } }";
+    bs_sparql *q = NULL;
+    ck_assert_int_eq(bs_sparql_parse(t, strlen(t), NULL, false, &q, NULL), BS_OK);
+    bs_sparql_cursor *c = NULL;
+    char *err = NULL;
+    bs_status st = bs_sparql_open(store, q, NULL, &c, &err);
+    if (st == BS_OK) {
+        const bs_term *const *row;
+        st = bs_sparql_next(c, &row);
+        ck_assert_ptr_nonnull(bs_sparql_cursor_error(c));
+        ck_assert_str_eq(bs_sparql_cursor_error(c), "SERVICE is not supported yet");
+    } else {
+        ck_assert_str_eq(err, "SERVICE is not supported yet");
+    }
+    ck_assert_int_eq(st, BS_ERR_UNSUPPORTED);
+    free(err);
+    bs_sparql_close(c);
+    bs_sparql_free(q);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sparql_exec");
@@ -612,6 +745,11 @@ static Suite *suite(void)
     tcase_add_test(tc, test_timeout_stops_cross_product);
     tcase_add_test(tc, test_mem_limit_stops_distinct);
     tcase_add_test(tc, test_local_terms);
+    tcase_add_test(tc, test_text_filter_optional);
+    tcase_add_test(tc, test_text_group_order);
+    tcase_add_test(tc, test_text_bind_values_subquery);
+    tcase_add_test(tc, test_text_ask_construct);
+    tcase_add_test(tc, test_text_service_and_errors);
     suite_add_tcase(s, tc);
     return s;
 }
