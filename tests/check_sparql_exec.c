@@ -239,10 +239,10 @@ static char *run_opts(bs_sparql *q, const bs_sparql_opts *opts, bool ordered,
     if (!ordered) qsort(lines, n, sizeof *lines, cmp_str);
     size_t len = 1;
     for (size_t i = 0; i < n; i++) len += strlen(lines[i]) + 1;
-    char *out = calloc(1, len);
+    char *out = calloc(1, len), *end = out;
     for (size_t i = 0; i < n; i++) {
-        if (i) strcat(out, "\n");
-        strcat(out, lines[i]);
+        if (i) *end++ = '\n';
+        end = stpcpy(end, lines[i]);
         free(lines[i]);
     }
     free(lines);
@@ -725,6 +725,27 @@ START_TEST(test_text_service_and_errors)
 }
 END_TEST
 
+/* ORDER BY + LIMIT keeps only the top rows while reading: same answer
+ * as the full sort. */
+START_TEST(test_order_limit_topk)
+{
+    char name[16];
+    for (int i = 0; i < 3000; i++) {
+        sprintf(name, "s%04d", (i * 7919) % 3000);
+        add(name, "p", "o", "");
+    }
+    commit();
+    expect_text("SELECT ?x { ?x :p :o } ORDER BY DESC(?x) LIMIT 3", true,
+                "x=s2999\nx=s2998\nx=s2997");
+    expect_text("SELECT ?x { ?x :p :o } ORDER BY ?x LIMIT 2 OFFSET 1500", true,
+                "x=s1500\nx=s1501");
+    char *all = run_text("SELECT ?x { ?x :p :o } ORDER BY ?x", NULL, true, NULL);
+    ck_assert(!strncmp(all, "x=s0000\nx=s0001\n", 16));
+    ck_assert_uint_eq(strlen(all), 3000 * 8 - 1);
+    free(all);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sparql_exec");
@@ -750,6 +771,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_text_bind_values_subquery);
     tcase_add_test(tc, test_text_ask_construct);
     tcase_add_test(tc, test_text_service_and_errors);
+    tcase_add_test(tc, test_order_limit_topk);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -207,6 +207,7 @@ bs_status bs_sp_exec_new(bs_txn *txn, const bs_sparql *q,
         ex->has_deadline = true;
     }
     bs_sp_hset_init(&ex->vis, NULL, 1);
+    bs_sp_hset_init(&ex->plans, NULL, 2);
     TRY(st, bs_sp_terms_new(ex, &ex->terms));
     TRY(st, bs_sp_consts_resolve(ex));
     TRY(st, dataset_init(ex));
@@ -222,6 +223,9 @@ void bs_sp_exec_free(bs_sp_exec *ex)
     if (!ex) return;
     bs_sp_terms_free(ex->terms);
     bs_sp_hset_clear(&ex->vis);
+    bs_sp_hset_clear(&ex->plans);
+    free(ex->plan_orders);
+    free(ex->plan_at);
     free(ex->vis_val);
     free(ex->consts);
     free(ex->dflt);

@@ -116,6 +116,66 @@ static bs_status bgp_next(bs_sp_iter *it, bs_id *row)
     return BS_END;
 }
 
+/* Which positions of n the seed binds, as bits (3 per triple). */
+static uint64_t seed_mask(const bs_sp_node *n, const bs_id *seed)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; seed && i < n->ntriples; i++) {
+        const bs_sp_tpos p[3] = {n->triples[i].s, n->triples[i].p, n->triples[i].o};
+        for (int k = 0; k < 3; k++)
+            if (p[k].var >= 0 && seed[p[k].var]) m |= (uint64_t)1 << (3 * i + (size_t)k);
+    }
+    return m;
+}
+
+/* Remember a plan; failures only cost the caching. */
+static void plan_store(bs_sp_exec *ex, const bs_id key[2], const size_t *order,
+                       size_t nt)
+{
+    size_t idx;
+    bool added;
+    if (ex->nplan_orders + nt > ex->plan_cap) {
+        size_t cap = 2 * (ex->nplan_orders + nt) + 64;
+        size_t *v = realloc(ex->plan_orders, cap * sizeof *v);
+        if (!v) return;
+        ex->plan_orders = v;
+        ex->plan_cap = cap;
+    }
+    if (ex->plans.keys.n >= ex->plan_at_cap) {
+        size_t cap = 2 * ex->plan_at_cap + 16;
+        size_t *v = realloc(ex->plan_at, cap * sizeof *v);
+        if (!v) return;
+        ex->plan_at = v;
+        ex->plan_at_cap = cap;
+    }
+    if (bs_sp_hset_put(&ex->plans, key, &idx, &added) != BS_OK || !added) return;
+    ex->plan_at[idx] = ex->nplan_orders;
+    memcpy(ex->plan_orders + ex->nplan_orders, order, nt * sizeof *order);
+    ex->nplan_orders += nt;
+}
+
+/** The order of n's triples: planned once per (node, variables the seed
+ *  binds) — an index nested loop calls this once per left row. */
+bs_status bs_sp_bgp_plan(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                         const bs_id *seed, size_t *order)
+{
+    size_t nt = n->ntriples;
+    if (nt == 1) {
+        order[0] = 0;
+        return BS_OK;
+    }
+    bool cacheable = nt <= 21 && graph == BS_SP_DEFAULT_GRAPH;
+    bs_id key[2] = {(bs_id)(uintptr_t)n, seed_mask(n, seed)};
+    size_t idx;
+    if (cacheable && bs_sp_hset_find(&ex->plans, key, &idx) == BS_OK) {
+        memcpy(order, ex->plan_orders + ex->plan_at[idx], nt * sizeof *order);
+        return BS_OK;
+    }
+    bs_status st = bs_sp_bgp_order(ex, n, graph, seed, order);
+    if (st == BS_OK && cacheable) plan_store(ex, key, order, nt);
+    return st;
+}
+
 bs_status bs_sp_bgp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                          const bs_id *seed, bs_sp_iter **out)
 {
@@ -137,7 +197,7 @@ bs_status bs_sp_bgp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
     if (!b->row || !b->order || !b->scans || !b->bound) goto fail;
     memset(b->bound, 0xff, (b->nt + 1) * sizeof *b->bound);
     if (seed) memcpy(b->row, seed, ex->nvars * sizeof *b->row);
-    if (b->nt) TRY(st, bs_sp_bgp_order(ex, n, graph, seed, b->order));
+    if (b->nt) TRY(st, bs_sp_bgp_plan(ex, n, graph, seed, b->order));
     *out = &b->base;
     return BS_OK;
 fail:

@@ -74,6 +74,15 @@ struct bs_sp_exec {
     char *err;
     struct timespec now;
     bs_id active;           ///< active graph for EXISTS in expressions
+
+    /* SLICE over ORDER: the ORDER node may keep only its first rows */
+    const bs_sp_node *keep_node;
+    size_t keep;
+    /* BGP orders already planned, by (node, seed-bound variables) */
+    bs_sp_hset plans;
+    size_t *plan_orders;    ///< per plan: ntriples triple indexes
+    size_t *plan_at;        ///< per plan: offset into plan_orders
+    size_t nplan_orders, plan_cap, plan_at_cap;
 };
 
 /// Whether graph g (0 = default) is visible to the request.
@@ -114,6 +123,11 @@ bool bs_sp_seedable(const bs_sp_exec *ex, const bs_sp_node *n);
  *  seed may be NULL. */
 bs_status bs_sp_bgp_order(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                           const bs_id *seed, size_t *out);
+
+/** bs_sp_bgp_order, cached per (node, seed-bound variables) for the
+ *  dataset's default graph (exec_bgp.c). */
+bs_status bs_sp_bgp_plan(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                         const bs_id *seed, size_t *out);
 
 /* ---- iterators (exec_*.c) --------------------------------------------- */
 

@@ -174,6 +174,7 @@ static bs_status next_left(join_iter *j)
     j->have_left = true;
     j->matched = false;
     if (j->seeded) return bs_sp_eval(j->ex, j->inner, j->graph, j->lrow, &j->right);
+    if (!j->built && (st = build(j)) != BS_OK) return st; /* not when left is empty */
     probe(j);
     return BS_OK;
 }
@@ -182,7 +183,6 @@ static bs_status join_next(bs_sp_iter *it, bs_id *row)
 {
     join_iter *j = (join_iter *)it;
     bs_status st;
-    if (!j->seeded && !j->built && (st = build(j)) != BS_OK) return st;
     for (;;) {
         if (!j->have_left && (st = next_left(j)) != BS_OK) return st;
         if ((st = bs_sp_tick(j->ex)) != BS_OK) return st;

@@ -25,6 +25,7 @@ typedef struct {
     size_t aggcap;     ///< GROUP: groups room in aggs
     bs_status sort_st; ///< ORDER: a failed tick during the sort
     unsigned cmps;
+    size_t keep;       ///< ORDER under a SLICE: rows needed (0 = all)
 } mat_iter;
 
 static void mat_free(bs_sp_iter *it)
@@ -38,7 +39,7 @@ static void mat_free(bs_sp_iter *it)
         bs_sp_mem(m->ex, -(long long)(m->aggcap * m->n->naggs * sizeof *m->aggs));
     }
     free(m->aggs);
-    if (m->perm) bs_sp_mem(m->ex, -(long long)(m->rows.n * sizeof *m->perm));
+    if (m->perm && m->built) bs_sp_mem(m->ex, -(long long)(m->rows.n * sizeof *m->perm));
     free(m->perm);
     bs_sp_rows_clear(&m->rows);
     bs_sp_hset_clear(&m->set);
@@ -216,6 +217,40 @@ static void merge_sort(mat_iter *m, size_t *v, size_t *tmp, size_t n)
     }
 }
 
+/* Sort the rows held into m->perm (stable). */
+static bs_status order_sort(mat_iter *m)
+{
+    size_t nr = m->rows.n;
+    bs_status st = bs_sp_mem(m->ex, (long long)(2 * nr * sizeof(size_t)));
+    if (st != BS_OK) return st;
+    free(m->perm);
+    m->perm = malloc((nr + 1) * sizeof *m->perm);
+    size_t *tmp = malloc((nr + 1) * sizeof *tmp);
+    if (!m->perm || !tmp) {
+        free(tmp);
+        return BS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < nr; i++) m->perm[i] = i;
+    merge_sort(m, m->perm, tmp, nr);
+    free(tmp);
+    bs_sp_mem(m->ex, -(long long)(2 * nr * sizeof(size_t)));
+    return m->sort_st;
+}
+
+/* Keep only the first m->keep rows in order (ties keep arrival order). */
+static bs_status order_truncate(mat_iter *m)
+{
+    bs_status st = order_sort(m);
+    if (st != BS_OK) return st;
+    bs_sp_rows kept;
+    bs_sp_rows_init(&kept, m->ex, m->rows.width);
+    for (size_t i = 0; i < m->keep && i < m->rows.n && st == BS_OK; i++)
+        st = bs_sp_rows_push(&kept, bs_sp_rows_at(&m->rows, m->perm[i]), NULL);
+    bs_sp_rows_clear(st == BS_OK ? &m->rows : &kept);
+    if (st == BS_OK) m->rows = kept;
+    return st;
+}
+
 static bs_status order_build(mat_iter *m)
 {
     bs_sp_exec *ex = m->ex;
@@ -230,22 +265,15 @@ static bs_status order_build(mat_iter *m)
             if (st != BS_OK) return st;
         }
         if ((st = bs_sp_rows_push(&m->rows, row, NULL)) != BS_OK) return st;
+        if (m->keep && m->rows.n >= 2 * m->keep + 1024 &&
+            (st = order_truncate(m)) != BS_OK)
+            return st;
     }
     if (st != BS_END) return st;
-    size_t nr = m->rows.n;
-    if ((st = bs_sp_mem(ex, (long long)(2 * nr * sizeof(size_t)))) != BS_OK) return st;
-    m->perm = malloc((nr + 1) * sizeof *m->perm);
-    size_t *tmp = malloc((nr + 1) * sizeof *tmp);
-    if (!m->perm || !tmp) {
-        free(tmp);
-        return BS_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < nr; i++) m->perm[i] = i;
-    merge_sort(m, m->perm, tmp, nr);
-    free(tmp);
-    bs_sp_mem(ex, -(long long)(nr * sizeof(size_t)));
+    if ((st = order_sort(m)) != BS_OK) return st;
+    bs_sp_mem(ex, (long long)(m->rows.n * sizeof(size_t)));
     m->built = true;
-    return m->sort_st;
+    return BS_OK;
 }
 
 static bs_status order_next(bs_sp_iter *it, bs_id *row)
@@ -262,9 +290,13 @@ bs_status bs_sp_order_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                            const bs_id *seed, bs_sp_iter **out)
 {
     mat_iter *m;
+    size_t keep = ex->keep_node == n ? ex->keep : 0;
+    ex->keep_node = NULL;
     bs_status st = mat_new(ex, n, graph, seed, order_next, &m);
-    if (st == BS_OK) *out = &m->base;
-    return st;
+    if (st != BS_OK) return st;
+    m->keep = keep;
+    *out = &m->base;
+    return BS_OK;
 }
 
 /* ---- DISTINCT / REDUCED --------------------------------------------------- */

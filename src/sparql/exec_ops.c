@@ -351,6 +351,13 @@ bs_status bs_sp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
     case BS_OP_PROJECT: return eval_unary(ex, n, graph, seed, project_step, out);
     case BS_OP_SLICE:
         if (n->limit == 0) return bs_sp_iter_empty(out);
+        if (n->limit > 0 && n->a) { /* ORDER BY ... LIMIT: keep the top rows only */
+            const bs_sp_node *o = n->a->op == BS_OP_PROJECT ? n->a->a : n->a;
+            if (o && o->op == BS_OP_ORDER) {
+                ex->keep_node = o;
+                ex->keep = (size_t)n->limit + (size_t)(n->offset > 0 ? n->offset : 0);
+            }
+        }
         return eval_unary(ex, n, graph, seed, slice_step, out);
     case BS_OP_GROUP: return bs_sp_group_eval(ex, n, graph, seed, out);
     case BS_OP_ORDER: return bs_sp_order_eval(ex, n, graph, seed, out);
