@@ -249,17 +249,63 @@ bs_status bs_sp_iri_const(bs_sp_parser *p, int *out)
 
 /* ---- blank nodes ----------------------------------------------------- */
 
-static bs_status blabel_add(bs_sp_blabel **arr, size_t *n, const char *label,
-                            int slot, int block)
+static uint64_t str_hash(const char *s)
 {
-    bs_sp_blabel *na = realloc(*arr, (*n + 1) * sizeof *na);
-    if (!na)
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+void bs_sp_labels_free(bs_sp_labels *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].label);
+    free(l->v);
+    free(l->hash);
+    memset(l, 0, sizeof *l);
+}
+
+static bs_sp_blabel *labels_find(const bs_sp_labels *l, const char *label)
+{
+    if (!l->hcap)
+        return NULL;
+    for (size_t at = str_hash(label) & (l->hcap - 1); l->hash[at] >= 0;
+         at = (at + 1) & (l->hcap - 1))
+        if (strcmp(l->v[l->hash[at]].label, label) == 0)
+            return &l->v[l->hash[at]];
+    return NULL;
+}
+
+static void labels_index(bs_sp_labels *l, size_t i)
+{
+    size_t at = str_hash(l->v[i].label) & (l->hcap - 1);
+    while (l->hash[at] >= 0)
+        at = (at + 1) & (l->hcap - 1);
+    l->hash[at] = (int)i;
+}
+
+static bs_status labels_add(bs_sp_labels *l, const char *label, int slot, int block)
+{
+    if ((l->n + 1) * 2 > l->hcap) {
+        size_t cap = l->hcap ? l->hcap * 2 : 32;
+        int *h = malloc(cap * sizeof *h);
+        if (!h)
+            return BS_ERR_NOMEM;
+        for (size_t i = 0; i < cap; i++)
+            h[i] = -1;
+        free(l->hash);
+        l->hash = h;
+        l->hcap = cap;
+        for (size_t i = 0; i < l->n; i++)
+            labels_index(l, i);
+    }
+    if (bs_sp_grow(&l->v, &l->cap, l->n, sizeof *l->v))
         return BS_ERR_NOMEM;
-    *arr = na;
-    na[*n] = (bs_sp_blabel){strdup(label), slot, block};
-    if (!na[*n].label)
+    l->v[l->n] = (bs_sp_blabel){strdup(label), slot, block};
+    if (!l->v[l->n].label)
         return BS_ERR_NOMEM;
-    ++*n;
+    labels_index(l, l->n++);
     return BS_OK;
 }
 
@@ -268,24 +314,21 @@ static bs_status blabel_add(bs_sp_blabel **arr, size_t *n, const char *label,
 bs_status bs_sp_blank(bs_sp_parser *p, const char *label, bs_sp_tpos *out)
 {
     bool tmpl = p->bnodes_are_consts;
-    bs_sp_blabel *arr = tmpl ? p->tlabels : p->blabels;
-    size_t n = tmpl ? p->ntlabels : p->nblabels;
+    bs_sp_labels *l = tmpl ? &p->tlabels : &p->blabels;
     if (p->no_bnodes)
         return bs_sp_fail_at(p, &p->t, "blank nodes are not allowed here");
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(arr[i].label, label) != 0)
-            continue;
-        if (arr[i].block != p->block)
+    const bs_sp_blabel *b = labels_find(l, label);
+    if (b) {
+        if (b->block != p->block)
             return bs_sp_fail_at(p, &p->t,
                                  "blank node _:%s used in two different graph patterns", label);
-        *out = tmpl ? (bs_sp_tpos){-1, arr[i].slot} : (bs_sp_tpos){arr[i].slot, -1};
+        *out = tmpl ? (bs_sp_tpos){-1, b->slot} : (bs_sp_tpos){b->slot, -1};
         return BS_OK;
     }
     bs_status st;
     int slot;
     if (tmpl) {
         TRY(st, bs_sp_const_add(p, BS_TERM_BNODE, label, strlen(label), NULL, 0, &slot));
-        TRY(st, blabel_add(&p->tlabels, &p->ntlabels, label, slot, p->block));
         *out = (bs_sp_tpos){-1, slot};
     } else {
         char *nm = malloc(strlen(label) + 3);
@@ -293,9 +336,9 @@ bs_status bs_sp_blank(bs_sp_parser *p, const char *label, bs_sp_tpos *out)
             return BS_ERR_NOMEM;
         strcat(strcpy(nm, "_:"), label);
         TRY(st, new_slot(p, nm, true, VK_BNODE, &slot));
-        TRY(st, blabel_add(&p->blabels, &p->nblabels, label, slot, p->block));
         *out = (bs_sp_tpos){slot, -1};
     }
+    st = labels_add(l, label, slot, p->block);
 fail:
     return st;
 }
@@ -466,12 +509,8 @@ static void parser_free(bs_sp_parser *p)
         free(p->prefixes[i].iri);
     }
     free(p->prefixes);
-    for (size_t i = 0; i < p->nblabels; i++)
-        free(p->blabels[i].label);
-    free(p->blabels);
-    for (size_t i = 0; i < p->ntlabels; i++)
-        free(p->tlabels[i].label);
-    free(p->tlabels);
+    bs_sp_labels_free(&p->blabels);
+    bs_sp_labels_free(&p->tlabels);
 }
 
 bs_status bs_sparql_parse(const char *text, size_t len, const char *base_iri,

@@ -51,6 +51,14 @@ typedef struct {
     int block;  ///< the basic graph pattern (or update op) that used it
 } bs_sp_blabel;
 
+/// Blank node labels seen, with a hash index (label → entry).
+typedef struct {
+    bs_sp_blabel *v;
+    size_t n, cap;
+    int *hash;      ///< open addressing, -1 empty
+    size_t hcap;
+} bs_sp_labels;
+
 typedef struct {
     char *prefix, *iri;
 } bs_sp_prefix;
@@ -78,10 +86,8 @@ typedef struct bs_sp_parser {
     bs_sp_prefix *prefixes;
     size_t nprefixes;
 
-    bs_sp_blabel *blabels; ///< pattern blank node labels
-    size_t nblabels;
-    bs_sp_blabel *tlabels; ///< template / data blank node labels
-    size_t ntlabels;
+    bs_sp_labels blabels;  ///< pattern blank node labels
+    bs_sp_labels tlabels;  ///< template / data blank node labels
     int block;             ///< current basic-graph-pattern id
     int nblocks;           ///< block ids handed out
     int nfresh;            ///< counter for made-up names
@@ -127,6 +133,7 @@ bs_status bs_sp_iri_const(bs_sp_parser *p, int *out);
 /// The current token (IRI or PNAME) as a resolved IRI; caller frees.
 bs_status bs_sp_tok_iri(bs_sp_parser *p, char **out);
 bs_status bs_sp_blank(bs_sp_parser *p, const char *label, bs_sp_tpos *out);
+void bs_sp_labels_free(bs_sp_labels *l);
 bs_status bs_sp_anon(bs_sp_parser *p, bs_sp_tpos *out);
 bs_status bs_sp_push_scope(bs_sp_parser *p, bool star, char **names, size_t n);
 void bs_sp_pop_scope(bs_sp_parser *p);

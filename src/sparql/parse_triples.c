@@ -9,6 +9,12 @@
 
 #define RDF "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
+/// The keyword 'a' (the only case-sensitive one).
+static bool is_a(const bs_sp_parser *p)
+{
+    return p->t.kind == TK_WORD && strcmp(p->t.s, "a") == 0;
+}
+
 static bs_status rdf_const(bs_sp_parser *p, const char *local, bs_sp_tpos *out)
 {
     char iri[128];
@@ -117,7 +123,7 @@ static bs_sp_path *path_new(bs_sp_path_kind k, bs_sp_path *a, bs_sp_path *b)
 static bs_status path_iri(bs_sp_parser *p, int *cid)
 {
     bs_status st;
-    if (bs_sp_is_word(p, "a")) {
+    if (is_a(p)) {
         bs_sp_tpos t;
         TRY(st, rdf_const(p, "type", &t));
         *cid = t.cid;
@@ -401,7 +407,7 @@ static bs_status parse_proplist(bs_sp_parser *p, bs_sp_tctx *c, bs_sp_tpos subj)
         if (p->t.kind == TK_VAR) {
             TRY(st, parse_term(p, &v));
         } else if (c->tmpl) {
-            if (bs_sp_is_word(p, "a")) {
+            if (is_a(p)) {
                 TRY(st, rdf_const(p, "type", &v));
                 TRY(st, bs_sp_lex_next(p));
             } else if (p->t.kind == TK_IRI || p->t.kind == TK_PNAME) {
@@ -410,7 +416,7 @@ static bs_status parse_proplist(bs_sp_parser *p, bs_sp_tctx *c, bs_sp_tpos subj)
                 return bs_sp_expected(p, "a verb");
             }
         } else {
-            if (!bs_sp_is_word(p, "a") && p->t.kind != TK_IRI && p->t.kind != TK_PNAME &&
+            if (!is_a(p) && p->t.kind != TK_IRI && p->t.kind != TK_PNAME &&
                 !bs_sp_is_punct(p, '^') && !bs_sp_is_punct(p, '(') && !bs_sp_is_punct(p, '!') &&
                 p->t.kind != TK_NIL)
                 return bs_sp_expected(p, "a verb or property path");
@@ -420,7 +426,7 @@ static bs_status parse_proplist(bs_sp_parser *p, bs_sp_tctx *c, bs_sp_tpos subj)
         while (bs_sp_is_punct(p, ';'))
             TRY(st, bs_sp_lex_next(p));
         if (p->t.kind != TK_VAR && p->t.kind != TK_IRI && p->t.kind != TK_PNAME &&
-            !bs_sp_is_word(p, "a") && !bs_sp_is_punct(p, '^') && !bs_sp_is_punct(p, '!') &&
+            !is_a(p) && !bs_sp_is_punct(p, '^') && !bs_sp_is_punct(p, '!') &&
             !(bs_sp_is_punct(p, '(') && !c->tmpl))
             break;
         /* a verb must follow a ';' (checked by the caller's next token) */
@@ -436,7 +442,7 @@ bs_status bs_sp_parse_triples_same_subject(bs_sp_parser *p, bs_sp_tctx *c)
     bool node = bs_sp_is_punct(p, '(') || bs_sp_is_punct(p, '[');
     TRY(st, bs_sp_parse_graph_node(p, c, &s));
     if (node && (bs_sp_is_punct(p, '.') || bs_sp_is_punct(p, '}') || p->t.kind == TK_EOF ||
-                 (p->t.kind == TK_WORD && !bs_sp_is_word(p, "a"))))
+                 (p->t.kind == TK_WORD && !is_a(p))))
         return BS_OK; /* TriplesNode PropertyList (empty) */
     TRY(st, parse_proplist(p, c, s));
 fail:

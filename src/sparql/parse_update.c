@@ -62,16 +62,25 @@ fail:
     return st;
 }
 
+/** '{' Quads '}'.  Blank node labels of DATA must not recur in another
+ *  operation of the request; those of an INSERT template are its own. */
 static bs_status quad_block(bs_sp_parser *p, bs_sp_quad **out, size_t *n, bool data,
                             bool bnodes)
 {
     bs_status st = BS_OK;
+    bs_sp_labels labels = p->tlabels;
     TRY(st, bs_sp_expect_punct(p, '{'));
+    if (!data)
+        memset(&p->tlabels, 0, sizeof p->tlabels);
     p->no_vars = data;
     p->no_bnodes = !bnodes;
     p->bnodes_are_consts = true;
     st = bs_sp_parse_quads(p, true, out, n);
     p->no_vars = p->no_bnodes = p->bnodes_are_consts = false;
+    if (!data) {
+        bs_sp_labels_free(&p->tlabels);
+        p->tlabels = labels;
+    }
     TRY(st, st);
     st = bs_sp_lex_next(p);
 fail:
