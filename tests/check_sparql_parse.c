@@ -86,7 +86,7 @@ START_TEST(test_bgp_filter)
       "(triple ?s <http://ex/p> 1) (triple ?s <http://ex/p> 2.5) (triple ?s <http://ex/p> -3e0) "
       "(triple ?s <http://ex/p> true))))");
     Q("ASK { <a> <b> \"x\"@EN, \"y\"^^<http://ex/t>, 'z' }",
-      "(ask (bgp (triple <a> <b> \"x\"@en) (triple <a> <b> \"y\"^^<http://ex/t>) (triple <a> <b> \"z\")))");
+      "(ask (bgp (triple <a> <b> \"x\"@EN) (triple <a> <b> \"y\"^^<http://ex/t>) (triple <a> <b> \"z\")))");
     Q("SELECT * { ?s ?p ?o FILTER(?o - 1 = -2 * +3) }",
       "(project (?s ?p ?o) (filter (= (- ?o 1) (* -2 +3)) (bgp (triple ?s ?p ?o))))");
     Q("SELECT * { ?s ?p ?o FILTER(?o -1) }",
@@ -175,7 +175,7 @@ START_TEST(test_bnodes)
     bad("SELECT * { _:a <p> ?o OPTIONAL { _:a <q> ?z } }", false);
     bad("SELECT * { _:a <p> ?o . { _:a <q> ?z } }", false);
     /* a FILTER does not end a basic graph pattern */
-    dump_of("SELECT * { _:a <p> ?o FILTER(?o) _:a <q> ?z }", false);
+    free(dump_of("SELECT * { _:a <p> ?o FILTER(?o) _:a <q> ?z }", false));
 }
 END_TEST
 
@@ -236,6 +236,36 @@ START_TEST(test_static_rules)
     bad("INSERT DATA { _:a <p> <o> } ; INSERT DATA { _:a <p> <o> }", true);
     bad("CREATE GRAPH <g> ;; CLEAR ALL", true);
     bad("SELECT * { ?s ?p ?o . . }", false);
+    bad("SELECT * { ?s ?p ?o ?x ?y }", false);
+    bad("SELECT * { ?s A <C> }", false); /* 'a' is case-sensitive */
+    bad("SELECT (?x +?y) {}", false);
+    bad("SELECT * { {} SELECT * { ?s ?p ?o } }", false);
+}
+END_TEST
+
+START_TEST(test_property_lists)
+{
+    Q("SELECT * { ?s ?p ?o ; ?x ?y ;; . <a> <b> [ <c> <d> ; ] }",
+      "(project (?s ?p ?o ?x ?y) (bgp (triple ?s ?p ?o) (triple ?s ?x ?y) "
+      "(triple ?.b0 <c> <d>) (triple <a> <b> ?.b0)))");
+    Q("SELECT * { [ <p> ?o ] . }", "(project (?o) (bgp (triple ?.b0 <p> ?o)))");
+    Q("SELECT ?x { ?x <p> ?y FILTER NOT EXISTS { ?y <q> ?x } FILTER(?y IN (1, 2)) }",
+      "(project (?x) (filter (exprlist (notexists (bgp (triple ?y <q> ?x))) (in ?y 1 2)) "
+      "(bgp (triple ?x <p> ?y))))");
+}
+END_TEST
+
+START_TEST(test_describe_star)
+{
+    bs_sparql *q = NULL;
+    const char *text = "DESCRIBE * { ?x <p> _:b . ?x <q> ?y }";
+    ck_assert_int_eq(bs_sparql_parse(text, strlen(text), NULL, false, &q, NULL), BS_OK);
+    ck_assert_int_eq(bs_sparql_form_of(q), BS_SPARQL_DESCRIBE);
+    ck_assert(q->describe_all);
+    ck_assert_uint_eq(q->nproj, 2);
+    ck_assert_str_eq(q->vars[q->proj[0]].name, "x");
+    ck_assert_str_eq(q->vars[q->proj[1]].name, "y");
+    bs_sparql_free(q);
 }
 END_TEST
 
@@ -257,6 +287,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_base_iri);
     tcase_add_test(tc, test_update_ops);
     tcase_add_test(tc, test_static_rules);
+    tcase_add_test(tc, test_property_lists);
+    tcase_add_test(tc, test_describe_star);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * battstore — sparql_parse_tool [--update] [--dump] [--base IRI] FILE...:
  * parse SPARQL files, print "OK FILE" or "FILE:LINE:COL: message", and
- * with --dump the algebra.  Exit status 1 when any file failed. */
+ * with --dump the algebra.  Exit status 1 when any file failed.
+ * --prefixes parses every prefix of each file too (for sanitizer runs:
+ * every error path), printing only the full file's outcome. */
 #include "config.h"
 #include "sparql/sparql_int.h"
 
@@ -35,7 +37,7 @@ static char *slurp(const char *path, size_t *len)
 
 int main(int argc, char **argv)
 {
-    bool update = false, dump = false;
+    bool update = false, dump = false, prefixes = false;
     const char *base = NULL;
     int rc = 0;
     for (int i = 1; i < argc; i++) {
@@ -45,6 +47,10 @@ int main(int argc, char **argv)
         }
         if (!strcmp(argv[i], "--dump")) {
             dump = true;
+            continue;
+        }
+        if (!strcmp(argv[i], "--prefixes")) {
+            prefixes = true;
             continue;
         }
         if (!strcmp(argv[i], "--base") && i + 1 < argc) {
@@ -61,6 +67,15 @@ int main(int argc, char **argv)
         bs_sparql *q = NULL;
         bs_sparql_error err;
         bool upd = update || (strlen(argv[i]) > 3 && !strcmp(argv[i] + strlen(argv[i]) - 3, ".ru"));
+        for (size_t k = 0; prefixes && k < len; k++) {
+            if (bs_sparql_parse(text, k, base, upd, &q, &err) == BS_OK) {
+                FILE *null = fopen("/dev/null", "w");
+                bs_sp_dump(q, null);
+                fclose(null);
+            }
+            bs_sparql_free(q);
+            q = NULL;
+        }
         bs_status st = bs_sparql_parse(text, len, base, upd, &q, &err);
         if (st == BS_OK) {
             printf("OK %s\n", argv[i]);

@@ -202,9 +202,6 @@ bs_status bs_sp_const_add(bs_sp_parser *p, bs_term_kind kind, const char *lex,
         free(c.extra);
         return BS_ERR_NOMEM;
     }
-    if (kind == BS_TERM_LANG)
-        for (size_t i = 0; i < en; i++)
-            c.extra[i] = (char)tolower((unsigned char)c.extra[i]);
     q->consts[q->nconsts] = c;
     p->chash[at] = (int)q->nconsts;
     *out = (int)q->nconsts++;

@@ -142,14 +142,14 @@ static bool any_agg(const bs_sp_select *s)
 
 /// Select expressions: Extend, after checking their variable is new.
 static bs_status extend_items(bs_sp_parser *p, bs_sp_select *s, const uint8_t *where_vars,
-                              bs_sp_node **G)
+                              size_t nwhere, bs_sp_node **G)
 {
     bs_status st = BS_OK;
     for (size_t i = 0; i < s->nitems; i++) {
         bs_sp_selitem *it = &s->items[i];
         if (!it->expr)
             continue;
-        if ((size_t)it->var < p->q->nvars && where_vars[it->var])
+        if ((size_t)it->var < nwhere && where_vars[it->var])
             return bs_sp_fail_at(p, &it->at, "variable ?%s is already in scope",
                                  p->q->vars[it->var].name);
         TRY(st, wrap(BS_OP_EXTEND, G));
@@ -214,8 +214,9 @@ bs_status bs_sp_finish_select(bs_sp_parser *p, bs_sp_select *s, bs_sp_node **out
     bs_status st = BS_OK;
     bs_sp_node *G = s->where ? s->where : bs_sp_node_new(BS_OP_BGP);
     uint8_t *where_vars = NULL;
+    size_t nwhere = p->q->nvars;
     s->where = NULL;
-    if (!G || !(where_vars = calloc(p->q->nvars + 1, 1)))
+    if (!G || !(where_vars = calloc(nwhere + 1, 1)))
         TRY(st, BS_ERR_NOMEM);
     bs_sp_inscope(G, where_vars);
     if (s->ngroup || any_agg(s))
@@ -232,7 +233,7 @@ bs_status bs_sp_finish_select(bs_sp_parser *p, bs_sp_select *s, bs_sp_node **out
             TRY(st, BS_ERR_NOMEM);
         s->values = NULL;
     }
-    TRY(st, extend_items(p, s, where_vars, &G));
+    TRY(st, extend_items(p, s, where_vars, nwhere, &G));
     if (s->norder)
         TRY(st, order(s, &G));
     if (s->project)

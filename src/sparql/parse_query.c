@@ -513,6 +513,23 @@ fail:
     return st;
 }
 
+/// DESCRIBE *: q->proj = the user variables in scope of the pattern.
+static bs_status describe_vars(bs_sp_parser *p)
+{
+    bs_sparql *q = p->q;
+    uint8_t *set = calloc(q->nvars + 1, 1);
+    if (!set || !(q->proj = malloc((q->nvars + 1) * sizeof *q->proj))) {
+        free(set);
+        return BS_ERR_NOMEM;
+    }
+    bs_sp_inscope(q->root, set);
+    for (size_t v = 0; v < q->nvars; v++)
+        if (set[v] && p->vkind[v] == VK_USER)
+            q->proj[q->nproj++] = (int)v;
+    free(set);
+    return BS_OK;
+}
+
 bs_status bs_sp_parse_query(bs_sp_parser *p)
 {
     bs_status st = BS_OK;
@@ -546,6 +563,8 @@ bs_status bs_sp_parse_query(bs_sp_parser *p)
         TRY(st, bs_sp_expected(p, "end of query"));
     if (s.where || s.values)
         TRY(st, bs_sp_finish_select(p, &s, &q->root));
+    if (q->form == BS_SPARQL_DESCRIBE && q->describe_all)
+        TRY(st, describe_vars(p));
 fail:
     select_clear(&s);
     return st;

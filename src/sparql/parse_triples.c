@@ -423,13 +423,14 @@ static bs_status parse_proplist(bs_sp_parser *p, bs_sp_tctx *c, bs_sp_tpos subj)
             TRY(st, parse_path_alt(p, &path));
         }
         TRY(st, parse_objects(p, c, subj, path, v));
+        if (!bs_sp_is_punct(p, ';'))
+            break;
         while (bs_sp_is_punct(p, ';'))
             TRY(st, bs_sp_lex_next(p));
         if (p->t.kind != TK_VAR && p->t.kind != TK_IRI && p->t.kind != TK_PNAME &&
             !is_a(p) && !bs_sp_is_punct(p, '^') && !bs_sp_is_punct(p, '!') &&
             !(bs_sp_is_punct(p, '(') && !c->tmpl))
             break;
-        /* a verb must follow a ';' (checked by the caller's next token) */
     }
 fail:
     return st;
