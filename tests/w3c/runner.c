@@ -247,6 +247,13 @@ int main(int argc, char **argv)
         free(r.filters);
         return must ? 1 : 77;
     }
+    /* The loader names files by their real path: so must the runner,
+     * or a ../shared that is a symbolic link gives other IRIs. */
+    char *real = realpath(base, NULL);
+    if (real) {
+        snprintf(base, sizeof base, "%s", real);
+        free(real);
+    }
     r.root = base;
     known_read(&r.known, known_path);
     if (write_path && !(r.write_known = fopen(write_path, "w"))) {
