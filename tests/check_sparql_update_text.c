@@ -198,6 +198,28 @@ START_TEST(test_modify_sequence)
 }
 END_TEST
 
+/* The map fills while a MODIFY writes: the request runs again from
+ * scratch and does everything exactly once (blank nodes included). */
+START_TEST(test_modify_map_grows)
+{
+    ut_store_free(store);
+    setenv("BATTSTORE_MAP_SIZE", "262144", 1); /* 256 KiB */
+    store = ut_store_new();
+    unsetenv("BATTSTORE_MAP_SIZE");
+    size_t cap = 200000, n = 0;
+    char *text = malloc(cap);
+    n += (size_t)snprintf(text + n, cap - n, PFX "INSERT DATA {\n");
+    for (int i = 0; i < 2000; i++)
+        n += (size_t)snprintf(text + n, cap - n, "ex:subject-with-a-longer-name-%d ex:p %d .\n", i, i);
+    snprintf(text + n, cap - n, "} ;\nINSERT { ?s ex:q ?o . ?s ex:r [ ex:v ?o ] } WHERE { ?s ex:p ?o }");
+    OK(text);
+    free(text);
+    ck_assert_uint_eq(last.inserted, 2000 + 2000 * 3);
+    ck_assert_uint_eq(ut_total(store), 8000);
+    ck_assert_uint_eq(ut_distinct_subjects(store), 4000);
+}
+END_TEST
+
 /* Is the executor there yet?  (Its tests join the suite when it is.) */
 static bool have_executor(void)
 {
@@ -223,12 +245,14 @@ int main(void)
     if (have_executor()) {
         tc = tcase_create("modify");
         tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_set_timeout(tc, 60);
         tcase_add_test(tc, test_delete_where);
         tcase_add_test(tc, test_modify_swap);
         tcase_add_test(tc, test_modify_with);
         tcase_add_test(tc, test_modify_using);
         tcase_add_test(tc, test_modify_bnodes_values);
         tcase_add_test(tc, test_modify_sequence);
+        tcase_add_test(tc, test_modify_map_grows);
         suite_add_tcase(s, tc);
     } else {
         puts("# the executor is not built yet: DELETE/INSERT WHERE tests left out");
