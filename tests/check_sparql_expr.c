@@ -681,6 +681,26 @@ START_TEST(test_aggregates)
 }
 END_TEST
 
+/* Aggregates account for their buffers with bs_sp_mem and stop at the cap. */
+START_TEST(test_aggregate_memory)
+{
+    bs_sp_aggspec spec = {BS_AGG_GROUP_CONCAT, true, K("1"), NULL, 0};
+    bs_sp_agg *a;
+    ck_assert_int_eq(bs_sp_agg_new(&EX, &spec, &a), BS_OK);
+    EX.mem_cap = 4096;
+    bs_status st = BS_OK;
+    char lex[32];
+    for (int i = 0; i < 1000 && st == BS_OK; i++) {
+        snprintf(lex, sizeof lex, "\"value %d\"", i);
+        st = bs_sp_agg_step(a, tid(lex));
+    }
+    ck_assert_int_eq(st, BS_ERR_LIMIT);
+    ck_assert_int_gt(EX.mem, 4096);
+    bs_sp_agg_free(a);
+    ck_assert_int_eq(EX.mem, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sparql_expr");
@@ -704,6 +724,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_casts);
     tcase_add_test(tc, test_order);
     tcase_add_test(tc, test_aggregates);
+    tcase_add_test(tc, test_aggregate_memory);
     suite_add_tcase(s, tc);
     return s;
 }

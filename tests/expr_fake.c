@@ -80,6 +80,12 @@ struct timespec bs_sp_exec_now(const bs_sp_exec *ex) { return ex->now; }
 
 const bs_sparql *bs_sp_exec_query(bs_sp_exec *ex) { return &ex->q; }
 
+bs_status bs_sp_mem(bs_sp_exec *ex, long long delta)
+{
+    ex->mem += delta;
+    return ex->mem_cap && ex->mem > ex->mem_cap ? BS_ERR_LIMIT : BS_OK;
+}
+
 bs_id bs_sp_active_graph(bs_sp_exec *ex)
 {
     (void)ex;

@@ -20,6 +20,7 @@ struct bs_sp_exec {
     struct timespec now;
     bs_sparql q;
     int exists_calls;
+    long long mem, mem_cap; ///< bs_sp_mem balance; cap (0 = none)
 };
 
 void fake_init(bs_sp_exec *ex);

@@ -20,7 +20,16 @@ struct bs_sp_agg {
     size_t n, cap;
     bs_id *seen;     ///< DISTINCT: open-addressing set of ids
     size_t nseen, seencap;
+    long long held;  ///< bytes accounted with bs_sp_mem
 };
+
+/* Account for a buffer growing from old to new bytes (the query's cap). */
+static bs_status account(bs_sp_agg *a, size_t old, size_t new)
+{
+    long long d = (long long)new - (long long)old;
+    a->held += d; /* counted even when it passes the cap */
+    return bs_sp_mem(a->ex, d);
+}
 
 bs_status bs_sp_agg_new(bs_sp_exec *ex, const bs_sp_aggspec *spec,
                         bs_sp_agg **out)
@@ -41,6 +50,7 @@ bs_status bs_sp_agg_new(bs_sp_exec *ex, const bs_sp_aggspec *spec,
 void bs_sp_agg_free(bs_sp_agg *a)
 {
     if (!a) return;
+    if (a->held) bs_sp_mem(a->ex, -a->held);
     free(a->buf);
     free(a->seen);
     free(a);
@@ -57,6 +67,8 @@ static bs_status seen_add(bs_sp_agg *a, bs_id id, bool *fresh)
 {
     if (2 * (a->nseen + 1) > a->seencap) {
         size_t cap = a->seencap ? 2 * a->seencap : 16;
+        bs_status st = account(a, a->seencap * sizeof *a->seen, cap * sizeof *a->seen);
+        if (st != BS_OK) return st;
         bs_id *s = calloc(cap, sizeof *s);
         if (!s) return BS_ERR_NOMEM;
         for (size_t i = 0; i < a->seencap; i++)
@@ -89,6 +101,8 @@ static bs_status concat_step(bs_sp_agg *a, bs_id id)
     size_t need = a->n + (a->count ? a->sepn : 0) + t.lex_len + 1;
     if (need > a->cap) {
         size_t cap = need * 2;
+        bs_status st = account(a, a->cap, cap);
+        if (st != BS_OK) return st;
         char *b = realloc(a->buf, cap);
         if (!b) return BS_ERR_NOMEM;
         a->buf = b;

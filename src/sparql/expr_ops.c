@@ -177,14 +177,10 @@ static void arith_int(int op, int64_t x, int64_t y, bs_sp_val *out)
     case BS_EX_SUB: ovf = __builtin_sub_overflow(x, y, &r); break;
     default: ovf = __builtin_mul_overflow(x, y, &r); break;
     }
-    if (!ovf) {
+    if (ovf) /* xsd:integer is unbounded; ours are 64-bit: an error */
+        bs_sp_val_err(out);
+    else
         bs_sp_val_int(out, r);
-        return;
-    }
-    __int128 w = op == BS_EX_ADD ? (__int128)x + y
-               : op == BS_EX_SUB ? (__int128)x - y : (__int128)x * y;
-    (void)w; /* xsd:integer is unbounded; ours is 64-bit: an error */
-    bs_sp_val_err(out);
 }
 
 static void arith_dec(int op, bs_sp_dec x, bs_sp_dec y, bs_sp_val *out)
