@@ -333,6 +333,22 @@ START_TEST(test_json_escape)
 }
 END_TEST
 
+/* A TYPED xsd:string term that escaped normalisation is a simple literal. */
+START_TEST(test_xsd_string_is_simple)
+{
+    bs_term t = {BS_TERM_TYPED, "x", 1, BS_XSD_STRING, strlen(BS_XSD_STRING)};
+    const bs_term *cells[] = {&t};
+    const char *const vars[] = {"v"};
+    char *s = run_select(vars, 1, cells, 1, "json");
+    ck_assert_ptr_nonnull(strstr(s, "\"v\": { \"type\": \"literal\" , \"value\": \"x\" }"));
+    free(s);
+    s = run_select(vars, 1, cells, 1, "xml");
+    ck_assert_ptr_nonnull(strstr(s, "<binding name=\"v\"><literal>x</literal></binding>"));
+    free(s);
+    ck_out(run_select(vars, 1, cells, 1, "tsv"), "?v\n\"x\"\n");
+}
+END_TEST
+
 /* ---- XML ------------------------------------------------------------------- */
 
 START_TEST(test_xml)
@@ -768,6 +784,7 @@ static Suite *results_suite(void)
     tc = tcase_create("formats");
     tcase_add_test(tc, test_json_terms);
     tcase_add_test(tc, test_json_escape);
+    tcase_add_test(tc, test_xsd_string_is_simple);
     tcase_add_test(tc, test_xml);
     tcase_add_test(tc, test_csv);
     tcase_add_test(tc, test_tsv);

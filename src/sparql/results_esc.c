@@ -241,6 +241,12 @@ static bool extra_is(const bs_term *t, const char *local)
            !memcmp(t->extra + xl, local, ll);
 }
 
+bool bs_sp_is_xsd_string(const bs_term *t)
+{
+    return t->kind == BS_TERM_TYPED && t->extra_len == strlen(BS_XSD_STRING) &&
+           !memcmp(t->extra, BS_XSD_STRING, t->extra_len);
+}
+
 bool bs_sp_is_short_number(const bs_term *t)
 {
     if (t->kind != BS_TERM_TYPED) return false;
@@ -272,9 +278,7 @@ void bs_sp_put_term_nt(FILE *out, const bs_term *t, bool short_numbers)
     if (t->kind == BS_TERM_LANG) {
         putc('@', out);
         fwrite(t->extra, 1, t->extra_len, out);
-    } else if (t->kind == BS_TERM_TYPED &&
-               !(t->extra_len == strlen(BS_XSD_STRING) &&
-                 !memcmp(t->extra, BS_XSD_STRING, t->extra_len))) {
+    } else if (t->kind == BS_TERM_TYPED && !bs_sp_is_xsd_string(t)) {
         fputs("^^", out);
         bs_sp_put_nt_iri(out, t->extra, t->extra_len);
     }

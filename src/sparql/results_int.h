@@ -119,6 +119,10 @@ size_t bs_sp_term_nt_width(const bs_term *t, bool short_numbers);
  *  frees with free()), or NULL when out of memory. */
 char *bs_sp_term_nt_str(const bs_term *t, bool short_numbers, size_t *len);
 
+/** 1 when t is a TYPED literal of datatype xsd:string (a simple literal
+ *  that was not normalised): written as a simple literal everywhere. */
+bool bs_sp_is_xsd_string(const bs_term *t);
+
 /** 1 when t is an xsd:integer/decimal/double literal whose lexical form
  *  is the matching Turtle number token (so it may be written bare). */
 bool bs_sp_is_short_number(const bs_term *t);

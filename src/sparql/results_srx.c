@@ -37,11 +37,15 @@ static void json_term(FILE *out, const bs_term *t)
     case BS_TERM_IRI: fputs("\"type\": \"uri\" , ", out); break;
     case BS_TERM_BNODE: fputs("\"type\": \"bnode\" , ", out); break;
     case BS_TERM_TYPED:
+        if (bs_sp_is_xsd_string(t)) goto simple;
         fputs("\"datatype\": ", out);
         json_str(out, t->extra, t->extra_len);
         fputs(" , ", out);
         /* fall through */
-    default: fputs("\"type\": \"literal\" , ", out); break;
+    default:
+    simple:
+        fputs("\"type\": \"literal\" , ", out);
+        break;
     }
     fputs("\"value\": ", out);
     json_str(out, t->lex, t->lex_len);
@@ -120,6 +124,10 @@ static void xml_term(FILE *out, const bs_term *t)
         fputs("\">", out);
         break;
     case BS_TERM_TYPED:
+        if (bs_sp_is_xsd_string(t)) {
+            fputs("<literal>", out);
+            break;
+        }
         fputs("<literal datatype=\"", out);
         xml_str(out, t->extra, t->extra_len);
         fputs("\">", out);
