@@ -86,7 +86,7 @@ START_TEST(test_bgp_filter)
       "(triple ?s <http://ex/p> 1) (triple ?s <http://ex/p> 2.5) (triple ?s <http://ex/p> -3e0) "
       "(triple ?s <http://ex/p> true))))");
     Q("ASK { <a> <b> \"x\"@EN, \"y\"^^<http://ex/t>, 'z' }",
-      "(ask (bgp (triple <a> <b> \"x\"@EN) (triple <a> <b> \"y\"^^<http://ex/t>) (triple <a> <b> \"z\")))");
+      "(ask (bgp (triple <a> <b> \"x\"@en) (triple <a> <b> \"y\"^^<http://ex/t>) (triple <a> <b> \"z\")))");
     Q("SELECT * { ?s ?p ?o FILTER(?o - 1 = -2 * +3) }",
       "(project (?s ?p ?o) (filter (= (- ?o 1) (* -2 +3)) (bgp (triple ?s ?p ?o))))");
     Q("SELECT * { ?s ?p ?o FILTER(?o -1) }",
@@ -103,6 +103,9 @@ START_TEST(test_optional_union_minus)
       "(bgp (triple ?s <r> ?o))))");
     Q("SELECT * { ?s <p> ?o MINUS { ?s <q> ?o } }",
       "(project (?s ?o) (minus (bgp (triple ?s <p> ?o)) (bgp (triple ?s <q> ?o))))");
+    /* only the optional group's own filters move into the LeftJoin */
+    Q("SELECT * { ?s <p> ?o OPTIONAL { { ?o <q> ?z FILTER(?s) } } }",
+      "(project (?s ?o ?z) (leftjoin (bgp (triple ?s <p> ?o)) (filter ?s (bgp (triple ?o <q> ?z)))))");
     Q("SELECT * { OPTIONAL { ?s <p> ?o } }",
       "(project (?s ?o) (leftjoin (bgp) (bgp (triple ?s <p> ?o))))");
 }

@@ -182,6 +182,13 @@ bs_status bs_sp_const_add(bs_sp_parser *p, bs_term_kind kind, const char *lex,
         extra = NULL;
         en = 0;
     }
+    char lang[64];
+    if (kind == BS_TERM_LANG && en < sizeof lang) {
+        /* language tags compare case-insensitively: kept in lower case */
+        for (size_t i = 0; i < en; i++)
+            lang[i] = (char)tolower((unsigned char)extra[i]);
+        extra = lang;
+    }
     if ((q->nconsts + 1) * 2 > p->chash_cap && chash_rebuild(p))
         return BS_ERR_NOMEM;
     size_t at = const_hash(kind, lex, n, extra, en) & (p->chash_cap - 1);

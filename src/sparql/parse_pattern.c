@@ -69,26 +69,28 @@ static bs_status binary_node(bs_sp_op op, bs_sp_node **g, bs_sp_node *b)
     return BS_OK;
 }
 
+static bs_status parse_group_parts(bs_sp_parser *p, bs_sp_node **out,
+                                   bs_sp_expr ***filters, size_t *nfilters);
+
 static bs_status do_optional(bs_sp_parser *p, group_st *gs)
 {
     bs_status st = BS_OK;
     bs_sp_node *a = NULL;
+    bs_sp_expr **filters = NULL;
+    size_t n = 0;
     TRY(st, bs_sp_lex_next(p));
-    TRY(st, bs_sp_parse_group(p, &a));
-    TRY(st, binary_node(BS_OP_LEFTJOIN, &gs->g, a));
-    if (a->op == BS_OP_FILTER) { /* LeftJoin(G, A, F) */
-        bs_sp_node *lj = gs->g;
-        lj->b = a->a;
-        lj->exprs = a->exprs;
-        lj->nexprs = a->nexprs;
-        a->a = NULL;
-        a->exprs = NULL;
-        a->nexprs = 0;
-        bs_sp_node_free(a);
-    }
+    TRY(st, parse_group_parts(p, &a, &filters, &n));
+    st = binary_node(BS_OP_LEFTJOIN, &gs->g, a); /* takes a */
+    a = NULL;
+    TRY(st, st);
+    gs->g->exprs = filters; /* LeftJoin(G, A, F): the group's own filters */
+    gs->g->nexprs = n;
     return BS_OK;
 fail:
     bs_sp_node_free(a);
+    for (size_t i = 0; i < n; i++)
+        bs_sp_expr_free(filters[i]);
+    free(filters);
     return st;
 }
 
@@ -270,11 +272,16 @@ fail:
     return st;
 }
 
-bs_status bs_sp_parse_group(bs_sp_parser *p, bs_sp_node **out)
+/** A group's algebra without its filters (returned apart: *filters,
+ *  *nfilters, caller frees) — OPTIONAL makes them the LeftJoin's. */
+static bs_status parse_group_parts(bs_sp_parser *p, bs_sp_node **out,
+                                   bs_sp_expr ***filters, size_t *nfilters)
 {
     bs_status st = BS_OK;
     group_st gs = {.c = {.graph = {-1, -1}}};
     *out = NULL;
+    *filters = NULL;
+    *nfilters = 0;
     TRY(st, bs_sp_expect_punct(p, '{'));
     if (bs_sp_is_word(p, "SELECT")) {
         TRY(st, bs_sp_parse_subselect(p, &gs.g));
@@ -287,19 +294,12 @@ bs_status bs_sp_parse_group(bs_sp_parser *p, bs_sp_node **out)
     TRY(st, bs_sp_lex_next(p)); /* the '}' */
     if (!gs.g && !(gs.g = bs_sp_node_new(BS_OP_BGP)))
         TRY(st, BS_ERR_NOMEM);
-    if (gs.nfilters) {
-        bs_sp_node *f = bs_sp_node_new(BS_OP_FILTER);
-        if (!f)
-            TRY(st, BS_ERR_NOMEM);
-        f->a = gs.g;
-        f->exprs = gs.filters;
-        f->nexprs = gs.nfilters;
-        gs.g = f;
-        gs.filters = NULL;
-        gs.nfilters = 0;
-    }
     *out = gs.g;
+    *filters = gs.filters;
+    *nfilters = gs.nfilters;
     gs.g = NULL;
+    gs.filters = NULL;
+    gs.nfilters = 0;
 fail:
     bs_sp_node_free(gs.g);
     for (size_t i = 0; i < gs.nfilters; i++)
@@ -307,6 +307,32 @@ fail:
     free(gs.filters);
     bs_sp_tctx_clear(&gs.c);
     return st;
+}
+
+bs_status bs_sp_parse_group(bs_sp_parser *p, bs_sp_node **out)
+{
+    bs_sp_expr **filters;
+    size_t n;
+    bs_sp_node *g = NULL;
+    bs_status st = parse_group_parts(p, &g, &filters, &n);
+    if (st || !n) {
+        *out = g;
+        return st;
+    }
+    bs_sp_node *f = bs_sp_node_new(BS_OP_FILTER);
+    if (!f) {
+        bs_sp_node_free(g);
+        for (size_t i = 0; i < n; i++)
+            bs_sp_expr_free(filters[i]);
+        free(filters);
+        *out = NULL;
+        return BS_ERR_NOMEM;
+    }
+    f->a = g;
+    f->exprs = filters;
+    f->nexprs = n;
+    *out = f;
+    return BS_OK;
 }
 
 /* ---- VALUES ---------------------------------------------------------------- */
