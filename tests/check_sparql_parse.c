@@ -199,6 +199,9 @@ START_TEST(test_base_iri)
     Q("BASE <http://ex/a/b/c> SELECT * { <d> <../e> <#f> . <//h/i> <?q> <g;x> }",
       "(project () (bgp (triple <http://ex/a/b/d> <http://ex/a/e> <http://ex/a/b/c#f>) "
       "(triple <http://h/i> <http://ex/a/b/c?q> <http://ex/a/b/g;x>)))");
+    /* an absolute IRI loses its dot segments too (RFC 3986 §5.2.2), as the loader's do */
+    Q("ASK { <eX://a/./b/../c> <p> <o> }",
+      "(ask (bgp (triple <eX://a/c> <p> <o>)))");
     Q("PREFIX p: <http://ex/> BASE <http://other/> PREFIX r: <x/> ASK { p:a\\.b r:c p:%41 }",
       "(ask (bgp (triple <http://ex/a.b> <http://other/x/c> <http://ex/%41>)))");
 }

@@ -443,13 +443,16 @@ char *bs_sp_resolve(const char *base, const char *ref)
 {
     iri_parts r, b, t;
     split_iri(ref, &r);
-    if (r.s[0] || !base || !*base)
-        return strdup(ref); /* absolute (or nothing to resolve against) */
-    split_iri(base, &b);
+    if (!r.s[0] && (!base || !*base))
+        return strdup(ref); /* nothing to resolve against */
+    if (r.s[0])
+        b = r; /* absolute: only its dot segments go (§5.2.2) */
+    else
+        split_iri(base, &b);
     t = r;
     t.s[0] = b.s[0]; t.n[0] = b.n[0];
     char *merged = NULL;
-    if (!r.s[1]) {
+    if (!r.s[0] && !r.s[1]) {
         t.s[1] = b.s[1]; t.n[1] = b.n[1];
         if (r.n[2] == 0) {
             t.s[2] = b.s[2]; t.n[2] = b.n[2];
@@ -473,7 +476,7 @@ char *bs_sp_resolve(const char *base, const char *ref)
         }
     }
     char *path = malloc(t.n[2] + 2), *tmp = bs_sp_strndup(t.s[2], t.n[2]);
-    char *out = malloc(strlen(base) + strlen(ref) + 8);
+    char *out = malloc((base ? strlen(base) : 0) + strlen(ref) + 8);
     if (path && tmp && out) {
         remove_dots(tmp, t.n[2], path);
         out[0] = 0;
