@@ -66,13 +66,27 @@ void bs_cli_request_free(bs_cli_request *r)
     memset(r, 0, sizeof *r);
 }
 
+/* True when the text parses as the other kind of request (a query given
+ * to `update`, an update to `query`). */
+static bool is_other_kind(const bs_cli_request *r, bool update)
+{
+    bs_sparql *q = NULL;
+    bool ok = bs_sparql_parse(r->text, strlen(r->text), r->base, !update, &q, NULL) == BS_OK;
+    bs_sparql_free(q);
+    return ok;
+}
+
 bs_sparql *bs_cli_parse(const bs_cli_request *r, bool update)
 {
     bs_sparql *q = NULL;
     bs_sparql_error e = {0};
     bs_status st = bs_sparql_parse(r->text, strlen(r->text), r->base, update, &q, &e);
     if (st == BS_OK) return q;
-    if (st == BS_ERR_PARSE || e.line > 0)
+    if (st == BS_ERR_PARSE && is_other_kind(r, update))
+        fprintf(stderr, "%s:%ld:%ld: %s (this is a SPARQL %s: run it with `battstore %s`)\n",
+                r->name, e.line, e.col, e.msg, update ? "query" : "Update request",
+                update ? "query" : "update");
+    else if (st == BS_ERR_PARSE || e.line > 0)
         fprintf(stderr, "%s:%ld:%ld: %s\n", r->name, e.line > 0 ? e.line : 1,
                 e.col > 0 ? e.col : 1, e.msg[0] ? e.msg : "syntax error");
     else

@@ -105,6 +105,7 @@ check "update --parse-only: update:LINE:COL" grep -qE '^update:3:[0-9]+: ' "$T/e
 eq "update --parse-only changed nothing" "$(snap)" "$before"
 "$BS" query --store "$S" "INSERT DATA { <a:b> <a:c> <a:d> }" 2>"$T/err"; rc=$?
 eq "query refuses an update" $rc 1
+check "... and says to run it with battstore update" grep -q 'battstore update' "$T/err"
 "$BS" update 2>"$T/err"; rc=$?
 eq "update without a request is a usage error" $rc 2
 finish
