@@ -747,6 +747,35 @@ START_TEST(test_order_limit_topk)
 }
 END_TEST
 
+/* Language tags are case-insensitive; the store keeps them as written. */
+START_TEST(test_lang_tag_case)
+{
+    bs_term l1 = bs_term_literal("x", 1, "en", 2, NULL, 0);
+    bs_term l2 = bs_term_literal("y", 1, "en-GB", 5, NULL, 0);
+    bs_id i1, i2, got;
+    ck_assert_int_eq(bs_dict_intern(wtxn, &l1, &i1), BS_OK);
+    ck_assert_int_eq(bs_dict_intern(wtxn, &l2, &i2), BS_OK);
+    commit();
+    bs_txn *t;
+    ck_assert_int_eq(bs_txn_begin(store, false, &t), BS_OK);
+    bs_sparql *q = q_new();
+    bs_sp_exec *ex;
+    ck_assert_int_eq(bs_sp_exec_new(t, q, NULL, &ex), BS_OK);
+    bs_term a = bs_term_literal("x", 1, "EN", 2, NULL, 0);
+    ck_assert_int_eq(bs_sp_intern(ex, &a, &got), BS_OK);
+    ck_assert_uint_eq(got, i1);
+    bs_term b = bs_term_literal("y", 1, "EN-gb", 5, NULL, 0);
+    ck_assert_int_eq(bs_sp_intern(ex, &b, &got), BS_OK);
+    ck_assert_uint_eq(got, i2);
+    bs_term c = bs_term_literal("y", 1, "fr", 2, NULL, 0);
+    ck_assert_int_eq(bs_sp_intern(ex, &c, &got), BS_OK);
+    ck_assert(bs_sp_is_local(got));
+    bs_sp_exec_free(ex);
+    bs_txn_abort(t);
+    q_free();
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sparql_exec");
@@ -773,6 +802,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_text_ask_construct);
     tcase_add_test(tc, test_text_service_and_errors);
     tcase_add_test(tc, test_order_limit_topk);
+    tcase_add_test(tc, test_lang_tag_case);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -139,6 +139,41 @@ static uint64_t term_hash(const bs_term *term)
     return h | 1; /* never 0: 0 marks fresh blank nodes */
 }
 
+/* The store's id of a term.  Language tags are case-insensitive but the
+ * store keeps them as written: a tag not found as given is tried in
+ * lower case ("en-gb") and in the usual form ("en-GB"). */
+static bs_status lookup(bs_sp_exec *ex, const bs_term *term, bs_id *out)
+{
+    bs_status st = bs_dict_lookup(ex->txn, term, out);
+    if (st != BS_NOT_FOUND || term->kind != BS_TERM_LANG || !term->extra_len ||
+        term->extra_len > 64)
+        return st;
+    char tag[65];
+    bs_term v = *term;
+    v.extra = tag;
+    size_t n = term->extra_len;
+    for (int form = 0; form < 2; form++) {
+        size_t start = 0; /* start of the current subtag */
+        for (size_t i = 0; i <= n; i++) {
+            if (i < n && term->extra[i] != '-') {
+                char c = term->extra[i];
+                tag[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+                continue;
+            }
+            /* end of a subtag: a later 2-letter one is a region (GB) */
+            if (form && start > 0 && i - start == 2)
+                for (size_t k = start; k < i; k++)
+                    if (tag[k] >= 'a' && tag[k] <= 'z') tag[k] = (char)(tag[k] - 'a' + 'A');
+            if (i < n) tag[i] = '-';
+            start = i + 1;
+        }
+        if (!memcmp(tag, term->extra, n)) continue;
+        st = bs_dict_lookup(ex->txn, &v, out);
+        if (st != BS_NOT_FOUND) return st;
+    }
+    return BS_NOT_FOUND;
+}
+
 bs_status bs_sp_intern(bs_sp_exec *ex, const bs_term *term, bs_id *out)
 {
     bs_term norm = *term;
@@ -152,7 +187,7 @@ bs_status bs_sp_intern(bs_sp_exec *ex, const bs_term *term, bs_id *out)
         norm.extra = NULL;
         norm.extra_len = 0;
     }
-    bs_status st = bs_dict_lookup(ex->txn, &norm, out);
+    bs_status st = lookup(ex, &norm, out);
     if (st != BS_NOT_FOUND) return st;
     bs_sp_terms *t = ex->terms;
     if ((t->n + 1) * 2 > t->nslots && (st = grow_slots(t)) != BS_OK) return st;
