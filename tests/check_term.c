@@ -67,6 +67,26 @@ START_TEST(test_xsd_string_is_simple)
 }
 END_TEST
 
+START_TEST(test_lang_tag_case)
+{
+    bs_term a = bs_term_literal("chat", 4, "EN-GB", 5, NULL, 0);
+    bs_term b = bs_term_literal("chat", 4, "en-gb", 5, NULL, 0);
+    bs_term c = bs_term_literal("chat", 4, "en-us", 5, NULL, 0);
+    ck_assert(bs_term_equal(&a, &b));
+    ck_assert(!bs_term_equal(&a, &c));
+    uint8_t x[64], y[64];
+    size_t lx, ly;
+    ck_assert_int_eq(bs_term_encode(&a, x, sizeof x, &lx), BS_OK);
+    ck_assert_int_eq(bs_term_encode(&b, y, sizeof y, &ly), BS_OK);
+    ck_assert_uint_eq(lx, ly);
+    ck_assert_mem_eq(x, y, lx);
+    bs_term d;
+    ck_assert_int_eq(bs_term_decode(x, lx, &d), BS_OK);
+    ck_assert_int_eq((int)d.extra_len, 5);
+    ck_assert_mem_eq(d.extra, "en-gb", 5);
+}
+END_TEST
+
 START_TEST(test_distinct_encodings)
 {
     /* same text, different kinds / tags must never collide */
@@ -150,6 +170,7 @@ static Suite *term_suite(void)
     tcase_add_test(tc, test_unicode_and_nul);
     tcase_add_test(tc, test_xsd_string_is_simple);
     tcase_add_test(tc, test_distinct_encodings);
+    tcase_add_test(tc, test_lang_tag_case);
     tcase_add_test(tc, test_bad_input);
     suite_add_tcase(s, tc);
     tc = tcase_create("ids");

@@ -3,6 +3,7 @@
 #include "term/term.h"
 
 #include <string.h>
+#include <strings.h>
 
 bs_term bs_term_iri(const char *iri, size_t len)
 {
@@ -65,8 +66,18 @@ bs_status bs_term_encode(const bs_term *t, uint8_t *buf, size_t cap,
         size_t v = t->extra_len;
         while (v >= 0x80) { *p++ = (uint8_t)(v | 0x80); v >>= 7; }
         *p++ = (uint8_t)v;
-        memcpy(p, t->extra, t->extra_len);
-        p += t->extra_len;
+        if (t->kind == BS_TERM_LANG) {
+            /* Language tags are case-insensitive (RDF 1.1, BCP 47): the
+             * canonical encoding holds them in lower case, so "x"@EN and
+             * "x"@en are one term with one id. */
+            for (size_t i = 0; i < t->extra_len; i++) {
+                char c = t->extra[i];
+                *p++ = (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+        } else {
+            memcpy(p, t->extra, t->extra_len);
+            p += t->extra_len;
+        }
     }
     if (t->lex_len) memcpy(p, t->lex, t->lex_len);
     *len_out = need;
@@ -135,8 +146,11 @@ uint64_t bs_hash64(const void *data, size_t len)
 
 int bs_term_equal(const bs_term *a, const bs_term *b)
 {
-    return a->kind == b->kind && a->lex_len == b->lex_len &&
-           a->extra_len == b->extra_len &&
-           (a->lex_len == 0 || memcmp(a->lex, b->lex, a->lex_len) == 0) &&
-           (a->extra_len == 0 || memcmp(a->extra, b->extra, a->extra_len) == 0);
+    if (a->kind != b->kind || a->lex_len != b->lex_len ||
+        a->extra_len != b->extra_len)
+        return 0;
+    if (a->lex_len && memcmp(a->lex, b->lex, a->lex_len) != 0) return 0;
+    if (a->kind == BS_TERM_LANG) /* case-insensitive, as encoded */
+        return a->extra_len == 0 || strncasecmp(a->extra, b->extra, a->extra_len) == 0;
+    return a->extra_len == 0 || memcmp(a->extra, b->extra, a->extra_len) == 0;
 }

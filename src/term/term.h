@@ -82,7 +82,9 @@ bs_term bs_term_literal(const char *lex, size_t len, const char *lang,
 size_t bs_term_encoded_size(const bs_term *t);
 
 /** Canonical encoding: kind byte, then for LANG/TYPED a varint length and
- *  the extra string, then the lexical bytes.  Writes at most cap bytes;
+ *  the extra string (a language tag in lower case: tags are
+ *  case-insensitive, so "x"@EN and "x"@en are one term), then the
+ *  lexical bytes.  Writes at most cap bytes;
  *  returns BS_ERR_ARG when cap is too small or the term is invalid. */
 bs_status bs_term_encode(const bs_term *t, uint8_t *buf, size_t cap,
                          size_t *len_out);
