@@ -96,7 +96,8 @@ static int add_gdata(const w3c_graph *g, const w3c_term *s, const char *p,
  * known datatypes are != others) and XsdDateOperations (xsd:date
  * comparisons) are extensions SPARQL does not require. */
 static const char *const claimed_features[] = {
-    "LangTagAwareness", "StringSimpleLiteralCmp", NULL};
+    "LangTagAwareness", "StringSimpleLiteralCmp", "KnownTypesDefault2Neq",
+    "XsdDateOperations", NULL};
 
 static char *unclaimed_feature(const w3c_graph *g, const w3c_term *node)
 {
