@@ -135,43 +135,24 @@ static bs_status add_term(bs_sp_terms *t, const bs_term *term, uint64_t h,
 static uint64_t term_hash(const bs_term *term)
 {
     uint64_t h = bs_hash64(term->lex, term->lex_len) ^ ((uint64_t)term->kind << 56);
-    if (term->extra) h ^= bs_hash64(term->extra, term->extra_len) * 31;
+    if (term->extra && term->kind == BS_TERM_LANG && term->extra_len <= 64) {
+        char tag[64]; /* tags are case-insensitive: hash them folded */
+        for (size_t i = 0; i < term->extra_len; i++) {
+            char c = term->extra[i];
+            tag[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        }
+        h ^= bs_hash64(tag, term->extra_len) * 31;
+    } else if (term->extra) {
+        h ^= bs_hash64(term->extra, term->extra_len) * 31;
+    }
     return h | 1; /* never 0: 0 marks fresh blank nodes */
 }
 
-/* The store's id of a term.  Language tags are case-insensitive but the
- * store keeps them as written: a tag not found as given is tried in
- * lower case ("en-gb") and in the usual form ("en-GB"). */
+/* The store's id of a term (the store's encoding folds language tags to
+ * lower case, so any spelling of a tag finds the term). */
 static bs_status lookup(bs_sp_exec *ex, const bs_term *term, bs_id *out)
 {
-    bs_status st = bs_dict_lookup(ex->txn, term, out);
-    if (st != BS_NOT_FOUND || term->kind != BS_TERM_LANG || !term->extra_len ||
-        term->extra_len > 64)
-        return st;
-    char tag[65];
-    bs_term v = *term;
-    v.extra = tag;
-    size_t n = term->extra_len;
-    for (int form = 0; form < 2; form++) {
-        size_t start = 0; /* start of the current subtag */
-        for (size_t i = 0; i <= n; i++) {
-            if (i < n && term->extra[i] != '-') {
-                char c = term->extra[i];
-                tag[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-                continue;
-            }
-            /* end of a subtag: a later 2-letter one is a region (GB) */
-            if (form && start > 0 && i - start == 2)
-                for (size_t k = start; k < i; k++)
-                    if (tag[k] >= 'a' && tag[k] <= 'z') tag[k] = (char)(tag[k] - 'a' + 'A');
-            if (i < n) tag[i] = '-';
-            start = i + 1;
-        }
-        if (!memcmp(tag, term->extra, n)) continue;
-        st = bs_dict_lookup(ex->txn, &v, out);
-        if (st != BS_NOT_FOUND) return st;
-    }
-    return BS_NOT_FOUND;
+    return bs_dict_lookup(ex->txn, term, out);
 }
 
 bs_status bs_sp_intern(bs_sp_exec *ex, const bs_term *term, bs_id *out)
