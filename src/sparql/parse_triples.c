@@ -241,15 +241,19 @@ fail:
     return st;
 }
 
-static bs_status parse_path_seq(bs_sp_parser *p, bs_sp_path **out)
+/* sub (op sub)*, folded to the left into kind nodes: '/' sequences of
+ * path elements, '|' alternatives of sequences. */
+static bs_status parse_path_chain(bs_sp_parser *p, char op, bs_sp_path_kind kind,
+                                  bs_status (*sub)(bs_sp_parser *, bs_sp_path **),
+                                  bs_sp_path **out)
 {
     bs_status st = BS_OK;
     bs_sp_path *x = NULL, *y = NULL;
-    TRY(st, parse_path_elt(p, &x));
-    while (bs_sp_is_punct(p, '/')) {
+    TRY(st, sub(p, &x));
+    while (bs_sp_is_punct(p, op)) {
         TRY(st, bs_sp_lex_next(p));
-        TRY(st, parse_path_elt(p, &y));
-        if (!(x = path_new(BS_PATH_SEQ, x, y)))
+        TRY(st, sub(p, &y));
+        if (!(x = path_new(kind, x, y)))
             return BS_ERR_NOMEM;
         y = NULL;
     }
@@ -260,23 +264,14 @@ fail:
     return st;
 }
 
+static bs_status parse_path_seq(bs_sp_parser *p, bs_sp_path **out)
+{
+    return parse_path_chain(p, '/', BS_PATH_SEQ, parse_path_elt, out);
+}
+
 static bs_status parse_path_alt(bs_sp_parser *p, bs_sp_path **out)
 {
-    bs_status st = BS_OK;
-    bs_sp_path *x = NULL, *y = NULL;
-    TRY(st, parse_path_seq(p, &x));
-    while (bs_sp_is_punct(p, '|')) {
-        TRY(st, bs_sp_lex_next(p));
-        TRY(st, parse_path_seq(p, &y));
-        if (!(x = path_new(BS_PATH_ALT, x, y)))
-            return BS_ERR_NOMEM;
-        y = NULL;
-    }
-    *out = x;
-    return BS_OK;
-fail:
-    bs_sp_path_free(x);
-    return st;
+    return parse_path_chain(p, '|', BS_PATH_ALT, parse_path_seq, out);
 }
 
 /* ---- terms and triples -------------------------------------------------- */
