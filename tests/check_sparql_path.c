@@ -353,35 +353,8 @@ static Suite *path_suite(void)
     return s;
 }
 
-/* Until the executor is built (its stub answers "unsupported"), there
- * is nothing to test end to end: skip (77). */
-static bool engine_ready(void)
-{
-    bs_sparql *q = NULL;
-    bs_sparql_cursor *c = NULL;
-    bs_store *s = NULL;
-    char d[] = "/tmp/bs_check_sppath_probe_XXXXXX", sub[64];
-    bool ready = false;
-    if (!mkdtemp(d)) return true;
-    snprintf(sub, sizeof sub, "%s/store", d);
-    if (bs_sparql_parse("ASK {}", 6, NULL, false, &q, NULL) == BS_OK &&
-        bs_store_open(sub, BS_STORE_CREATE, &s) == BS_OK) {
-        bs_status st = bs_sparql_open(s, q, NULL, &c, NULL);
-        ready = st != BS_ERR_UNSUPPORTED;
-    }
-    bs_sparql_close(c);
-    bs_sparql_free(q);
-    bs_store_close(s);
-    nftw(d, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
-    return ready;
-}
-
 int main(void)
 {
-    if (!engine_ready()) {
-        fprintf(stderr, "check_sparql_path: the executor is a stub: skipped\n");
-        return 77;
-    }
     SRunner *sr = srunner_create(path_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -5,12 +5,6 @@
 # --explain, updates seen by queries, failing updates change nothing.
 . "$(dirname "$0")/lib.sh"
 S=$T/store
-# Until the parser is built, there is nothing to test here.
-"$BS" query --parse-only 'ASK {}' 2>/dev/null || { echo "# skip: the SPARQL parser is not built yet"; exit 77; }
-"$BS" update --store "$T/probe" --quiet 'INSERT DATA { <a:b> <a:c> <a:d> }' 2>/dev/null &&
-    "$BS" query --store "$T/probe" 'ASK { ?s ?p ?o }' >/dev/null 2>&1 ||
-    { echo "# skip: the SPARQL executor is not built yet"; exit 77; }
-
 EX=http://example.org/
 cat >"$T/d.ttl" <<'TTL'
 @prefix ex: <http://example.org/> .
