@@ -3,7 +3,18 @@
 # Shared by scripts/run and scripts/test: install what is missing, build.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SHARED=${BS_SHARED:-$TOP/../shared}
+# The reference files (ontologies, W3C suites) live in ../shared beside
+# the checkout.  A clone made elsewhere (git clone /work/main /tmp/x) finds
+# them beside the local repository it was cloned from.
+bs_find_shared() {
+  [ -n "${BS_SHARED:-}" ] && { echo "$BS_SHARED"; return; }
+  [ -d "$TOP/../shared" ] && { echo "$TOP/../shared"; return; }
+  local origin
+  origin=$(git -C "$TOP" config --get remote.origin.url 2>/dev/null)
+  [ -n "$origin" ] && [ -d "$origin/../shared" ] && { echo "$origin/../shared"; return; }
+  echo "$TOP/../shared"
+}
+SHARED=$(bs_find_shared)
 
 # Debian packages battstore builds, tests and runs with.
 BS_PACKAGES="build-essential autoconf automake libtool pkg-config
