@@ -17,6 +17,7 @@ int bs_cmd_export(int argc, char **argv);
 int bs_cmd_graphs(int argc, char **argv);
 int bs_cmd_stats(int argc, char **argv);
 int bs_cmd_drop(int argc, char **argv);
+int bs_cmd_serve(int argc, char **argv);
 
 /** Print "battstore: CMD: message" to stderr (printf-style). */
 void bs_cli_error(const char *cmd, const char *fmt, ...)

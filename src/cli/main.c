@@ -18,6 +18,7 @@ static const struct {
     {"graphs", bs_cmd_graphs, "list named graphs (IRI, triples, versionIRI, access)"},
     {"stats", bs_cmd_stats, "store statistics"},
     {"drop", bs_cmd_drop, "delete a named graph"},
+    {"serve", bs_cmd_serve, "serve the SPARQL endpoint, Graph Store and web page over HTTP"},
 };
 
 static void usage(FILE *out)
