@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: MIT
+# battstore — shared parts of bench/query and bench/http: paths, the generated data, the ontology closure, the loaded stores.
+#
+# Sourced (after `set -euo pipefail`) by a script that has set $top (the
+# checkout) and cd'ed there; then bs_bench_init sets
+#   out      $BS_BENCH_OUT (bench/out): generated files, stores, logs
+#   qout     $out/query: the stores both benchmarks share (battstore-SIZE,
+#            virtuoso-SIZE), closure-files.tsv, logs/
+#   onto     the ontology directory ($BS_SHARED/ontologies, physical path)
+#   catalog  its catalog-v001.xml
+#   battstore qbench gen seed   the binaries (BATTSTORE, ./battstore) and SEED
+# The stores are loaded once and reused: battstore-SIZE/.loaded and
+# virtuoso-SIZE/.loaded hold the load time and are older than the
+# N-Triples file when the data changed (then the store is reloaded).
+# Functions that fail set $bs_bench_err to a one-line message.
+
+say() { printf '%s\n' "$*" >&2; }
+
+bs_bench_init() {
+    out=${BS_BENCH_OUT:-$top/bench/out}
+    qout=$out/query
+    local shared=${BS_SHARED:-$top/../shared}
+    # a worktree under wt/ sits one level deeper than the main checkout
+    [ -n "${BS_SHARED:-}" ] || [ -d "$shared" ] || shared=$top/../../shared
+    onto=$shared/ontologies
+    battstore=${BATTSTORE:-$top/battstore}
+    qbench=$top/bench/query_bench
+    gen=$top/bench/gen_datasets
+    seed=${SEED:-1}
+    bs_bench_err=""
+    virt=$top/bench/virtuoso/virt
+    virt_db=""
+    mkdir -p "$qout/logs"
+}
+
+# bs_bench_check: the binaries are built and the ontologies are there.
+bs_bench_check() {
+    local f
+    for f in "$qbench" "$battstore" "$gen"; do
+        [ -x "$f" ] || { say "$f is missing: run make first"; return 1; }
+    done
+    [ -f "$onto/domain-battery/battery.ttl" ] ||
+        { say "no $onto/domain-battery/battery.ttl (set BS_SHARED)"; return 1; }
+    onto=$(cd "$onto" && pwd -P)
+    catalog=$onto/catalog-v001.xml
+}
+
+# bs_bench_virtuoso_install: as root, installs a missing Virtuoso 7
+# (apt-get); fails when there is still none.
+bs_bench_virtuoso_install() {
+    command -v virtuoso-t > /dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ]; then
+        say "installing virtuoso-opensource-7"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+              virtuoso-opensource-7; } > "$qout/logs/apt.log" 2>&1 ||
+            say "warning: apt-get failed (see $qout/logs/apt.log)"
+    fi
+    command -v virtuoso-t > /dev/null 2>&1
+}
+
+triples_of() { # SIZE -> number of triples
+    awk -v s="$1" 'BEGIN { n = s + 0; u = substr(s, length(s))
+        if (u == "M") n *= 1000000; else if (u == "k") n *= 1000; printf "%d\n", n }'
+}
+
+# bs_bench_nt SIZE: prints the path of the generated N-Triples file of
+# SIZE triples, generating it first when missing.
+bs_bench_nt() {
+    local nt=$out/datasets-$1.nt
+    if [ ! -s "$nt" ]; then # deterministic: same size and seed, same bytes
+        say "generating $nt"
+        "$gen" "$(triples_of "$1")" "$seed" > "$nt" 2> "$qout/logs/gen-$1.log"
+    fi
+    echo "$nt"
+}
+
+# bs_bench_closure: sets $closure to a TSV of "GRAPH<TAB>FILE.ttl", the
+# Turtle files that battstore's --imports load reaches from battery.ttl
+# (made once, by bench/query_bench).
+bs_bench_closure() {
+    closure=$qout/closure-files.tsv
+    if [ ! -s "$closure" ]; then
+        rm -rf "$qout/closure-tmp"
+        "$qbench" --closure-files "$qout/closure-tmp" --catalog "$catalog" \
+            "$onto/domain-battery/battery.ttl" > "$closure" 2> "$qout/logs/closure.log" ||
+            { cat "$qout/logs/closure.log" >&2; rm -f "$closure"; return 1; }
+        rm -rf "$qout/closure-tmp"
+    fi
+    say "ontology closure: $(wc -l < "$closure") Turtle files"
+}
+
+# bs_bench_battstore_store SIZE NT: $qout/battstore-SIZE holds NT (default
+# graph) and the ontology closure (battstore load --imports), loading it
+# when missing or older than NT.
+bs_bench_battstore_store() {
+    local data=$1 nt=$2 store=$qout/battstore-$1 log=$qout/logs/battstore-load-$1.log
+    if [ -f "$store/.loaded" ] && ! [ "$store/.loaded" -ot "$nt" ]; then return 0; fi
+    rm -rf "$store"
+    say "  battstore: loading"
+    local t0 t1
+    t0=$(date +%s.%N)
+    if ! "$battstore" load --quiet --store "$store" "$nt" > "$log" 2>&1 ||
+       ! "$battstore" load --quiet --store "$store" --imports --catalog "$catalog" \
+           "$onto/domain-battery/battery.ttl" >> "$log" 2>&1; then
+        bs_bench_err="load: $(tail -1 "$log")"
+        return 1
+    fi
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f s\n", b - a }' > "$store/.loaded"
+}
+
+# bs_bench_virtuoso_start SIZE NT: a private Virtuoso on $qout/virtuoso-SIZE
+# runs (bench/virtuoso/virt, 127.0.0.1), bulk-loaded with NT (graph
+# urn:battstore:bench:datasets) and the closure when missing or older than
+# NT; sets $virt_db; $virt_db/ports holds "ISQL_PORT HTTP_PORT".  Needs
+# $closure (bs_bench_closure).  Stop it with bs_bench_virtuoso_stop.
+bs_bench_virtuoso_start() {
+    local data=$1 nt=$2 db=$qout/virtuoso-$1
+    local slog=$qout/logs/virtuoso-start-$1.log llog=$qout/logs/virtuoso-load-$1.log
+    local fresh=0 s
+    if [ ! -f "$db/.loaded" ] || [ "$db/.loaded" -ot "$nt" ]; then
+        rm -rf "$db"
+        fresh=1
+    fi
+    mkdir -p "$db"
+    virt_db=$db
+    "$virt" start "$db" "$(dirname "$nt")" "$onto" 2> "$slog" ||
+        { bs_bench_err=$(tail -1 "$slog"); virt_db=""; return 1; }
+    [ "$fresh" = 1 ] || return 0
+    say "  virtuoso: bulk loading"
+    if ! s=$("$virt" load "$db" "$nt" urn:battstore:bench:datasets "$closure" 2> "$llog"); then
+        bs_bench_err="load: $(tail -1 "$llog")"
+        bs_bench_virtuoso_stop
+        return 1
+    fi
+    echo "$s s" > "$db/.loaded"
+}
+
+bs_bench_virtuoso_stop() {
+    [ -z "$virt_db" ] || "$virt" stop "$virt_db" || true
+    virt_db=""
+}
