@@ -152,4 +152,38 @@ bs_status bs_sparql_update(bs_store *store, const bs_sparql *u,
                            const bs_sparql_opts *opts, const char *load_dir,
                            bs_sparql_update_stats *stats, char **err);
 
+/* ---- a result as a byte stream (results_stream.c) ----------------------- */
+
+/** A running query whose result, in one format, is pulled in pieces (the
+ *  HTTP endpoint's response body): rows are written as they are read,
+ *  never materialised.  The bytes are those bs_sparql_write() writes.
+ *  One thread at a time.  Caller frees with bs_sparql_stream_close(). */
+typedef struct bs_sparql_stream bs_sparql_stream;
+
+/** Open the query's cursor and fetch its first row (ASK: its answer), so
+ *  an error that comes at once (unknown format, timeout, memory cap) is
+ *  returned here, before any byte.  format as for bs_sparql_write() (NULL:
+ *  the form's default).  opts and what it points to (graph lists, cancel,
+ *  visible_ctx) must outlive the stream.  On failure *err (if err) holds a
+ *  one-line message; caller frees it with free(). */
+bs_status bs_sparql_stream_open(bs_store *store, const bs_sparql *q,
+                                const bs_sparql_opts *opts, const char *format,
+                                bs_sparql_stream **out, char **err);
+
+/// MIME type of the stream's format (static, without parameters).
+const char *bs_sparql_stream_mime(const bs_sparql_stream *s);
+
+/** Copy up to max (> 0) bytes of the result into buf; *n = bytes copied.
+ *  BS_END (with *n == 0) once everything was read.  An error (timeout,
+ *  cancel, memory cap, I/O) ends the stream: the bytes already read are a
+ *  truncated result, bs_sparql_stream_error() says why. */
+bs_status bs_sparql_stream_read(bs_sparql_stream *s, char *buf, size_t max,
+                                size_t *n);
+
+/// Message of the error that ended the stream (borrowed), or NULL.
+const char *bs_sparql_stream_error(const bs_sparql_stream *s);
+
+/// Stop the query, free the stream.  NULL is safe.
+void bs_sparql_stream_close(bs_sparql_stream *s);
+
 #endif
