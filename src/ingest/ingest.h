@@ -48,6 +48,15 @@ typedef struct {
      *  a successful load; NULL = none. */
     void (*progress)(void *ctx, const bs_load_progress *p);
     void *progress_ctx;
+    /** Called inside the load's write transaction once every file has
+     *  been parsed, before anything of the load is written (replaced
+     *  graphs not yet cleared): target is graph_iri's id (0 = the default
+     *  graph).  It may read and write through txn (the Graph Store
+     *  Protocol tells a new graph from an old one and registers it); it
+     *  runs again when the transaction does; its failure aborts the
+     *  load.  NULL = none. */
+    bs_status (*before_write)(void *ctx, bs_txn *txn, bs_id target);
+    void *before_write_ctx;
 } bs_load_opts;
 
 /** One ontology loaded by an --imports load. */

@@ -449,6 +449,8 @@ static bs_status load_txn(bs_txn *txn, void *ud)
         if (c->opts->imports) TRY(st, place_file(c, job));
         progress(c, false);
     }
+    if (c->opts->before_write)
+        TRY(st, c->opts->before_write(c->opts->before_write_ctx, txn, c->target));
     TRY(st, run_finish(c));
 fail:
     run_end(c);
