@@ -145,6 +145,10 @@ unsigned bs_http_status_of(bs_status st);
 
 /// /sparql: SPARQL 1.1 Protocol, query and update (protocol.c).
 bs_status bs_http_h_sparql(bs_http_req *rq, bs_http_resp *rs);
+/** Run query text[0..len) exactly as a query sent to /sparql would run
+ *  (content negotiation, the caller's access, timeout, query slot) and
+ *  fill rs (protocol.c).  Used by /queries/NAME. */
+bs_status bs_http_run_query(bs_http_req *rq, bs_http_resp *rs, const char *text, size_t len);
 /// /data: Graph Store HTTP Protocol (gsp.c).
 bs_status bs_http_h_gsp(bs_http_req *rq, bs_http_resp *rs);
 /// /graphs: the graphs the caller may see; writers set access levels (graphs.c).

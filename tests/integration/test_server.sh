@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# battstore serve: the daemon's core — binding, CORS, methods, limits, named
+# queries, static files, busy/timeout, graceful shutdown, access log.
+. "$(dirname "$0")/lib.sh"
+
+# status CURL-ARGS...: the HTTP status code only
+status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+
+bs_serve_start || { fail "server starts"; finish; exit 1; }
+ok "server starts and prints its URL"
+case $URL in http://127.0.0.1:*) ok "binds 127.0.0.1 by default" ;; *) fail "binds 127.0.0.1" "$URL" ;; esac
+PORT=${URL##*:}
+if command -v ss >/dev/null; then
+  eq "listens on 127.0.0.1 only" "$(ss -Hltn "sport = :$PORT" | awk '{print $4}')" "127.0.0.1:$PORT"
+fi
+
+h=$(curl -s -D - -o /dev/null -X OPTIONS -H 'Origin: http://x.example' \
+  -H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: authorization, content-type' \
+  "$URL/sparql" | tr -d '\r')
+eq "preflight: 204" "$(echo "$h" | head -1 | cut -d' ' -f2)" 204
+check "preflight: allow-methods" grep -q '^Access-Control-Allow-Methods: GET, HEAD, POST, PUT, DELETE, OPTIONS$' <<<"$h"
+check "preflight: allow-headers echoes the request" grep -q '^Access-Control-Allow-Headers: authorization, content-type$' <<<"$h"
+check "preflight: max-age" grep -q '^Access-Control-Max-Age: [0-9]' <<<"$h"
+check "preflight: allow-origin *" grep -q '^Access-Control-Allow-Origin: \*$' <<<"$h"
+
+h=$(curl -s -D - -o /dev/null "$URL/nothing-here" | tr -d '\r')
+check "CORS header on a GET (even a 404)" grep -q '^Access-Control-Allow-Origin: \*$' <<<"$h"
+check "expose-headers on a GET" grep -q '^Access-Control-Expose-Headers: ' <<<"$h"
+eq "unknown path: 404" "$(status "$URL/nothing-here")" 404
+eq "unknown method: 405" "$(status -X PATCH "$URL/")" 405
+eq "bad %-escape in the query string: 400" "$(status "$URL/sparql?query=%zz")" 400
+eq "non-UTF-8 in the query string: 400" "$(status "$URL/sparql?query=%ff%fe")" 400
+eq "unknown credentials: 401" "$(status -H 'Authorization: Bearer nope' "$URL/")" 401
+h=$(curl -s -D - -o /dev/null -H 'Authorization: Bearer nope' "$URL/" | tr -d '\r')
+check "401 names the schemes" grep -q '^WWW-Authenticate: Bearer realm="battstore", Basic realm="battstore"$' <<<"$h"
+eq "/search is not there yet: 404" "$(status "$URL/search?q=x")" 404
+
+check "server stops on SIGTERM with status 0" bs_serve_stop
+check "access log: one line per request" grep -q '^127\.0\.0\.1 GET /nothing-here 404 [0-9]* [0-9.]*ms$' "$SLOG"
+check "access log: no query strings" bash -c "! grep -q 'query=' '$SLOG'"
+
+# limits
+bs_serve_start --max-body 1000 --quiet || fail "server starts with --max-body"
+head -c 5000 /dev/zero | tr '\0' a >"$T/big"
+eq "body over --max-body: 413" "$(status -X POST -H 'Content-Type: application/sparql-query' --data-binary @"$T/big" "$URL/sparql")" 413
+eq "chunked body over --max-body: 413" "$(status -X POST -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/sparql-query' --data-binary @"$T/big" "$URL/sparql")" 413
+check "--quiet: no access log" bash -c "! grep -q ' 413 ' '$SLOG'"
+check "stops" bs_serve_stop
+
+out=$("$BS" serve --port 0 --store "$T/s2" --tokens /nonexistent-tokens 2>&1); rc=$?
+eq "bad tokens file: exit 1" "$rc" 1
+finish
