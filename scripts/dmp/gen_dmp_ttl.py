@@ -546,9 +546,16 @@ def main():
         o.subject(wp_iri(frm), [("dmp:flowsTo", ", ".join(wp_iri(t) for f, t in pairs if f == frm))])
 
     if stats_only:
-        print("table\trows")
+        nflows = defaultdict(int)
+        nlone = defaultdict(int)
+        for x in records:
+            nflows[x["r"]["table"]] += 1
+            nlone[x["r"]["table"]] += 0 if x["match"] else 1
+        print("table\tWP\tkind\trows\tflows\tone-sided")
         for k, v in counts.items():
-            print("%s\t%d" % (k, v))
+            t = tables[k]
+            f = (str(nflows[k]), str(nlone[k])) if t["kind"] in ("collects", "delivers") else ("", "")
+            print("%s\t%s\t%s\t%d\t%s\t%s" % (k, t["wp"], t["kind"], v, f[0], f[1]))
         print("datasets\t%d" % n_datasets)
         print("flow statements (rows)\t%d" % len(flows))
         print("flows (after expanding WP cells)\t%d" % len(records))
