@@ -418,6 +418,9 @@ def main():
             ds_notes[id(r)] = notes.get(i, [])
     seq = defaultdict(int)
     n_datasets = 0
+    dup_titles = defaultdict(int)
+    for r in datasets:
+        dup_titles[(int(tables[r["table"]]["wp"][2:]), r["datatype"])] += 1
     for r in datasets:
         t = tables[r["table"]]
         wpn = int(t["wp"][2:])
@@ -427,9 +430,18 @@ def main():
         text = " ".join([r["group"], r["datatype"], r["description"], r["datasets"], r["type"]])
         keys = about_keys(classes, text, r["about"])
         notes = ds_notes[id(r)] + ([r["note"]] if r["note"] else [])
-        sw = find_names(SOFTWARE, r["datatype"] + " " + r["datasets"] + " " + r["description"])
+        sw = find_names(SOFTWARE, r["datatype"] + " " + r["datasets"])
         me = find_names(METHODS, r["datasets"] + " " + r["datatype"])
         title = r["datatype"]
+        if dup_titles[(wpn, title)] > 1:  # a merged Datatype cell: tell its rows apart
+            extra = r["description"] or r["datasets"]
+            if "description" in r.get("_raw", {}):  # merged too: the data sets column differs
+                extra = r["datasets"]
+            if len(extra) > 70:
+                extra = extra[:70].rsplit(" ", 1)[0] + " …"
+            title = "%s — %s" % (title.rstrip(":"), extra)
+            if r["group"]:  # the same row text under two group headings (WP5, WP6)
+                title += " (%s)" % r["group"]
         o.subject("dmp-data:dataset-WP%d-%d" % (wpn, seq[wpn]), [
             ("a", "dcat:Dataset"),
             ("rdfs:label", lit("WP%d dataset %d: %s" % (wpn, seq[wpn], title), "en")),

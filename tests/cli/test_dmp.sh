@@ -153,7 +153,7 @@ eq "the one-sided flows are the ones counted in docs/dmp.md" "$(rows "$ONE" | tr
      'WP6,WP9,WP 1.15,7' 'WP7,WP10,WP 1.18,4' 'WP7,WP2,WP 1.2,5' 'WP7,WP3,WP 1.5,5' 'WP7,WP9,WP 1.18,3' \
      'WP8,WP10,WP 1.22,3' 'WP9,WP11,WP 1.30,9' 'WP9,WP3,WP 1.5,7' 'WP9,WP5,WP 1.11,6' 'WP9,WP6,WP 1.14,6' \
      'WP9,WP7,WP 1.17,5' 'WP9,WP7,WP 1.17,6' 'WP9,WP8,WP 1.21,3' | LC_ALL=C sort | tr '\n' ';')"
-ask "dmp:flowsTo shortcut: WP2 reaches WP11 through WP9-free paths" 'dmp:WP2 dmp:flowsTo+ dmp:WP11'
+ask "dmp:flowsTo shortcut: WP2 flows to WP9, WP10 reaches WP11 transitively" 'dmp:WP2 dmp:flowsTo dmp:WP9 . dmp:WP10 dmp:flowsTo+ dmp:WP11'
 
 # --- BattINFO: a search for Electrode finds datasets about its subclasses
 EL='ec:electrochemistry_0f007072_a8dd_4798_b865_1bf9363be627'
