@@ -11,6 +11,7 @@ Inputs (all under scripts/dmp/, tab-separated, '#' lines are comments):
   partners.tsv   partner abbreviations and names (plan section 3.2)
   tasks.tsv      tasks with partners and data origin
   tables.tsv     the plan's tables: number, WP, kind, caption
+  rules.tsv      the FAIR rules of section 2 (licence, identifier, embargo, ...)
   datasets.tsv   every row of the "types and formats" tables
   flows.tsv      every row of the "collect" / "deliver" tables
   battinfo.tsv   BattINFO/EMMO classes used for dmp:about, with the text patterns
@@ -328,6 +329,20 @@ def main():
         ("rdfs:comment", lit(
             "WP9 has no 'collect' or 'deliver' table of its own (plan section 1.9.3), so every"
             " flow to or from WP9 is stated by the other side only.", "en"))])
+
+    # the FAIR rules of section 2
+    for r in read_tsv("rules.tsv"):
+        o.subject("dmp-data:rule-%s" % r["id"], [
+            ("a", "dmp:Rule"),
+            ("rdfs:label", lit("Rule (section %s): %s" % (r["section"], r["id"].replace("-", " ")), "en")),
+            ("skos:notation", lit(r["section"])),
+            ("dmp:appliesTo", lit(r["applies"], "en")),
+            ("dmp:statement", lit(r["statement"], "en")),
+            ("dmp:acceptedLicence", ", ".join("<%s>" % x for x in r["licences"].split()) or None),
+            ("dmp:maxEmbargo", typed(r["max_embargo"], "duration") if r["max_embargo"] else None),
+            ("dmp:minRetention", typed(r["min_retention"], "duration") if r["min_retention"] else None),
+            ("dmp:requiredProperty", ", ".join(r["required"].split()) or None),
+        ])
 
     # partners
     for p in partners:

@@ -45,6 +45,18 @@ eq "size scale: KB < MB < GB < TB < PB by dmp:rank" \
 eq "access levels: public, restricted, confidential" \
   "$(val 'SELECT (COUNT(?c) AS ?n) WHERE { ?c skos:inScheme dmp:AccessLevels }')" 3
 
+ask "embargo reasons: a publisher embargo is at most 6 months" 'dmp:PublisherEmbargo skos:inScheme dmp:EmbargoReasons ; dmp:maxEmbargo "P6M"^^<http://www.w3.org/2001/XMLSchema#duration>'
+
+# --- the rules of section 2
+ask "rule 2.4.1: other research output under CC BY 4.0" \
+  'd:rule-licence-data dmp:acceptedLicence <https://creativecommons.org/licenses/by/4.0/> ; skos:notation "2.4.1"'
+ask "rule 2.4.1: software under MIT, BSD or GPL" \
+  'd:rule-licence-software dmp:acceptedLicence <http://spdx.org/licenses/MIT>, <http://spdx.org/licenses/GPL-3.0-or-later>'
+ask "rule 2.4.2: publisher embargo at most P6M" 'd:rule-publisher-embargo dmp:maxEmbargo "P6M"^^<http://www.w3.org/2001/XMLSchema#duration>'
+ask "rule 2.4.5: retention at least P10Y" 'd:rule-retention dmp:minRetention "P10Y"^^<http://www.w3.org/2001/XMLSchema#duration>'
+ask "rule 2.1.6: minimum metadata requires dmp:about, dmp:protocol, dmp:fidelity" \
+  'd:rule-minimum-metadata dmp:requiredProperty dmp:about, dmp:protocol, dmp:fidelity'
+
 # --- work packages, tasks, partners
 ask "WP10 title" 'dmp:WP10 dcterms:title "AI-accelerated Materials Discovery"@en'
 eq "11 work packages" "$(val 'SELECT (COUNT(?w) AS ?n) WHERE { ?w a dmp:WorkPackage }')" 11
