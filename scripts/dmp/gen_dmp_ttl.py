@@ -117,14 +117,14 @@ def parse_size(cell):
 # Formats named in the plan: pattern -> (normalised dcterms:format, IANA media type or None)
 FORMATS = [
     (r"\.tar[.,]gz|\btarball\b", ".tar.gz", "application/gzip"),
-    (r"\.tar\b(?![.,]gz)", ".tar", "application/x-tar"),
+    (r"\.tar\b(?![.,]gz)", ".tar", None),
     (r"\.docs?\b|\bdocs?\b(?!ument)", ".doc", "application/msword"),
     (r"\.csv\b|\bcsv\b", ".csv", "text/csv"),
     (r"\.json\b|\bjson\b(?!-ld)", ".json", "application/json"),
     (r"json-ld", ".jsonld", "application/ld+json"),
     (r"\.?hdf5?\b|\.hdf\b", ".hdf5", None),
     (r"\.xml\b|\bxml\b", ".xml", "application/xml"),
-    (r"netcdf", ".nc", "application/netcdf"),
+    (r"netcdf", ".nc", None),
     (r"\.txt\b", ".txt", "text/plain"),
     (r"\.pdf\b", ".pdf", "application/pdf"),
     (r"\.xlsx\b", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
