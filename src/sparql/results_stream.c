@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 #include "sparql/results_int.h"
+#include "sparql/sparql_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -232,4 +233,15 @@ void bs_sparql_stream_close(bs_sparql_stream *s)
     free(s->vars);
     free(s->err);
     free(s);
+}
+
+/* ---- for the SPARQL Protocol ------------------------------------------ */
+
+bool bs_sparql_has_dataset(const bs_sparql *q)
+{
+    if (!q) return false;
+    if (q->nfrom || q->nfrom_named) return true;
+    for (size_t i = 0; q->form == BS_SPARQL_UPDATE && i < q->nops; i++)
+        if (q->ops[i].nusing || q->ops[i].nusing_named) return true;
+    return false;
 }
