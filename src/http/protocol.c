@@ -290,9 +290,3 @@ bs_status bs_http_parse_query(bs_http_req *rq, bs_http_resp *rs, const char *tex
 {
     return parse_op(rq, rs, text, len, false, out);
 }
-
-bs_status bs_http_run_query(bs_http_req *rq, bs_http_resp *rs, const char *text, size_t len)
-{
-    (void)rq; (void)text; (void)len;
-    return bs_http_text(rs, 501, "not implemented yet");
-}
