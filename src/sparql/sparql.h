@@ -191,4 +191,60 @@ void bs_sparql_stream_close(bs_sparql_stream *s);
  *  update that does and also carries using-graph-uri parameters). */
 bool bs_sparql_has_dataset(const bs_sparql *q);
 
+/* ---- named queries (named.c) -------------------------------------------- */
+
+/** One parameter of a named query: "# param: NAME = DEFAULT — what it is". */
+typedef struct {
+    char *name;        ///< without the '$'
+    char *def;         ///< default value, or NULL (then the caller must give one)
+    char *description; ///< "" when none
+} bs_named_param;
+
+/** A named query: a NAME.rq file whose leading '#' lines say
+ *  "# title: ...", "# description: ..." (continued on following '#'
+ *  lines) and "# param: NAME = DEFAULT — what" (or "--" for the dash).
+ *  In the query, $NAME is the parameter.  Every string is owned; free
+ *  with bs_named_free(). */
+typedef struct {
+    char *name;              ///< the file name without ".rq"
+    char *title;             ///< "" when none
+    char *description;       ///< "" when none
+    bs_named_param *params;
+    size_t nparams;
+    char *text;              ///< the whole file, NUL-terminated
+    size_t len;
+} bs_named_query;
+
+/// Whether name is a valid query name: [A-Za-z0-9_-]+ (so never a path).
+bool bs_named_name_ok(const char *name);
+
+/** Parse a named query's header from its text (copied).  BS_ERR_PARSE
+ *  with *err = "NAME.rq:LINE: what" on a malformed param line.  Caller
+ *  frees *out with bs_named_free() and *err with free(). */
+bs_status bs_named_parse(const char *name, const char *text, size_t len,
+                         bs_named_query **out, char **err);
+
+/** Load dir/NAME.rq.  BS_NOT_FOUND when the name is invalid or there is
+ *  no such file.  Ownership as bs_named_parse(). */
+bs_status bs_named_load(const char *dir, const char *name, bs_named_query **out,
+                        char **err);
+
+/** Every valid *.rq of dir, sorted by name (files that do not parse are
+ *  left out).  A missing dir is an empty list.  Caller frees with
+ *  bs_named_list_free(). */
+bs_status bs_named_list(const char *dir, bs_named_query ***out, size_t *n);
+void bs_named_list_free(bs_named_query **list, size_t n);
+
+/** The query text with each $NAME token (outside strings, IRIs and
+ *  comments) of a parameter replaced by its value as an escaped SPARQL
+ *  string literal: values[i] for names[i], else the default.  An
+ *  unknown name, or a parameter without default nor value → BS_ERR_ARG
+ *  with *err saying which.  Caller frees *text and *err with free(). */
+bs_status bs_named_bind(const bs_named_query *q, const char *const *names,
+                        const char *const *values, size_t n, char **text,
+                        size_t *len, char **err);
+
+/// Free a named query.  NULL is safe.
+void bs_named_free(bs_named_query *q);
+
 #endif
