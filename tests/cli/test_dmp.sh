@@ -39,6 +39,11 @@ eq "vocabulary: every dmp: term has rdfs:label and rdfs:comment" "$(val 'SELECT 
     ?t a ?k . FILTER(?k IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty))
     FILTER(STRSTARTS(STR(?t), "https://w3id.org/battstore/bigmap-dmp#"))
     FILTER NOT EXISTS { ?t rdfs:label ?l . ?t rdfs:comment ?c } }')" 0
+eq "vocabulary: every minted class / property names the standard term it relates to" "$(val 'SELECT (COUNT(?t) AS ?n) WHERE {
+    ?t a ?k . FILTER(?k IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty))
+    FILTER(STRSTARTS(STR(?t), "https://w3id.org/battstore/bigmap-dmp#"))
+    FILTER NOT EXISTS { ?t rdfs:subClassOf|rdfs:subPropertyOf|rdfs:seeAlso|owl:inverseOf ?s
+                        FILTER(!STRSTARTS(STR(?s), "https://w3id.org/battstore/bigmap-dmp#")) } }')" 0
 eq "size scale: KB < MB < GB < TB < PB by dmp:rank" \
   "$(val 'SELECT (GROUP_CONCAT(?n; separator=" ") AS ?s) WHERE { SELECT ?n WHERE { ?c skos:inScheme dmp:SizeScale ; skos:notation ?n ; dmp:rank ?r } ORDER BY ?r }')" \
   "KB MB GB TB PB"
