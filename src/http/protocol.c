@@ -249,7 +249,8 @@ static bs_status run_update(bs_http_req *rq, bs_http_resp *rs, const operation *
     bs_http_fill_opts(rq, &o, true);
     if ((o.n_default || o.n_named) && bs_sparql_has_dataset(u)) {
         st = BS_ERR_ARG;
-        bs_http_text(rs, 400, "the update names its dataset (USING) and the request "
+        bs_http_text(rs, 400, "the update names its dataset (USING or WITH) and the "
+                              "request "
                               "too (using-graph-uri / using-named-graph-uri): "
                               "give one of them");
         goto fail;

@@ -242,6 +242,8 @@ bool bs_sparql_has_dataset(const bs_sparql *q)
     if (!q) return false;
     if (q->nfrom || q->nfrom_named) return true;
     for (size_t i = 0; q->form == BS_SPARQL_UPDATE && i < q->nops; i++)
-        if (q->ops[i].nusing || q->ops[i].nusing_named) return true;
+        if (q->ops[i].nusing || q->ops[i].nusing_named ||
+            (q->ops[i].kind == BS_UP_MODIFY && q->ops[i].with >= 0))
+            return true;
     return false;
 }

@@ -187,8 +187,9 @@ const char *bs_sparql_stream_error(const bs_sparql_stream *s);
 void bs_sparql_stream_close(bs_sparql_stream *s);
 
 /** Whether a parsed request names its own dataset: a query's FROM / FROM
- *  NAMED, an update's USING / USING NAMED (the SPARQL Protocol refuses an
- *  update that does and also carries using-graph-uri parameters). */
+ *  NAMED, an update's USING / USING NAMED / WITH (the SPARQL Protocol
+ *  refuses an update that does and also carries using-graph-uri or
+ *  using-named-graph-uri parameters). */
 bool bs_sparql_has_dataset(const bs_sparql *q);
 
 /* ---- named queries (named.c) -------------------------------------------- */
