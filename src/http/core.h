@@ -47,6 +47,7 @@ typedef struct bs_http_reqstate {
     unsigned status;          ///< for the access log
     uint64_t bytes;           ///< body bytes sent
     struct bs_http_reqstate *prev, *next; ///< in-flight list of the server
+    atomic_int refs;          ///< the connection, and a streamed body's reader
 } bs_http_reqstate;
 
 /** Decode the parameters of a request (its URL query string and, for a

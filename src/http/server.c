@@ -87,6 +87,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     (void)cls; (void)conn;
     bs_http_reqstate *st = calloc(1, sizeof *st);
     if (!st) return NULL;
+    atomic_init(&st->refs, 1);
     clock_gettime(CLOCK_MONOTONIC, &st->t0);
     const char *q = strchr(uri, '?');
     if (q) st->query = strdup(q + 1);
@@ -141,6 +142,19 @@ static void inflight_remove(server *s, bs_http_reqstate *st)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* The request state lives until the connection is done with it and a
+ * streamed body (whose query may point at rq.cancel) is freed. */
+static void reqstate_unref(bs_http_reqstate *st)
+{
+    if (atomic_fetch_sub(&st->refs, 1) != 1) return;
+    bs_http_params_free(st);
+    free(st->query);
+    free(st->ctype_buf);
+    free(st->charset_buf);
+    free(st->rq.body);
+    free(st);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -153,12 +167,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         access_log(s, st);
         inflight_remove(s, st);
     }
-    bs_http_params_free(st);
-    free(st->query);
-    free(st->ctype_buf);
-    free(st->charset_buf);
-    free(st->rq.body);
-    free(st);
+    reqstate_unref(st);
     *req_cls = NULL;
 }
 
@@ -171,7 +180,7 @@ typedef struct {
     bs_http_pull_fn pull;
     void *ctx;
     void (*ctx_free)(void *ctx);
-    uint64_t *bytes;
+    bs_http_reqstate *st;  /* one reference */
 } stream;
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -184,7 +193,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         if (st == BS_END && n == 0) return MHD_CONTENT_READER_END_OF_STREAM;
         if (st != BS_OK && st != BS_END) return MHD_CONTENT_READER_END_WITH_ERROR;
         if (n) {
-            *sm->bytes += n;
+            sm->st->bytes += n;
             return (ssize_t)n;
         }
     }
@@ -195,6 +204,7 @@ static void stream_free(void *cls)
 {
     stream *sm = cls;
     if (sm->ctx_free) sm->ctx_free(sm->ctx);
+    reqstate_unref(sm->st);
     free(sm);
 }
 
@@ -214,7 +224,8 @@ static enum MHD_Result send_resp(server *s, bs_http_reqstate *st, bs_http_resp *
     if (rs->pull) {
         stream *sm = malloc(sizeof *sm);
         if (!sm) return MHD_NO;
-        *sm = (stream){rs->pull, rs->pull_ctx, rs->pull_free, &st->bytes};
+        *sm = (stream){rs->pull, rs->pull_ctx, rs->pull_free, st};
+        atomic_fetch_add(&st->refs, 1);
         rs->pull = NULL;
         rs->pull_free = NULL;
         r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read,

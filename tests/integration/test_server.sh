@@ -6,6 +6,8 @@
 
 # status CURL-ARGS...: the HTTP status code only
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+# status2xx CURL-ARGS...: "2xx" for any success, else the status
+status2xx() { status "$@" | sed 's/^2[0-9][0-9]$/2xx/'; }
 
 bs_serve_start || { fail "server starts"; finish; exit 1; }
 ok "server starts and prints its URL"
@@ -76,12 +78,9 @@ eq "/queries is JSON" "$(curl -s -o /dev/null -w '%{content_type}' "$URL/queries
 eq "unknown named query: 404" "$(status "$URL/queries/nope")" 404
 eq "named query with a bad name: 404" "$(status --path-as-is "$URL/queries/..%2Fq%2Fecho")" 404
 eq "named query with an unknown parameter: 400" "$(status "$URL/queries/echo?nope=1")" 400
-if [ "$(status "$URL/sparql?query=ASK%7B%7D")" = 501 ]; then
-  echo "# /sparql not landed yet: named query runs not tested"
-else
-  eq "named query with its default" "$(curl -s -H 'Accept: text/csv' "$URL/queries/echo" | tr -d '\r')" "$(printf 'v\nWP10')"
-  eq "named query with a parameter" "$(curl -s -H 'Accept: text/csv' "$URL/queries/echo?code=a%22b" | tr -d '\r')" "$(printf 'v\n"a""b"')"
-fi
+eq "named query with its default" "$(curl -s -H 'Accept: text/csv' "$URL/queries/echo" | tr -d '\r')" "$(printf 'v\nWP10')"
+eq "named query with a parameter" "$(curl -s -H 'Accept: text/csv' "$URL/queries/echo?code=a%22b" | tr -d '\r')" "$(printf 'v\n"a""b"')"
+eq "named query by POST form" "$(curl -s -H 'Accept: text/csv' -d code=x+y "$URL/queries/echo" | tr -d '\r')" "$(printf 'v\nx y')"
 eq "GET /: index.html" "$(curl -s "$URL/")" "<h1>hello</h1>"
 eq "index.html is text/html" "$(curl -s -o /dev/null -w '%{content_type}' "$URL/")" "text/html; charset=utf-8"
 eq "a CSS file" "$(curl -s -w ' %{content_type}' "$URL/sub/a.css")" "body{} text/css; charset=utf-8"
@@ -98,6 +97,48 @@ bs_serve_start --web "$T/outside" --queries "$T/nonexistent" --quiet || fail "se
 check "no index.html: the built-in page names the doors" bash -c "curl -s '$URL/' | grep -q '/sparql.*' && curl -s '$URL/' | grep -q '/queries'"
 eq "no queries dir: an empty list" "$(curl -s "$URL/queries")" "[]"
 check "stops" bs_serve_stop
+
+# busy, timeout, CPU back to idle: a cross product nobody can finish
+for i in $(seq 1 1500); do echo "<http://e/s$i> <http://e/p> \"$i\" ."; done >"$T/data.nt"
+"$BS" load --store "$T/slow" "$T/data.nt" >/dev/null 2>&1 || fail "load the slow store"
+RUNAWAY='query=SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }'
+cpu() { awk '{print $14 + $15}' "/proc/$SPID/stat"; }
+bs_serve_start --store "$T/slow" --threads 1 --timeout 3 || fail "server starts"
+curl -s -o "$T/first" -w '%{http_code}' --data-urlencode "$RUNAWAY" "$URL/sparql" >"$T/first.code" &
+cpid=$!
+sleep 0.7
+r=$(curl -s -w ' %{http_code}' --data-urlencode 'query=ASK {}' "$URL/sparql")
+eq "--threads 1 with a query in flight: 503 busy" "${r##* }" 503
+check "busy: a message that says so" grep -qi busy <<<"$r"
+wait $cpid
+eq "the runaway query: 503 after --timeout" "$(cat "$T/first.code")" 503
+eq "a slot is free again afterwards" "$(status --data-urlencode 'query=ASK {}' "$URL/sparql")" 200
+check "stops" bs_serve_stop
+
+bs_serve_start --store "$T/slow" --timeout 1 || fail "server starts"
+t=$(curl -s -o "$T/out" -w '%{http_code} %{time_total}' --data-urlencode "$RUNAWAY" "$URL/sparql")
+eq "--timeout 1: 503" "${t% *}" 503
+check "--timeout 1: answered within 3 s (${t#* } s)" awk -v t="${t#* }" 'BEGIN { exit !(t < 3) }'
+check "--timeout: the message says so" grep -qi 'timed out' "$T/out"
+c1=$(cpu); sleep 1; c2=$(cpu)
+check "after the timeout the server is idle (CPU ticks in 1 s: $((c2 - c1)))" test $((c2 - c1)) -le 10
+check "stops" bs_serve_stop
+
+# SIGTERM drains: an update still uploading completes and is kept
+printf 'tok-w writer\n' >"$T/tokens"
+bs_serve_start --store "$T/drain" --tokens "$T/tokens" || fail "server starts"
+eq "an update before the stop" "$(status2xx -H 'Authorization: Bearer tok-w' -H 'Content-Type: application/sparql-update' --data-binary 'INSERT DATA { <http://e/a> <http://e/p> 1 }' "$URL/sparql")" 2xx
+{ printf 'INSERT DATA { <http://e/b> <http://e/p> "'; head -c 2500 /dev/zero | tr '\0' x; printf '" }'; } >"$T/slow.ru"
+curl -s -o /dev/null -w '%{http_code}' --limit-rate 1000 -H 'Authorization: Bearer tok-w' \
+  -H 'Content-Type: application/sparql-update' --data-binary @"$T/slow.ru" "$URL/sparql" >"$T/slow.code" &
+cpid=$!
+sleep 0.8
+bs_serve_stop; rc=$?
+wait $cpid
+eq "SIGTERM during an upload: the request completes" "$(sed 's/^2[0-9][0-9]$/2xx/' "$T/slow.code")" 2xx
+eq "SIGTERM: exit status 0" "$rc" 0
+eq "the store opens afterwards with both updates" "$("$BS" query --store "$T/drain" --format csv 'SELECT (COUNT(*) AS ?n) WHERE { ?s <http://e/p> ?o }' | tr -d '\r' | tail -1)" 2
+check "access log: the updates are logged" test "$(grep -c '^127\.0\.0\.1 POST /sparql 20[04] ' "$SLOG")" = 2
 
 out=$("$BS" serve --port 0 --store "$T/s2" --tokens /nonexistent-tokens 2>&1); rc=$?
 eq "bad tokens file: exit 1" "$rc" 1
