@@ -83,6 +83,7 @@ struct bs_sp_exec {
     size_t *plan_orders;    ///< per plan: ntriples triple indexes
     size_t *plan_at;        ///< per plan: offset into plan_orders
     size_t nplan_orders, plan_cap, plan_at_cap;
+    struct bs_sp_service *service; ///< SERVICE answers kept (service.c)
 };
 
 /// Whether graph g (0 = default) is visible to the request.
@@ -168,6 +169,14 @@ bs_status bs_sp_order_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
 bs_status bs_sp_distinct_eval(bs_sp_exec *ex, const bs_sp_node *n,
                               bs_id graph, const bs_id *seed,
                               bs_sp_iter **out);
+/* service.c: SERVICE (federated query) */
+bs_status bs_sp_service_eval(bs_sp_exec *ex, const bs_sp_node *n,
+                             const bs_id *seed, bs_sp_iter **out);
+/** A SERVICE whose endpoint is a variable: it needs the rows of the
+ *  other side of a join as seeds (the endpoint comes from them). */
+bool bs_sp_service_needs_seed(const bs_sp_node *n);
+void bs_sp_service_free(struct bs_sp_service *s);
+
 /* exec_ops.c */
 bs_status bs_sp_filters_pass(bs_sp_exec *ex, bs_sp_expr *const *e, size_t n,
                              bs_id graph, const bs_id *row, bool *out);

@@ -319,14 +319,6 @@ static bs_status eval_unary(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
     return BS_OK;
 }
 
-static bs_status service_eval(bs_sp_exec *ex, const bs_sp_node *n,
-                              const bs_id *seed, bs_sp_iter **out)
-{
-    if (n->silent) return bs_sp_iter_unit(ex, seed, out);
-    bs_sp_error(ex, "SERVICE is not supported yet");
-    return BS_ERR_UNSUPPORTED;
-}
-
 bs_status bs_sp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                      const bs_id *seed, bs_sp_iter **out)
 {
@@ -363,7 +355,7 @@ bs_status bs_sp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
     case BS_OP_ORDER: return bs_sp_order_eval(ex, n, graph, seed, out);
     case BS_OP_DISTINCT:
     case BS_OP_REDUCED: return bs_sp_distinct_eval(ex, n, graph, seed, out);
-    case BS_OP_SERVICE: return service_eval(ex, n, seed, out);
+    case BS_OP_SERVICE: return bs_sp_service_eval(ex, n, seed, out);
     }
     bs_sp_error(ex, "unknown algebra operator %d", (int)n->op);
     return BS_ERR_INTERNAL;

@@ -42,6 +42,38 @@ void bs_sparql_free(bs_sparql *q);
 /// The form of a parsed request.
 bs_sparql_form bs_sparql_form_of(const bs_sparql *q);
 
+/** One SERVICE call (§ SPARQL 1.1 Federated Query): what the engine asks
+ *  a remote endpoint.  The strings are borrowed for the call. */
+typedef struct {
+    const char *endpoint; ///< the endpoint IRI, as the query names it
+    const char *query;    ///< SPARQL query text to send (SELECT * WHERE {...})
+    double timeout;       ///< seconds left of the query's deadline (0 = none)
+    volatile int *cancel; ///< the request's cancel flag (may be NULL)
+    size_t max_bytes;     ///< cap on the answer's size in bytes (0 = none)
+} bs_sparql_service_call;
+
+/** A SERVICE client: send call->query to call->endpoint and return the
+ *  answer, a SPARQL 1.1 Query Results JSON document, in *json (caller
+ *  frees with free(); need not be NUL-terminated) and its length in *len.
+ *  On failure returns an error status (BS_ERR_IO for a refused, failed
+ *  or non-2xx call, BS_ERR_TIMEOUT when the time ran out or the request
+ *  was cancelled, BS_ERR_LIMIT for an answer over max_bytes,
+ *  BS_ERR_ARG for an endpoint it will not call) and may set *err to a
+ *  one-line message (caller frees).  Called from the thread running the
+ *  query; must be thread-safe when queries run in parallel. */
+typedef bs_status (*bs_sparql_service_fn)(void *ctx,
+                                          const bs_sparql_service_call *call,
+                                          char **json, size_t *len,
+                                          char **err);
+
+/** The built-in SERVICE client (libcurl): POST application/sparql-query,
+ *  Accept application/sparql-results+json; http: and https: only; at
+ *  most 3 redirects; bounded by call->timeout, call->cancel and
+ *  call->max_bytes.  ctx is unused.  A custom client may delegate to
+ *  it (e.g. after checking the endpoint against an allow list). */
+bs_status bs_sparql_service_http(void *ctx, const bs_sparql_service_call *call,
+                                 char **json, size_t *len, char **err);
+
 /** How a request runs: its dataset, who asks, and its limits.  A zeroed
  *  struct (or NULL) means: default graph = the store's default graph
  *  only, named graphs = all, no limits, every graph visible. */
@@ -72,6 +104,13 @@ typedef struct {
     void *visible_ctx;
     /// Set *cancel non-zero (from any thread) to stop the request.
     volatile int *cancel;
+    /** SERVICE calls go through service(service_ctx, ...); NULL = the
+     *  built-in client bs_sparql_service_http().  Each distinct endpoint
+     *  of a SERVICE pattern is called once per query (answers are kept
+     *  for the query's life); the answer's size is capped by mem_limit
+     *  (or 256 MiB). */
+    bs_sparql_service_fn service;
+    void *service_ctx;
 } bs_sparql_opts;
 
 /* ---- queries: a cursor over the results ----------------------------- */

@@ -91,6 +91,27 @@ static int add_gdata(const w3c_graph *g, const w3c_term *s, const char *p,
     return 0;
 }
 
+/* qt:serviceData [ qt:endpoint <iri>; qt:data <file>; qt:graphData <file> ]. */
+static int add_services(const w3c_graph *g, const w3c_term *act, w3c_test *t)
+{
+    size_t pos = 0;
+    const w3c_term *o;
+    while ((o = w3c_graph_next(g, act, QT "serviceData", &pos))) {
+        const w3c_term *ep = w3c_graph_get(g, o, QT "endpoint");
+        if (!ep || ep->kind != BS_TERM_IRI) return -1;
+        w3c_service *v = realloc(t->services, (t->nservices + 1) * sizeof *v);
+        if (!v) return -1;
+        t->services = v;
+        w3c_service *s = &v[t->nservices++];
+        memset(s, 0, sizeof *s);
+        if (!(s->endpoint = strdup(ep->lex)) ||
+            add_paths(g, o, QT "data", &s->data, &s->ndata) ||
+            add_gdata(g, o, QT "graphData", &s->gdata, &s->ngdata))
+            return -1;
+    }
+    return 0;
+}
+
 /* Optional features (mf:requires) the engine claims; a test requiring
  * another one is skipped.  KnownTypesDefault2Neq (ill-typed literals of
  * known datatypes are != others) and XsdDateOperations (xsd:date
@@ -147,10 +168,9 @@ static int read_action(const w3c_graph *g, const w3c_term *act, w3c_test *t)
     if (add_paths(g, act, QT "data", &t->data, &t->ndata) ||
         add_paths(g, act, UT "data", &t->data, &t->ndata) ||
         add_gdata(g, act, QT "graphData", &t->gdata, &t->ngdata) ||
-        add_gdata(g, act, UT "graphData", &t->gdata, &t->ngdata))
+        add_gdata(g, act, UT "graphData", &t->gdata, &t->ngdata) ||
+        add_services(g, act, t))
         return -1;
-    if (w3c_graph_get(g, act, QT "serviceData"))
-        t->skip = strdup("SERVICE evaluation needs remote endpoints");
     return t->query ? 0 : -1;
 }
 
@@ -217,6 +237,18 @@ void w3c_tests_free(w3c_test *t, size_t n)
             free(x->rgdata[k].graph);
         }
         free(x->data); free(x->rdata); free(x->gdata); free(x->rgdata);
+        for (size_t k = 0; k < x->nservices; k++) {
+            w3c_service *s = &x->services[k];
+            free(s->endpoint);
+            for (size_t j = 0; j < s->ndata; j++) free(s->data[j]);
+            for (size_t j = 0; j < s->ngdata; j++) {
+                free(s->gdata[j].file);
+                free(s->gdata[j].graph);
+            }
+            free(s->data);
+            free(s->gdata);
+        }
+        free(x->services);
     }
     free(t);
 }

@@ -23,6 +23,15 @@ typedef struct {
     char *graph; ///< graph IRI
 } w3c_gdata;
 
+/** qt:serviceData: a SERVICE endpoint the test simulates, with its data. */
+typedef struct {
+    char *endpoint; ///< qt:endpoint IRI
+    char **data;    ///< qt:data files (its default graph)
+    size_t ndata;
+    w3c_gdata *gdata; ///< qt:graphData (its named graphs)
+    size_t ngdata;
+} w3c_service;
+
 /** One test.  Every string is owned by the test (w3c_tests_free). */
 typedef struct {
     char *iri;      ///< the test's IRI (or blank node label)
@@ -42,6 +51,8 @@ typedef struct {
     w3c_gdata *rgdata; ///< update: expected named graphs
     size_t nrgdata;
     bool lax;       ///< mf:resultCardinality mf:LaxCardinality
+    w3c_service *services; ///< qt:serviceData
+    size_t nservices;
 } w3c_test;
 
 /** Read dir/manifest.ttl: the tests of its mf:entries, in order.  -1

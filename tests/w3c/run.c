@@ -25,12 +25,7 @@ static int rm_entry(const char *path, const struct stat *sb, int flag,
     return remove(path);
 }
 
-typedef struct {
-    char dir[256];
-    bs_store *store;
-} tmpstore;
-
-static int tmp_open(tmpstore *ts, char *why, size_t cap)
+int w3c_tmp_open(w3c_tmpstore *ts, char *why, size_t cap)
 {
     /* tmpfs when there is one: a store per test, and commits sync */
     const char *tmp = getenv("TMPDIR");
@@ -49,14 +44,13 @@ static int tmp_open(tmpstore *ts, char *why, size_t cap)
     return st == BS_OK ? 0 : -1;
 }
 
-static void tmp_close(tmpstore *ts)
+void w3c_tmp_close(w3c_tmpstore *ts)
 {
     bs_store_close(ts->store);
     if (ts->dir[0]) nftw(ts->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Load files into a graph (NULL = default). */
-static int load(bs_store *s, char *const *files, size_t n, const char *graph,
+int w3c_load(bs_store *s, char *const *files, size_t n, const char *graph,
                 char *why, size_t cap)
 {
     if (!n) return 0;
@@ -73,9 +67,9 @@ static int load(bs_store *s, char *const *files, size_t n, const char *graph,
 
 static int load_setup(bs_store *s, const w3c_test *t, char *why, size_t cap)
 {
-    if (load(s, t->data, t->ndata, NULL, why, cap)) return -1;
+    if (w3c_load(s, t->data, t->ndata, NULL, why, cap)) return -1;
     for (size_t i = 0; i < t->ngdata; i++)
-        if (load(s, &t->gdata[i].file, 1, t->gdata[i].graph, why, cap)) return -1;
+        if (w3c_load(s, &t->gdata[i].file, 1, t->gdata[i].graph, why, cap)) return -1;
     return 0;
 }
 
@@ -96,7 +90,7 @@ static int load_from(bs_store *s, const w3c_test *t, const bs_sparql *q,
         char *path = w3c_iri_path(iri);
         int rc = 0;
         if (!done && path && access(path, R_OK) == 0)
-            rc = load(s, &path, 1, iri, why, cap);
+            rc = w3c_load(s, &path, 1, iri, why, cap);
         free(path);
         if (rc) return -1;
     }
@@ -144,14 +138,12 @@ static int cursor_triples(bs_sparql_cursor *c, w3c_graph *g, char *why,
 }
 
 /* Run q: a result set (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE). */
-static int run_query(bs_store *s, const bs_sparql *q, double timeout,
+static int run_query(bs_store *s, const bs_sparql *q, const bs_sparql_opts *o,
                      w3c_rs *rs, w3c_graph *g, char *why, size_t cap)
 {
-    bs_sparql_opts o = {0};
-    o.timeout = timeout;
     bs_sparql_cursor *c = NULL;
     char *err = NULL;
-    bs_status st = bs_sparql_open(s, q, &o, &c, &err);
+    bs_status st = bs_sparql_open(s, q, o, &c, &err);
     int rc = -1;
     if (st != BS_OK) {
         snprintf(why, cap, "open: %s%s%s", bs_strerror(st), err ? ": " : "", err ? err : "");
@@ -179,16 +171,14 @@ done:
 }
 
 /* Write q's result as csv or tsv and read it back. */
-static int run_written(bs_store *s, const bs_sparql *q, double timeout,
+static int run_written(bs_store *s, const bs_sparql *q, const bs_sparql_opts *o,
                        const char *fmt, w3c_rs *rs, char *why, size_t cap)
 {
-    bs_sparql_opts o = {0};
-    o.timeout = timeout;
     char *buf = NULL, *err = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) return -1;
-    bs_status st = bs_sparql_write(s, q, &o, fmt, f, &err);
+    bs_status st = bs_sparql_write(s, q, o, fmt, f, &err);
     fclose(f);
     int rc = -1;
     if (st != BS_OK)
@@ -322,18 +312,22 @@ static w3c_outcome compare_graph_result(const w3c_test *t, const w3c_graph *got,
 static w3c_outcome run_eval(const w3c_test *t, double timeout, char *why,
                             size_t cap)
 {
-    tmpstore ts;
+    w3c_tmpstore ts;
     bs_sparql *q = NULL;
     w3c_rs got = {0}, exp = {0};
     w3c_graph gg = {0};
     w3c_outcome r = W3C_FAIL;
+    w3c_endpoints *eps = w3c_endpoints_new(t); /* qt:serviceData */
+    bs_sparql_opts o = {.timeout = timeout, .service = w3c_endpoint_call,
+                        .service_ctx = eps};
     const char *fmt = t->kind == W3C_T_CSV ? "csv" : !strcmp(ext_of(t->result), "tsv") ? "tsv" : NULL;
-    if (tmp_open(&ts, why, cap) || load_setup(ts.store, t, why, cap)) goto done;
+    if (w3c_tmp_open(&ts, why, cap) || load_setup(ts.store, t, why, cap)) goto done;
+    if (!eps) goto done;
     if (parse_file(t, false, &q, why, cap) != BS_OK) goto done;
     if (load_from(ts.store, t, q, why, cap)) goto done;
     int form = bs_sparql_form_of(q);
-    if (fmt ? run_written(ts.store, q, timeout, fmt, &got, why, cap)
-            : run_query(ts.store, q, timeout, &got, &gg, why, cap))
+    if (fmt ? run_written(ts.store, q, &o, fmt, &got, why, cap)
+            : run_query(ts.store, q, &o, &got, &gg, why, cap))
         goto done;
     if (!t->result) {
         snprintf(why, cap, "runner: no expected result");
@@ -352,7 +346,8 @@ done:
     w3c_rs_free(&exp);
     w3c_graph_free(&gg);
     bs_sparql_free(q);
-    tmp_close(&ts);
+    w3c_tmp_close(&ts);
+    w3c_endpoints_free(eps);
     return r;
 }
 
@@ -454,12 +449,12 @@ done:
 static w3c_outcome run_update(const w3c_test *t, const char *root,
                               double timeout, char *why, size_t cap)
 {
-    tmpstore ts;
+    w3c_tmpstore ts;
     bs_sparql *u = NULL;
     dump d = {0};
     char *err = NULL;
     w3c_outcome r = W3C_FAIL;
-    if (tmp_open(&ts, why, cap) || load_setup(ts.store, t, why, cap)) goto done;
+    if (w3c_tmp_open(&ts, why, cap) || load_setup(ts.store, t, why, cap)) goto done;
     if (parse_file(t, true, &u, why, cap) != BS_OK) goto done;
     bs_sparql_opts o = {0};
     o.timeout = timeout;
@@ -487,7 +482,7 @@ done:
     free(err);
     dump_free(&d);
     bs_sparql_free(u);
-    tmp_close(&ts);
+    w3c_tmp_close(&ts);
     return r;
 }
 

@@ -35,7 +35,6 @@ static const char *const skipped_areas[][2] = {
     {"protocol", "SPARQL Protocol (HTTP endpoint)"},
     {"graph-store-protocol", "Graph Store Protocol (HTTP)"},
     {"http-rdf-update", "Graph Store Protocol (HTTP)"},
-    {"service", "SERVICE evaluation needs remote endpoints"},
     {"service-description", "service descriptions (HTTP)"},
     {"entailment", "entailment regimes are not supported"},
 };
