@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 # battstore — shared parts of bench/query and bench/http: paths, the generated data, the ontology closure, the loaded stores.
+# shellcheck shell=bash disable=SC2034
 #
 # Sourced (after `set -euo pipefail`) by a script that has set $top (the
 # checkout) and cd'ed there; then bs_bench_init sets
@@ -115,7 +116,7 @@ bs_bench_battstore_store() {
 # NT; sets $virt_db; $virt_db/ports holds "ISQL_PORT HTTP_PORT".  Needs
 # $closure (bs_bench_closure).  Stop it with bs_bench_virtuoso_stop.
 bs_bench_virtuoso_start() {
-    local data=$1 nt=$2 db=$qout/virtuoso-$1
+    local nt=$2 db=$qout/virtuoso-$1
     local slog=$qout/logs/virtuoso-start-$1.log llog=$qout/logs/virtuoso-load-$1.log
     local fresh=0 s
     if [ ! -f "$db/.loaded" ] || [ "$db/.loaded" -ot "$nt" ]; then
