@@ -292,6 +292,7 @@ struct bs_sp_scan {
     bs_iter *it;
     bool multi;   ///< default graph of several graphs: filter and dedup
     bool started;
+    bool empty;   ///< matches nothing (it may still hold a cursor)
     bs_quad last;
 };
 
@@ -302,17 +303,15 @@ static bool in_default(bs_sp_exec *ex, bs_id g)
     return bsearch(&g, ex->dflt, ex->ndflt, sizeof g, id_cmp) != NULL;
 }
 
-bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p,
-                         bs_id o, bs_sp_scan **out)
+/* Aim sc at (s, p, o) in graph: reuse its store iterator when it has one. */
+static bs_status scan_aim(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p, bs_id o)
 {
-    *out = NULL;
-    bs_sp_scan *sc = calloc(1, sizeof *sc);
-    if (!sc) return BS_ERR_NOMEM;
-    sc->ex = ex;
+    bs_sp_exec *ex = sc->ex;
     bs_quad pat = {s, p, o, graph};
     bool empty = (s != BS_ANY && bs_sp_is_local(s)) ||
                  (p != BS_ANY && bs_sp_is_local(p)) ||
                  (o != BS_ANY && bs_sp_is_local(o));
+    sc->multi = sc->started = sc->empty = false;
     if (graph == BS_SP_DEFAULT_GRAPH) {
         if (ex->dflt_all || ex->ndflt > 1) {
             sc->multi = true;
@@ -325,20 +324,39 @@ bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p,
     } else if (!bs_sp_graph_visible(ex, graph)) {
         empty = true;
     }
-    if (!empty) {
-        bs_status st = bs_iter_new(ex->txn, &pat, &sc->it);
-        if (st != BS_OK) {
-            free(sc);
-            return st;
-        }
+    sc->empty = empty;
+    if (empty) return BS_OK;
+    if (sc->it) return bs_iter_reset(sc->it, &pat);
+    return bs_iter_new(ex->txn, &pat, &sc->it);
+}
+
+bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p,
+                         bs_id o, bs_sp_scan **out)
+{
+    *out = NULL;
+    bs_sp_scan *sc = calloc(1, sizeof *sc);
+    if (!sc) return BS_ERR_NOMEM;
+    sc->ex = ex;
+    bs_status st = scan_aim(sc, graph, s, p, o);
+    if (st != BS_OK) {
+        bs_sp_scan_free(sc);
+        return st;
     }
     *out = sc;
     return BS_OK;
 }
 
+bs_status bs_sp_scan_reset(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p,
+                           bs_id o)
+{
+    bs_status st = scan_aim(sc, graph, s, p, o);
+    if (st != BS_OK) sc->empty = true;
+    return st;
+}
+
 bs_status bs_sp_scan_next(bs_sp_scan *sc, bs_quad *out)
 {
-    if (!sc->it) return BS_END;
+    if (sc->empty || !sc->it) return BS_END;
     for (;;) {
         bs_status st = bs_sp_tick(sc->ex);
         if (st != BS_OK) return st;

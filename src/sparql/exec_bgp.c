@@ -1,11 +1,36 @@
 /* SPDX-License-Identifier: MIT
  * battstore — basic graph patterns: an index nested loop over the triple
- * patterns in the planner's order, one store scan open per level. */
+ * patterns in the planner's order, one store scan per level (re-aimed,
+ * not reopened, for each outer row).  A level that is opened for many
+ * outer rows switches to a hash join: its constant range is scanned once
+ * into a hash table keyed by the join variables' values, and each outer
+ * row then looks its matches up instead of seeking the index.  The rows
+ * are the same multiset either way (see bhash_build). */
 #include "config.h"
 #include "sparql/exec_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* How many seeks a scan of one quad is worth: a level switches to a hash
+ * join once it has been opened range / SEEK_WORTH times. */
+#define SEEK_WORTH 24
+/* First check after this many opens (small joins never pay for it). */
+#define HASH_FIRST_CHECK 64
+/* Largest constant range read into a hash table (quads). */
+#define HASH_MAX_RANGE ((uint64_t)1 << 23)
+
+int bs_sp_bgp_hash_policy;
+
+typedef struct {
+    uint64_t opens;     ///< outer rows seen
+    uint64_t check_at;  ///< opens at which to consider hashing
+    bool never;         ///< no join position, or the range is too big
+    bs_sp_qhash *h;     ///< the hash table, once built
+    int jpos[3];        ///< its join positions (0 s, 1 p, 2 o)
+    size_t nj;
+    uint32_t ent;       ///< next entry of the current lookup
+} level_state;
 
 typedef struct {
     bs_sp_iter base;
@@ -17,15 +42,120 @@ typedef struct {
     bs_sp_scan **scans; ///< open scan per level (NULL = not open)
     bs_id *row;         ///< current bindings (the seed, then each level's)
     int (*bound)[3];    ///< per level: vars it bound (-1 none)
+    bs_id *seed;        ///< the seed (nvars ids, 0 = unbound)
+    level_state *ls;    ///< per level
     long level;         ///< level to advance next; -1 = not started
     bool done;
 } bgp_iter;
+
+/* Scan the level's constant range (constants and seed values only; the
+ * join positions left open) once into a hash table.  The scan yields
+ * each triple of the active graph once, as the per-row scans do, so
+ * looking up a row's join values gives exactly the triples a per-row
+ * scan would (in another order). */
+static bs_status bhash_build(bgp_iter *b, size_t k, const int *jpos,
+                             size_t nj, double range, bs_sp_qhash **out)
+{
+    const bs_sp_triple *t = &b->n->triples[b->order[k]];
+    bs_status st;
+    bs_sp_scan *sc = NULL;
+    bs_sp_qhash *h = NULL;
+    TRY(st, bs_sp_qhash_new(b->ex, jpos, nj, (size_t)range, &h));
+    TRY(st, bs_sp_scan_new(b->ex, b->graph, bs_sp_tpos_id(b->ex, t->s, b->seed),
+                           bs_sp_tpos_id(b->ex, t->p, b->seed),
+                           bs_sp_tpos_id(b->ex, t->o, b->seed), &sc));
+    bs_quad q;
+    while ((st = bs_sp_scan_next(sc, &q)) == BS_OK) {
+        const bs_id v[3] = {q.s, q.p, q.o};
+        if ((st = bs_sp_qhash_add(h, v)) != BS_OK) goto fail;
+    }
+    if (st != BS_END) goto fail;
+    bs_sp_scan_free(sc);
+    *out = h;
+    return BS_OK;
+fail:
+    bs_sp_scan_free(sc);
+    bs_sp_qhash_free(h);
+    return st;
+}
+
+/* The positions of level k's pattern bound by earlier levels (not by
+ * constants or the seed): *nj of them into jpos. */
+static void join_positions(bgp_iter *b, size_t k, int *jpos, size_t *nj)
+{
+    const bs_sp_triple *t = &b->n->triples[b->order[k]];
+    const bs_sp_tpos pos[3] = {t->s, t->p, t->o};
+    *nj = 0;
+    for (int i = 0; i < 3; i++)
+        if (pos[i].cid < 0 && pos[i].var >= 0 && !b->seed[pos[i].var] &&
+            b->row[pos[i].var])
+            jpos[(*nj)++] = i;
+}
+
+/* Whether level k should now switch to a hash join (building it). */
+static bs_status maybe_hash(bgp_iter *b, size_t k)
+{
+    level_state *l = &b->ls[k];
+    if (l->never || l->h || ++l->opens < l->check_at) return BS_OK;
+    int jpos[3];
+    size_t nj;
+    join_positions(b, k, jpos, &nj);
+    if (bs_sp_bgp_hash_policy < 0 || (nj == 0 && bs_sp_bgp_hash_policy > 0)) {
+        l->never = true;
+        return BS_OK;
+    }
+    const bs_sp_triple *t = &b->n->triples[b->order[k]];
+    double range;
+    bs_status st = bs_sp_triple_estimate(b->ex, t, b->graph, b->seed, &range);
+    if (st != BS_OK) return st;
+    if (nj == 0 || range > (double)HASH_MAX_RANGE) {
+        l->never = true;
+        return BS_OK;
+    }
+    uint64_t at = (uint64_t)(range / SEEK_WORTH);
+    if (l->opens < at && bs_sp_bgp_hash_policy == 0) {
+        l->check_at = at;
+        return BS_OK;
+    }
+    memcpy(l->jpos, jpos, sizeof jpos);
+    l->nj = nj;
+    return bhash_build(b, k, jpos, nj, range, &l->h);
+}
+
+/* Level k in hash mode: start at the chain of the row's join values. */
+static void hash_open(bgp_iter *b, size_t k)
+{
+    level_state *l = &b->ls[k];
+    const bs_sp_triple *t = &b->n->triples[b->order[k]];
+    const bs_sp_tpos pos[3] = {t->s, t->p, t->o};
+    bs_id key[3];
+    for (size_t i = 0; i < l->nj; i++) key[i] = b->row[pos[l->jpos[i]].var];
+    l->ent = bs_sp_qhash_find(l->h, key);
+}
+
+/* Level k in hash mode: the chain's next triple, as a quad. */
+static bs_status hash_next(bgp_iter *b, size_t k, bs_quad *q)
+{
+    level_state *l = &b->ls[k];
+    if (l->ent == BS_SP_QH_NONE) return BS_END;
+    bs_status st = bs_sp_tick(b->ex);
+    if (st != BS_OK) return st;
+    const bs_id *e = bs_sp_qhash_ent(l->h, l->ent, &l->ent);
+    q->s = e[0];
+    q->p = e[1];
+    q->o = e[2];
+    q->g = 0;
+    return BS_OK;
+}
 
 static void bgp_free(bs_sp_iter *it)
 {
     bgp_iter *b = (bgp_iter *)it;
     if (!b) return;
     for (size_t i = 0; i < b->nt; i++) bs_sp_scan_free(b->scans[i]);
+    for (size_t i = 0; b->ls && i < b->nt; i++) bs_sp_qhash_free(b->ls[i].h);
+    free(b->ls);
+    free(b->seed);
     free(b->scans);
     free(b->order);
     free(b->row);
@@ -48,8 +178,13 @@ static bs_status open_level(bgp_iter *b, size_t k)
     bs_id s = bs_sp_tpos_id(b->ex, t->s, b->row);
     bs_id p = bs_sp_tpos_id(b->ex, t->p, b->row);
     bs_id o = bs_sp_tpos_id(b->ex, t->o, b->row);
-    bs_sp_scan_free(b->scans[k]);
-    b->scans[k] = NULL;
+    bs_status st = maybe_hash(b, k);
+    if (st != BS_OK) return st;
+    if (b->ls[k].h) {
+        hash_open(b, k);
+        return BS_OK;
+    }
+    if (b->scans[k]) return bs_sp_scan_reset(b->scans[k], b->graph, s, p, o);
     return bs_sp_scan_new(b->ex, b->graph, s, p, o, &b->scans[k]);
 }
 
@@ -72,7 +207,7 @@ static bs_status advance(bgp_iter *b, size_t k)
     for (;;) {
         unbind(b, k);
         bs_quad q;
-        bs_status st = bs_sp_scan_next(b->scans[k], &q);
+        bs_status st = b->ls[k].h ? hash_next(b, k, &q) : bs_sp_scan_next(b->scans[k], &q);
         if (st != BS_OK) return st;
         if (bind_pos(b, k, 0, t->s, q.s) && bind_pos(b, k, 1, t->p, q.p) &&
             bind_pos(b, k, 2, t->o, q.o))
@@ -194,7 +329,12 @@ bs_status bs_sp_bgp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
     b->order = calloc(b->nt + 1, sizeof *b->order);
     b->scans = calloc(b->nt + 1, sizeof *b->scans);
     b->bound = malloc((b->nt + 1) * sizeof *b->bound);
-    if (!b->row || !b->order || !b->scans || !b->bound) goto fail;
+    b->seed = calloc(ex->nvars + 1, sizeof *b->seed);
+    b->ls = calloc(b->nt + 1, sizeof *b->ls);
+    if (!b->row || !b->order || !b->scans || !b->bound || !b->seed || !b->ls) goto fail;
+    for (size_t i = 0; i < b->nt; i++)
+        b->ls[i].check_at = bs_sp_bgp_hash_policy > 0 ? 1 : HASH_FIRST_CHECK;
+    if (seed) memcpy(b->seed, seed, ex->nvars * sizeof *b->seed);
     memset(b->bound, 0xff, (b->nt + 1) * sizeof *b->bound);
     if (seed) memcpy(b->row, seed, ex->nvars * sizeof *b->row);
     if (b->nt) TRY(st, bs_sp_bgp_plan(ex, n, graph, seed, b->order));

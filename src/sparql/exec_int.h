@@ -119,6 +119,12 @@ void bs_sp_plan_expr_vars(const bs_sp_expr *e, bs_sp_vset *out);
 /** Whether evaluating n with a row as seed equals joining n with it. */
 bool bs_sp_seedable(const bs_sp_exec *ex, const bs_sp_node *n);
 
+/** Matches of one triple pattern from its constants and the seed's values
+ *  alone (seed may be NULL): the smallest one-position count, an upper
+ *  bound from the store's statistics. */
+bs_status bs_sp_triple_estimate(bs_sp_exec *ex, const bs_sp_triple *t,
+                                bs_id graph, const bs_id *seed, double *out);
+
 /** Order the triples of a BGP for an index nested loop: out[] receives
  *  the triple indexes, most selective first, connected ones preferred.
  *  seed may be NULL. */
@@ -129,6 +135,24 @@ bs_status bs_sp_bgp_order(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
  *  dataset's default graph (exec_bgp.c). */
 bs_status bs_sp_bgp_plan(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                          const bs_id *seed, size_t *out);
+
+/* ---- a BGP level's hash join table (exec_bgp_hash.c) ----------------- */
+
+/** Triples (s, p, o) keyed by their values at nj join positions (0 s,
+ *  1 p, 2 o).  Entries are numbered; a key's entries form a chain.
+ *  Memory accounted with bs_sp_mem().  Caller frees with
+ *  bs_sp_qhash_free(). */
+typedef struct bs_sp_qhash bs_sp_qhash;
+#define BS_SP_QH_NONE UINT32_MAX
+/// expect: the number of triples expected (sizes the table; may be 0).
+bs_status bs_sp_qhash_new(bs_sp_exec *ex, const int *jpos, size_t nj,
+                          size_t expect, bs_sp_qhash **out);
+bs_status bs_sp_qhash_add(bs_sp_qhash *h, const bs_id t[3]);
+/// First entry of key's chain (nj ids), or BS_SP_QH_NONE.
+uint32_t bs_sp_qhash_find(const bs_sp_qhash *h, const bs_id *key);
+/// Entry e's triple (borrowed until the next add); *next = the chain's next.
+const bs_id *bs_sp_qhash_ent(const bs_sp_qhash *h, uint32_t e, uint32_t *next);
+void bs_sp_qhash_free(bs_sp_qhash *h);
 
 /* ---- iterators (exec_*.c) --------------------------------------------- */
 
@@ -153,6 +177,10 @@ bs_status bs_sp_iter_unit(bs_sp_exec *ex, const bs_id *seed,
 
 bs_status bs_sp_bgp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                          const bs_id *seed, bs_sp_iter **out);
+/** For tests (process-wide, not thread-safe to change while queries
+ *  run): 0 = a BGP level switches to a hash join when the statistics say
+ *  so, 1 = at its first outer row, -1 = never (index nested loop only). */
+extern int bs_sp_bgp_hash_policy;
 /* exec_join.c */
 bs_status bs_sp_join_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                           const bs_id *seed, bs_sp_iter **out);

@@ -224,6 +224,10 @@ bs_status bs_sp_eval_val(bs_sp_ectx *c, const bs_sp_expr *e, bs_sp_val *v)
 bs_status bs_sp_expr_eval(bs_sp_exec *ex, const bs_sp_expr *e,
                           const bs_id *row, bs_id *out)
 {
+    if (e->op == BS_EX_VAR) { /* a variable's value is its id: no decoding */
+        *out = row && e->var >= 0 ? row[e->var] : 0;
+        return BS_OK;
+    }
     bs_sp_ectx c = {ex, row, NULL};
     bs_sp_val v;
     *out = 0;

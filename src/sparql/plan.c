@@ -163,8 +163,8 @@ bool bs_sp_seedable(const bs_sp_exec *ex, const bs_sp_node *n)
 
 /* Matches of one triple pattern from its constants and the seed's
  * values alone (the smallest one-position count). */
-static bs_status base_estimate(bs_sp_exec *ex, const bs_sp_triple *t,
-                               bs_id graph, const bs_id *seed, double *out)
+bs_status bs_sp_triple_estimate(bs_sp_exec *ex, const bs_sp_triple *t,
+                                bs_id graph, const bs_id *seed, double *out)
 {
     bs_sp_tpos pos[3] = {t->s, t->p, t->o};
     double est = -1;
@@ -242,7 +242,7 @@ bs_status bs_sp_bgp_order(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
         goto fail;
     }
     for (size_t i = 0; i < nt; i++)
-        TRY(st, base_estimate(ex, &n->triples[i], graph, seed, &base[i]));
+        TRY(st, bs_sp_triple_estimate(ex, &n->triples[i], graph, seed, &base[i]));
     if (seed)
         for (size_t v = 0; v < ex->nvars; v++) bound[v] = seed[v] != 0;
     for (size_t k = 0; k < nt; k++) {

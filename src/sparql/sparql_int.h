@@ -369,6 +369,10 @@ bs_id bs_sp_active_graph(bs_sp_exec *ex);
 typedef struct bs_sp_scan bs_sp_scan;
 bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p,
                          bs_id o, bs_sp_scan **out);
+/** Re-aim a scan at another pattern, keeping its store cursor (the inner
+ *  scan of a nested loop); on failure it yields nothing. */
+bs_status bs_sp_scan_reset(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p,
+                           bs_id o);
 bs_status bs_sp_scan_next(bs_sp_scan *sc, bs_quad *out);
 void bs_sp_scan_free(bs_sp_scan *sc);
 

@@ -114,35 +114,72 @@ bs_status bs_quad_contains(bs_txn *t, const bs_quad *q)
     return bs_mdb_status(rc);
 }
 
+/* A scan keeps one cursor and reads the duplicates of a key a page at a
+ * time (MDB_GET_MULTIPLE / MDB_NEXT_MULTIPLE: the index databases are
+ * DUPFIXED), so the per-quad cost is a pointer step and a prefix check.
+ * bs_iter_reset() re-aims it at another pattern and keeps the cursor. */
 struct bs_iter {
+    bs_txn *txn;
     MDB_cursor *cur;
-    int index;
+    int index;        ///< ordering of the open cursor (-1: none)
     int nbound;
     bool started, done;
     uint8_t key[BS_KEY_BYTES];   ///< bound first id (nbound >= 1)
     uint8_t data[BS_DATA_BYTES]; ///< bound data prefix, zero-padded
+    uint8_t at[BS_KEY_BYTES];    ///< key of the page of duplicates in hand
+    const uint8_t *page;         ///< that page (borrowed from the map)
+    size_t npage, ipage;         ///< its entries, next one to return
 };
 
-bs_status bs_iter_new(bs_txn *t, const bs_quad *pat, bs_iter **out)
+/* Aim it at pattern pat; (re)open the cursor when the index changes. */
+static bs_status iter_aim(bs_iter *it, const bs_quad *pat)
 {
-    *out = NULL;
-    bs_iter *it = calloc(1, sizeof *it);
-    if (!it) return BS_ERR_NOMEM;
-    bs_index_for(pat, &it->index, &it->nbound);
-    int rc = mdb_cursor_open(t->txn, t->store->idx[it->index], &it->cur);
-    if (rc) {
-        free(it);
-        return bs_mdb_status(rc);
+    int index;
+    bs_index_for(pat, &index, &it->nbound);
+    if (index != it->index || !it->cur) {
+        if (it->cur) mdb_cursor_close(it->cur);
+        it->cur = NULL;
+        it->index = -1;
+        int rc = mdb_cursor_open(it->txn->txn, it->txn->store->idx[index], &it->cur);
+        if (rc) {
+            it->done = true;
+            return bs_mdb_status(rc);
+        }
+        it->index = index;
     }
-    const int *o = bs_orderings[it->index];
+    it->started = it->done = false;
+    it->page = NULL;
+    it->npage = it->ipage = 0;
+    memset(it->data, 0, sizeof it->data);
+    const int *o = bs_orderings[index];
     for (int j = 0; j < it->nbound; j++) {
         bs_id id = bs_quad_pos(pat, o[j]);
         if (id > BS_ID_MAX) it->done = true; /* cannot match anything */
         if (j == 0) bs_id_put(it->key, id);
         else bs_id_put(it->data + BS_ID_BYTES * (j - 1), id);
     }
+    return BS_OK;
+}
+
+bs_status bs_iter_new(bs_txn *t, const bs_quad *pat, bs_iter **out)
+{
+    *out = NULL;
+    bs_iter *it = calloc(1, sizeof *it);
+    if (!it) return BS_ERR_NOMEM;
+    it->txn = t;
+    it->index = -1;
+    bs_status st = iter_aim(it, pat);
+    if (st != BS_OK) {
+        bs_iter_free(it);
+        return st;
+    }
     *out = it;
     return BS_OK;
+}
+
+bs_status bs_iter_reset(bs_iter *it, const bs_quad *pat)
+{
+    return iter_aim(it, pat);
 }
 
 /* First position of the scan; rc as LMDB returns it. */
@@ -160,28 +197,82 @@ static int iter_first(bs_iter *it, MDB_val *k, MDB_val *v)
     }
 }
 
-bs_status bs_iter_next(bs_iter *it, bs_quad *out)
+/* The page of duplicates under the cursor's position (k, v: the entry
+ * it stands on).  A key with one value has no duplicate page: LMDB then
+ * leaves the page unset and the entry alone is the page. */
+static int iter_page(bs_iter *it, const MDB_val *k, const MDB_val *v)
 {
-    if (it->done) return BS_END;
+    MDB_val m = {0, NULL};
+    int rc = mdb_cursor_get(it->cur, NULL, &m, MDB_GET_MULTIPLE);
+    if (rc) return rc;
+    if (!m.mv_data) m = *v;
+    memcpy(it->at, k->mv_data, BS_KEY_BYTES);
+    it->page = m.mv_data;
+    it->npage = m.mv_size / BS_DATA_BYTES;
+    it->ipage = 0;
+    return 0;
+}
+
+/* Load the next page of duplicates: 0, MDB_NOTFOUND or an error. */
+static int iter_fill(bs_iter *it)
+{
     MDB_val k, v;
     int rc;
     if (!it->started) {
         it->started = true;
-        rc = iter_first(it, &k, &v);
-    } else if (it->nbound == 4) {
-        rc = MDB_NOTFOUND;
-    } else {
-        rc = mdb_cursor_get(it->cur, &k, &v, it->nbound ? MDB_NEXT_DUP : MDB_NEXT);
+        if ((rc = iter_first(it, &k, &v))) return rc;
+        return iter_page(it, &k, &v);
     }
-    if (rc == 0 && it->nbound >= 2 &&
-        memcmp(v.mv_data, it->data, BS_ID_BYTES * (size_t)(it->nbound - 1)) != 0)
-        rc = MDB_NOTFOUND;
-    if (rc) {
-        it->done = true;
-        return rc == MDB_NOTFOUND ? BS_END : bs_mdb_status(rc);
+    rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT_MULTIPLE);
+    if (rc == MDB_NOTFOUND && it->nbound == 0) {
+        /* next key of a full scan */
+        if ((rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT_NODUP))) return rc;
+        return iter_page(it, &k, &v);
     }
+    if (rc) return rc;
+    memcpy(it->at, k.mv_data, BS_KEY_BYTES);
+    it->page = v.mv_data;
+    it->npage = v.mv_size / BS_DATA_BYTES;
+    it->ipage = 0;
+    return 0;
+}
+
+static bs_status iter_next_exact(bs_iter *it, bs_quad *out)
+{
+    MDB_val k, v;
+    it->done = true;
+    int rc = iter_first(it, &k, &v);
+    if (rc) return rc == MDB_NOTFOUND ? BS_END : bs_mdb_status(rc);
     bs_quad_unpack(it->index, k.mv_data, v.mv_data, out);
     return BS_OK;
+}
+
+bs_status bs_iter_next(bs_iter *it, bs_quad *out)
+{
+    if (it->done) return BS_END;
+    if (it->nbound == 4) return iter_next_exact(it, out);
+    size_t plen = BS_ID_BYTES * (size_t)(it->nbound > 1 ? it->nbound - 1 : 0);
+    for (;;) {
+        while (it->ipage < it->npage) {
+            const uint8_t *d = it->page + BS_DATA_BYTES * it->ipage++;
+            if (plen) {
+                int c = memcmp(d, it->data, plen);
+                if (c < 0) continue; /* before the range, in its first page */
+                if (c > 0) goto end;
+            }
+            bs_quad_unpack(it->index, it->at, d, out);
+            return BS_OK;
+        }
+        int rc = iter_fill(it);
+        if (rc == MDB_NOTFOUND) goto end;
+        if (rc) {
+            it->done = true;
+            return bs_mdb_status(rc);
+        }
+    }
+end:
+    it->done = true;
+    return BS_END;
 }
 
 void bs_iter_free(bs_iter *it)

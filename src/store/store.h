@@ -111,6 +111,12 @@ bs_status bs_quad_contains(bs_txn *txn, const bs_quad *q);
  *  the transaction ends. */
 bs_status bs_iter_new(bs_txn *txn, const bs_quad *pattern, bs_iter **out);
 
+/** Re-aim the iterator at another pattern in the same transaction, as if
+ *  it were new, keeping its LMDB cursor (cheaper than free + new for the
+ *  inner scans of a nested loop).  On failure the iterator may only be
+ *  freed. */
+bs_status bs_iter_reset(bs_iter *it, const bs_quad *pattern);
+
 /// Next matching quad, or BS_END.
 bs_status bs_iter_next(bs_iter *it, bs_quad *out);
 

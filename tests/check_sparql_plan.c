@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — tests of the engine's speed-ups: store scans read a page of
+ * duplicates at a time and re-aim their cursor (bs_iter_reset), BGP
+ * levels switch to hash joins, filters run inside the BGP.  Each
+ * optimisation must give the same rows as the plain index nested loop on
+ * adversarial data: duplicates, several graphs under the union default
+ * graph, blank nodes, unbound variables, hidden graphs. */
+#include "config.h"
+#include "sparql/exec_int.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[256];
+static bs_store *store;
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+    (void)sb; (void)flag; (void)f;
+    return remove(p);
+}
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/bs_check_plan_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    strcat(dir, "/store");
+    ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &store), BS_OK);
+    bs_sp_bgp_hash_policy = 0;
+}
+
+static void teardown(void)
+{
+    bs_store_close(store);
+    store = NULL;
+    bs_sp_bgp_hash_policy = 0;
+    char *slash = strrchr(dir, '/');
+    *slash = 0;
+    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- store scans ------------------------------------------------------- */
+
+#define NQ 3000
+
+static bool matches(const bs_quad *q, const bs_quad *pat)
+{
+    return (pat->s == BS_ANY || pat->s == q->s) && (pat->p == BS_ANY || pat->p == q->p) &&
+           (pat->o == BS_ANY || pat->o == q->o) && (pat->g == BS_ANY || pat->g == q->g);
+}
+
+static int quad_cmp(const void *a, const void *b)
+{
+    const bs_quad *x = a, *y = b;
+    const bs_id u[4] = {x->s, x->p, x->o, x->g}, v[4] = {y->s, y->p, y->o, y->g};
+    for (int i = 0; i < 4; i++)
+        if (u[i] != v[i]) return u[i] < v[i] ? -1 : 1;
+    return 0;
+}
+
+/* The iterator yields exactly the quads of all[] that match pat. */
+static void check_scan(bs_iter *it, const bs_quad *all, size_t n, const bs_quad *pat)
+{
+    bs_quad *want = malloc((n + 1) * sizeof *want), *got = malloc((n + 1) * sizeof *got);
+    size_t nw = 0, ng = 0;
+    for (size_t i = 0; i < n; i++)
+        if (matches(&all[i], pat)) want[nw++] = all[i];
+    bs_status st;
+    bs_quad q;
+    while ((st = bs_iter_next(it, &q)) == BS_OK) {
+        ck_assert_uint_lt(ng, n + 1);
+        ck_assert(matches(&q, pat));
+        got[ng++] = q;
+    }
+    ck_assert_int_eq(st, BS_END);
+    ck_assert_int_eq(bs_iter_next(it, &q), BS_END);
+    ck_assert_uint_eq(ng, nw);
+    qsort(want, nw, sizeof *want, quad_cmp);
+    qsort(got, ng, sizeof *got, quad_cmp);
+    ck_assert(memcmp(want, got, nw * sizeof *want) == 0);
+    free(want);
+    free(got);
+}
+
+/* Many duplicates under one key (several LMDB pages of them), ranges that
+ * start inside a page, keys with a single value, every index. */
+static void scans_in(bs_txn *t, const bs_quad *all, size_t n, const bs_id *v)
+{
+    const bs_quad pats[] = {
+        {v[1], BS_ANY, BS_ANY, BS_ANY},  {v[1], v[3], BS_ANY, BS_ANY},
+        {v[1], v[4], v[9], BS_ANY},      {BS_ANY, v[3], BS_ANY, BS_ANY},
+        {BS_ANY, v[4], v[8], BS_ANY},    {BS_ANY, BS_ANY, v[9], BS_ANY},
+        {BS_ANY, BS_ANY, BS_ANY, BS_ANY}, {BS_ANY, BS_ANY, BS_ANY, v[2]},
+        {v[2], BS_ANY, BS_ANY, BS_ANY},  {v[1], v[3], v[8], 0},
+        {v[1], v[3], v[8], v[2]},        {v[5], BS_ANY, BS_ANY, BS_ANY},
+        {BS_ANY, v[5], BS_ANY, BS_ANY},  {v[1], BS_ANY, v[10], BS_ANY},
+        {v[6], BS_ANY, BS_ANY, BS_ANY},  {BS_ANY, v[3], BS_ANY, 0},
+    };
+    bs_iter *it = NULL;
+    for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
+        bs_iter *fresh;
+        ck_assert_int_eq(bs_iter_new(t, &pats[i], &fresh), BS_OK);
+        check_scan(fresh, all, n, &pats[i]);
+        bs_iter_free(fresh);
+        /* one iterator re-aimed at every pattern, twice, across indexes */
+        if (!it) ck_assert_int_eq(bs_iter_new(t, &pats[i], &it), BS_OK);
+        else ck_assert_int_eq(bs_iter_reset(it, &pats[i]), BS_OK);
+        check_scan(it, all, n, &pats[i]);
+        ck_assert_int_eq(bs_iter_reset(it, &pats[i]), BS_OK);
+        check_scan(it, all, n, &pats[i]);
+        uint64_t c;
+        ck_assert_int_eq(bs_quad_count(t, &pats[i], &c), BS_OK);
+        size_t w = 0;
+        for (size_t j = 0; j < n; j++) w += matches(&all[j], &pats[i]);
+        ck_assert_uint_eq(c, w);
+    }
+    /* a reset before the first scan ends also starts afresh */
+    bs_quad q;
+    ck_assert_int_eq(bs_iter_reset(it, &pats[0]), BS_OK);
+    ck_assert_int_eq(bs_iter_next(it, &q), BS_OK);
+    ck_assert_int_eq(bs_iter_reset(it, &pats[3]), BS_OK);
+    check_scan(it, all, n, &pats[3]);
+    bs_iter_free(it);
+}
+
+START_TEST(test_store_scan_pages_and_reset)
+{
+    bs_txn *t;
+    bs_id v[12];
+    ck_assert_int_eq(bs_txn_begin(store, true, &t), BS_OK);
+    for (int i = 0; i < 12; i++) {
+        char buf[32];
+        int len = snprintf(buf, sizeof buf, "http://ex/v%d", i);
+        bs_term term = bs_term_iri(buf, (size_t)len);
+        ck_assert_int_eq(bs_dict_intern(t, &term, &v[i]), BS_OK);
+    }
+    bs_quad *all = malloc(NQ * sizeof *all);
+    size_t n = 0;
+    for (size_t i = 0; i < NQ - 2; i++) { /* one subject, thousands of quads */
+        bs_quad q = {v[1], v[3 + i % 2], v[7 + i % 4] + 16 * (bs_id)(i / 4), i % 3 ? 0 : v[2]};
+        all[n++] = q;
+        ck_assert_int_eq(bs_quad_add(t, &all[n - 1], NULL), BS_OK);
+    }
+    const bs_quad lone[2] = {{v[5], v[3], v[8], 0}, {v[6], v[5], v[1], v[2]}};
+    for (int i = 0; i < 2; i++) {
+        all[n++] = lone[i];
+        ck_assert_int_eq(bs_quad_add(t, &lone[i], NULL), BS_OK);
+    }
+    scans_in(t, all, n, v); /* in the write transaction, then in a snapshot */
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(store, false, &t), BS_OK);
+    scans_in(t, all, n, v);
+    bs_txn_abort(t);
+    free(all);
+}
+END_TEST
+
+/* ---- same rows with and without the optimisations ---------------------- */
+
+static void update(const char *text)
+{
+    bs_sparql *u;
+    bs_sparql_error e;
+    ck_assert_msg(bs_sparql_parse(text, strlen(text), NULL, true, &u, &e) == BS_OK,
+                  "%s", e.msg);
+    char *err = NULL;
+    ck_assert_msg(bs_sparql_update(store, u, NULL, NULL, NULL, &err) == BS_OK, "%s",
+                  err ? err : "?");
+    bs_sparql_free(u);
+}
+
+/* n subjects (every 7th a blank node), spread over the default graph and
+ * two named graphs with copies of the same triples; :hidden only in g3. */
+static void adversarial_data(int n)
+{
+    size_t cap = (size_t)n * 400 + 1024, len = 0;
+    char *buf = malloc(cap);
+    len += (size_t)sprintf(buf + len, "PREFIX : <http://ex/> INSERT DATA {\n");
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass) len += (size_t)sprintf(buf + len, "GRAPH :g%d {\n", pass);
+        for (int i = 0; i < n; i++) {
+            if (pass == 2 && i % 3) continue; /* g2: every third, copies */
+            if (pass == 1 && i % 2) continue; /* g1: every other */
+            char s[32];
+            if (i % 7 == 0) sprintf(s, "_:b%d", i);
+            else sprintf(s, ":d%d", i);
+            len += (size_t)sprintf(buf + len, "%s :p :o%d ; :q :v%d ; :name \"n%d\" .\n", s,
+                                   i % 5, i % 3, i % 10);
+            if (i % 4 == 0) len += (size_t)sprintf(buf + len, "%s :r %s .\n", s, s);
+            if (i % 6 == 0) len += (size_t)sprintf(buf + len, ":v%d :lab \"L%d\" .\n", i % 3, i);
+            if (i % 11 == 0) len += (size_t)sprintf(buf + len, "%s :q :v%d .\n", s, (i + 1) % 3);
+        }
+        if (pass) len += (size_t)sprintf(buf + len, "}\n");
+    }
+    len += (size_t)sprintf(buf + len, "GRAPH :g3 { :d1 :p :hidden . :d2 :q :v1 . }\n}");
+    ck_assert_uint_lt(len, cap);
+    update(buf);
+    free(buf);
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The query's TSV result with its rows sorted (a multiset's canonical
+ * form); the caller frees it. */
+static char *run_sorted(const char *text, const bs_sparql_opts *opts)
+{
+    bs_sparql *q;
+    bs_sparql_error e;
+    ck_assert_msg(bs_sparql_parse(text, strlen(text), NULL, false, &q, &e) == BS_OK, "%s",
+                  e.msg);
+    char *out = NULL;
+    size_t olen = 0;
+    FILE *f = open_memstream(&out, &olen);
+    char *err = NULL;
+    ck_assert_msg(bs_sparql_write(store, q, opts, "tsv", f, &err) == BS_OK, "%s: %s", text,
+                  err ? err : "?");
+    fclose(f);
+    bs_sparql_free(q);
+    size_t nl = 0;
+    for (size_t i = 0; i < olen; i++) nl += out[i] == '\n';
+    char **lines = calloc(nl + 1, sizeof *lines);
+    size_t k = 0;
+    for (char *save, *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        lines[k++] = l;
+    if (k > 1) qsort(lines + 1, k - 1, sizeof *lines, line_cmp);
+    size_t total = 0;
+    for (size_t i = 0; i < k; i++) total += strlen(lines[i]) + 1;
+    char *res = malloc(total + 1), *p = res;
+    for (size_t i = 0; i < k; i++) p += sprintf(p, "%s\n", lines[i]);
+    *p = 0;
+    free(lines);
+    free(out);
+    return res;
+}
+
+static bool hide_g3(void *ctx, bs_id g, bs_access level)
+{
+    (void)level;
+    return g != *(bs_id *)ctx;
+}
+
+static const char *const same_queries[] = {
+    "SELECT * { ?d :p ?x ; :q ?y }",
+    "SELECT * { ?d :p ?x . ?e :p ?x }",
+    "SELECT * { ?x :r ?x . ?x :p ?o }",
+    "SELECT * { ?x :r ?y . ?y :r ?x . ?x :q ?v }",
+    "SELECT * { GRAPH ?g { ?d :p ?x ; :q ?y } }",
+    "SELECT * { ?d :p ?x OPTIONAL { ?d :q ?y . ?y :lab ?l } }",
+    "SELECT ?x ?y (COUNT(?d) AS ?n) { ?d :p ?x ; :q ?y } GROUP BY ?x ?y",
+    "SELECT * { ?d :p ?x ; :name ?n FILTER(?n = \"n1\" || ?x = :o2) }",
+    "SELECT * { ?d :p :o1 ; :q ?y ; :name ?n FILTER(?y != :v2) }",
+    "SELECT * { ?d ?pp ?x . ?x ?pp2 ?z }",
+    "SELECT * FROM :g1 FROM :g2 { ?d :p ?x ; :q ?y }",
+    "SELECT * FROM NAMED :g1 FROM NAMED :g3 { GRAPH ?g { ?d :p ?x ; :q ?y } }",
+    "SELECT * { VALUES ?x { :o1 :o2 :nosuch } ?d :p ?x ; :q ?y }",
+    "SELECT * { ?d :q ?y . ?y :lab ?l . ?d :p ?x FILTER(?l != \"L0\") }",
+    "SELECT ?d (COUNT(*) AS ?n) { ?d :q ?y . ?e :q ?y } GROUP BY ?d",
+    "SELECT * { ?d :p ?x MINUS { ?d :q :v1 ; :name ?n } }",
+    "SELECT * { ?d :p ?x FILTER EXISTS { ?d :q ?y . ?y :lab ?l } }",
+};
+
+/* Every query, every dataset mode: the rows do not depend on the policy. */
+static void check_same_rows(void)
+{
+    bs_txn *t;
+    bs_id g3 = 0;
+    ck_assert_int_eq(bs_txn_begin(store, false, &t), BS_OK);
+    bs_term g3t = bs_term_iri("http://ex/g3", strlen("http://ex/g3"));
+    ck_assert_int_eq(bs_dict_lookup(t, &g3t, &g3), BS_OK);
+    bs_txn_abort(t);
+    for (int mode = 0; mode < 3; mode++) {
+        bs_sparql_opts o = {0};
+        o.union_default = mode > 0;
+        if (mode == 2) {
+            o.visible = hide_g3;
+            o.visible_ctx = &g3;
+        }
+        for (size_t i = 0; i < sizeof same_queries / sizeof *same_queries; i++) {
+            char text[1024];
+            snprintf(text, sizeof text, "PREFIX : <http://ex/> %s", same_queries[i]);
+            bs_sp_bgp_hash_policy = -1;
+            char *want = run_sorted(text, &o);
+            ck_assert_msg(strchr(want, '\n') != NULL, "%s", text);
+            for (int pol = 0; pol <= 1; pol++) {
+                bs_sp_bgp_hash_policy = pol;
+                char *got = run_sorted(text, &o);
+                ck_assert_msg(strcmp(want, got) == 0, "mode %d policy %d: %s\nwant:\n%.400s\ngot:\n%.400s",
+                              mode, pol, text, want, got);
+                free(got);
+            }
+            free(want);
+        }
+    }
+    bs_sp_bgp_hash_policy = 0;
+}
+
+START_TEST(test_same_rows_small)
+{
+    adversarial_data(40);
+    check_same_rows();
+}
+END_TEST
+
+/* Big enough for the statistics to switch levels to hash joins in the
+ * middle of a run (after the first outer rows went through the index). */
+START_TEST(test_same_rows_switch)
+{
+    adversarial_data(1500);
+    check_same_rows();
+}
+END_TEST
+
+/* The hash join is really taken: a huge inner range with a memory cap
+ * fails (nested loop would not), a small one passes. */
+START_TEST(test_hash_join_taken)
+{
+    adversarial_data(1500);
+    const char *text = "PREFIX : <http://ex/> SELECT * { ?d :p ?x ; :q ?y }";
+    bs_sparql_opts o = {0};
+    o.union_default = true;
+    o.mem_limit = 4096;
+    bs_sparql *q;
+    ck_assert_int_eq(bs_sparql_parse(text, strlen(text), NULL, false, &q, NULL), BS_OK);
+    FILE *f = fopen("/dev/null", "w");
+    char *err = NULL;
+    bs_sp_bgp_hash_policy = -1;
+    ck_assert_int_eq(bs_sparql_write(store, q, &o, "tsv", f, &err), BS_OK);
+    bs_sp_bgp_hash_policy = 0;
+    ck_assert_int_eq(bs_sparql_write(store, q, &o, "tsv", f, &err), BS_ERR_LIMIT);
+    free(err);
+    fclose(f);
+    bs_sparql_free(q);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("sparql_plan");
+    TCase *tc = tcase_create("plan");
+    tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_store_scan_pages_and_reset);
+    tcase_add_test(tc, test_same_rows_small);
+    tcase_add_test(tc, test_same_rows_switch);
+    tcase_add_test(tc, test_hash_join_taken);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
