@@ -19,6 +19,16 @@ typedef struct chunk {
     char data[];
 } chunk;
 
+/* A direct-mapped cache of store ids' terms.  The views borrow from the
+ * read transaction's snapshot, valid until it ends, so it is kept only
+ * for read transactions (a write may move what a view points at). */
+#define TCACHE_SIZE 4096
+#define TCACHE_AFTER 512 /* lookups before the cache is worth its memory */
+typedef struct {
+    bs_id id;
+    bs_term t;
+} tcache_ent;
+
 struct bs_sp_terms {
     bs_sp_exec *ex;
     chunk *chunks;
@@ -27,6 +37,8 @@ struct bs_sp_terms {
     size_t n, cap;
     uint32_t *slots;  ///< 0 empty, else seq + 1
     size_t nslots;
+    tcache_ent *cache; ///< store ids decoded lately (read transactions)
+    size_t misses;     ///< store lookups so far (the cache starts later)
 };
 
 bs_status bs_sp_terms_new(bs_sp_exec *ex, bs_sp_terms **out)
@@ -48,6 +60,7 @@ void bs_sp_terms_free(bs_sp_terms *t)
     free(t->terms);
     free(t->hashes);
     free(t->slots);
+    free(t->cache);
     free(t);
 }
 
@@ -201,10 +214,31 @@ bs_status bs_sp_fresh_bnode(bs_sp_exec *ex, bs_id *out)
     return BS_OK;
 }
 
+static bs_status store_term(bs_sp_exec *ex, bs_id id, bs_term *out)
+{
+    bs_sp_terms *t = ex->terms;
+    tcache_ent *e = NULL;
+    if (t->cache) {
+        e = &t->cache[(id * 0x9e3779b97f4a7c15ULL) >> (64 - 12)];
+        if (e->id == id) {
+            *out = e->t;
+            return BS_OK;
+        }
+    } else if (++t->misses == TCACHE_AFTER && !bs_txn_writable(ex->txn)) {
+        t->cache = calloc(TCACHE_SIZE, sizeof *t->cache);
+    }
+    bs_status st = bs_dict_get(ex->txn, id, out);
+    if (st == BS_OK && e) {
+        e->id = id;
+        e->t = *out;
+    }
+    return st;
+}
+
 bs_status bs_sp_term(bs_sp_exec *ex, bs_id id, bs_term *out)
 {
     if (!id || id == BS_ANY) return BS_NOT_FOUND;
-    if (!bs_sp_is_local(id)) return bs_dict_get(ex->txn, id, out);
+    if (!bs_sp_is_local(id)) return store_term(ex, id, out);
     uint64_t seq = id & ((((uint64_t)1) << BS_ID_SEQ_BITS) - 1);
     if (seq >= ex->terms->n) return BS_NOT_FOUND;
     *out = ex->terms->terms[seq];

@@ -21,12 +21,20 @@ bs_id bs_dict_next_id(bs_txn *t, bs_term_kind kind)
     return bs_id_make(kind, t->next_seq++);
 }
 
+/* A read transaction looks ids up through one kept cursor: LMDB skips
+ * the descent from the root when the id lies on the cursor's page, and
+ * ids met together (a subject and its literals) were numbered together. */
 static int get_enc(bs_txn *t, bs_id id, MDB_val *v)
 {
     uint8_t k[BS_KEY_BYTES];
     bs_id_put(k, id & SEQ_MASK);
     MDB_val key = {BS_KEY_BYTES, k};
-    return mdb_get(t->txn, t->store->i2t, &key, v);
+    if (t->write) return mdb_get(t->txn, t->store->i2t, &key, v);
+    if (!t->i2t_cur) {
+        int rc = mdb_cursor_open(t->txn, t->store->i2t, &t->i2t_cur);
+        if (rc) return rc;
+    }
+    return mdb_cursor_get(t->i2t_cur, &key, v, MDB_SET_KEY);
 }
 
 bs_status bs_dict_check(bs_txn *t, bs_id id, const uint8_t *enc, size_t len)

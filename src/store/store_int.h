@@ -39,7 +39,7 @@ struct bs_txn {
     bool write;
     bool seq_dirty;     ///< next_seq must be written at commit
     uint64_t next_seq;  ///< next dictionary sequence number (write txns)
-    MDB_cursor *i2t_cur; ///< cached cursor for dictionary appends
+    MDB_cursor *i2t_cur; ///< cached i2t cursor: appends (write), lookups (read)
 };
 
 /// Map an LMDB return code to a bs_status.
