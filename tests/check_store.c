@@ -289,6 +289,20 @@ START_TEST(test_graphs)
     ck_assert_uint_eq(gl[2].graph, g3);
     ck_assert_uint_eq(gl[2].quads, 0);
     free(gl);
+    bs_id *ids;
+    ck_assert_int_eq(bs_graph_ids(t, &ids, &n), BS_OK); /* same graphs, no counts */
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(ids[0], g1);
+    ck_assert_uint_eq(ids[1], g2);
+    ck_assert_uint_eq(ids[2], g3);
+    free(ids);
+    bs_access acc;
+    ck_assert_int_eq(bs_graph_access(t, g2, &acc), BS_OK);
+    ck_assert_int_eq(acc, BS_ACCESS_RESTRICTED);
+    ck_assert_int_eq(bs_graph_access(t, g1, &acc), BS_OK);
+    ck_assert_int_eq(acc, BS_ACCESS_PUBLIC);
+    ck_assert_int_eq(bs_graph_access(t, p, &acc), BS_OK); /* no record: public */
+    ck_assert_int_eq(acc, BS_ACCESS_PUBLIC);
     uint64_t removed;
     ck_assert_int_eq(bs_graph_clear(t, g1, true, &removed), BS_OK);
     ck_assert_uint_eq(removed, 7);

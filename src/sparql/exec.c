@@ -15,9 +15,8 @@
 
 static bool ask_visible(bs_sp_exec *ex, bs_id g)
 {
-    bs_graph_info info;
     bs_access level = BS_ACCESS_PUBLIC;
-    if (bs_graph_get(ex->txn, g, &info) == BS_OK) level = info.access;
+    if (bs_graph_access(ex->txn, g, &level) != BS_OK) return false;
     return ex->opts.visible(ex->opts.visible_ctx, g, level);
 }
 
@@ -65,18 +64,9 @@ static void graphs_normalise(bs_sp_exec *ex, bs_id *v, size_t *n)
 /* Every visible named graph into *out (malloc'ed). */
 static bs_status all_named(bs_sp_exec *ex, bs_id **out, size_t *n)
 {
-    bs_graph_info *info = NULL;
-    size_t ng = 0;
-    bs_status st = bs_graph_list(ex->txn, &info, &ng);
+    bs_id *v = NULL;
+    bs_status st = bs_graph_ids(ex->txn, &v, n);
     if (st != BS_OK) return st;
-    bs_id *v = malloc((ng ? ng : 1) * sizeof *v);
-    if (!v) {
-        free(info);
-        return BS_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < ng; i++) v[i] = info[i].graph;
-    free(info);
-    *n = ng;
     graphs_normalise(ex, v, n);
     *out = v;
     return BS_OK;

@@ -121,30 +121,30 @@ done:
     return BS_OK;
 }
 
-/* Append g to the growing list unless it is the last one already. */
-static bs_status list_push(bs_graph_info **v, size_t *n, size_t *cap, bs_id g)
+/* Append g to the growing id list unless it is the last one already. */
+static bs_status list_push(bs_id **v, size_t *n, size_t *cap, bs_id g)
 {
-    if (*n && (*v)[*n - 1].graph == g) return BS_OK;
+    if (*n && (*v)[*n - 1] == g) return BS_OK;
     if (*n == *cap) {
         size_t nc = *cap ? *cap * 2 : 16;
-        bs_graph_info *nv = realloc(*v, nc * sizeof *nv);
+        bs_id *nv = realloc(*v, nc * sizeof *nv);
         if (!nv) return BS_ERR_NOMEM;
         *v = nv;
         *cap = nc;
     }
-    (*v)[(*n)++].graph = g;
+    (*v)[(*n)++] = g;
     return BS_OK;
 }
 
-static int cmp_info(const void *a, const void *b)
+static int cmp_id(const void *a, const void *b)
 {
-    bs_id x = ((const bs_graph_info *)a)->graph, y = ((const bs_graph_info *)b)->graph;
+    bs_id x = *(const bs_id *)a, y = *(const bs_id *)b;
     return x < y ? -1 : x > y;
 }
 
 /* Collect every key of a database (graph ids) into the list. */
-static bs_status collect_keys(bs_txn *t, MDB_dbi dbi, bs_graph_info **v,
-                              size_t *n, size_t *cap)
+static bs_status collect_keys(bs_txn *t, MDB_dbi dbi, bs_id **v, size_t *n,
+                              size_t *cap)
 {
     MDB_cursor *c;
     MDB_val k, d;
@@ -161,26 +161,62 @@ static bs_status collect_keys(bs_txn *t, MDB_dbi dbi, bs_graph_info **v,
     return rc == MDB_NOTFOUND ? BS_OK : bs_mdb_status(rc);
 }
 
-bs_status bs_graph_list(bs_txn *t, bs_graph_info **out, size_t *nout)
+bs_status bs_graph_ids(bs_txn *t, bs_id **out, size_t *nout)
 {
-    bs_graph_info *v = NULL;
+    bs_id *v = NULL;
     size_t n = 0, cap = 0;
     bs_status st;
     *out = NULL;
     *nout = 0;
     TRY(st, collect_keys(t, t->store->idx[BS_GSPO], &v, &n, &cap));
     TRY(st, collect_keys(t, t->store->graphs, &v, &n, &cap));
-    if (n) qsort(v, n, sizeof *v, cmp_info);
+    if (n) qsort(v, n, sizeof *v, cmp_id);
     size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (m && v[m - 1].graph == v[i].graph) continue;
-        TRY(st, bs_graph_get(t, v[i].graph, &v[m]));
-        m++;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (!m || v[m - 1] != v[i]) v[m++] = v[i];
     *out = v;
     *nout = m;
     return BS_OK;
 fail:
+    free(v);
+    return st;
+}
+
+bs_status bs_graph_access(bs_txn *t, bs_id g, bs_access *out)
+{
+    uint8_t rec[REC_BYTES];
+    int rc = get_rec(t, g, rec);
+    if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    *out = rc == MDB_NOTFOUND || rec[0] > BS_ACCESS_CONFIDENTIAL
+               ? BS_ACCESS_PUBLIC : (bs_access)rec[0];
+    return BS_OK;
+}
+
+bs_status bs_graph_list(bs_txn *t, bs_graph_info **out, size_t *nout)
+{
+    bs_id *ids = NULL;
+    bs_graph_info *v = NULL;
+    size_t n = 0, m = 0;
+    bs_status st;
+    *out = NULL;
+    *nout = 0;
+    TRY(st, bs_graph_ids(t, &ids, &n));
+    if (!(v = malloc((n ? n : 1) * sizeof *v))) {
+        st = BS_ERR_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        st = bs_graph_get(t, ids[i], &v[m]);
+        if (st == BS_NOT_FOUND) continue;
+        if (st != BS_OK) goto fail;
+        m++;
+    }
+    free(ids);
+    *out = v;
+    *nout = m;
+    return BS_OK;
+fail:
+    free(ids);
     free(v);
     return st;
 }

@@ -150,6 +150,14 @@ bs_status bs_graph_set_access(bs_txn *txn, bs_id graph, bs_access level);
  *  default graph excluded.  *out is malloc'ed: caller frees with free(). */
 bs_status bs_graph_list(bs_txn *txn, bs_graph_info **out, size_t *n);
 
+/** The ids of the same graphs as bs_graph_list(), without counting their
+ *  quads (cheap: one key per graph).  *out is malloc'ed: caller frees. */
+bs_status bs_graph_ids(bs_txn *txn, bs_id **out, size_t *n);
+
+/** A graph's access level from its record alone (no counting); public
+ *  when the graph has no record. */
+bs_status bs_graph_access(bs_txn *txn, bs_id graph, bs_access *out);
+
 /* ---- statistics ---------------------------------------------------- */
 
 typedef struct {
