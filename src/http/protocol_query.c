@@ -44,6 +44,8 @@ static const rtype graph_types[] = {
  * or MIME type that fits the form. */
 static const rtype *by_format(const rtype *types, size_t n, const char *format)
 {
+    /* N3 clients (SPARQLWrapper's format=n3) read Turtle, a subset. */
+    if (!strcasecmp(format, "n3") || !strcasecmp(format, "text/n3")) format = "turtle";
     const char *mime = bs_sparql_format_mime(format);
     for (size_t i = 0; mime && i < n; i++) {
         const char *m = bs_sparql_format_mime(types[i].format);
