@@ -274,11 +274,15 @@ static bs_status join_new(bs_sp_exec *ex, const bs_sp_node *n, jkind kind,
             j->seeded = true; /* start from the anchored path */
             j->outer = n->b;
             j->inner = n->a;
+        } else if (kind == J_JOIN && bs_sp_service_needs_seed(n->a) &&
+                   !bs_sp_service_needs_seed(n->b)) {
+            j->seeded = true; /* SERVICE ?ep: its endpoint from the other side */
+            j->outer = n->b;
+            j->inner = n->a;
         } else if (is_unit(n->a) || bs_sp_seedable(ex, n->b) ||
                    bs_sp_service_needs_seed(n->b)) {
             j->seeded = true;
-        } else if (kind == J_JOIN && (is_unit(n->b) || bs_sp_seedable(ex, n->a) ||
-                                      bs_sp_service_needs_seed(n->a))) {
+        } else if (kind == J_JOIN && (is_unit(n->b) || bs_sp_seedable(ex, n->a))) {
             j->seeded = true; /* a join commutes: seed the left side */
             j->outer = n->b;
             j->inner = n->a;

@@ -176,6 +176,9 @@ bs_status bs_sparql_service_http(void *ctx, const bs_sparql_service_call *c,
     hdr = h2;
     if (!(h2 = curl_slist_append(hdr, "Accept: application/sparql-results+json"))) TRY(st, BS_ERR_NOMEM);
     hdr = h2;
+    /* no "Expect: 100-continue" round trip for larger queries */
+    if (!(h2 = curl_slist_append(hdr, "Expect:"))) TRY(st, BS_ERR_NOMEM);
+    hdr = h2;
     CURLcode rc = set_options(h, c, hdr, &s, errbuf);
     if (rc == CURLE_OK) rc = curl_easy_perform(h);
     if (rc != CURLE_OK) TRY(st, transfer_error(rc, c, &s, errbuf, err));
