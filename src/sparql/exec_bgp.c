@@ -44,6 +44,9 @@ typedef struct {
     int (*bound)[3];    ///< per level: vars it bound (-1 none)
     bs_id *seed;        ///< the seed (nvars ids, 0 = unbound)
     level_state *ls;    ///< per level
+    bs_sp_expr *const *filters; ///< pushed-down FILTER expressions
+    size_t nfilters;
+    size_t *flevel;     ///< per filter: the level after which it runs
     long level;         ///< level to advance next; -1 = not started
     bool done;
 } bgp_iter;
@@ -155,6 +158,7 @@ static void bgp_free(bs_sp_iter *it)
     for (size_t i = 0; i < b->nt; i++) bs_sp_scan_free(b->scans[i]);
     for (size_t i = 0; b->ls && i < b->nt; i++) bs_sp_qhash_free(b->ls[i].h);
     free(b->ls);
+    free(b->flevel);
     free(b->seed);
     free(b->scans);
     free(b->order);
@@ -215,6 +219,57 @@ static bs_status advance(bgp_iter *b, size_t k)
     }
 }
 
+/* The filters placed at level k, on the row so far: *pass. */
+static bs_status level_filters(bgp_iter *b, size_t k, bool *pass)
+{
+    *pass = true;
+    for (size_t i = 0; i < b->nfilters && *pass; i++) {
+        if (b->flevel[i] != k) continue;
+        bs_status st = bs_sp_filters_pass(b->ex, &b->filters[i], 1, b->graph, b->row, pass);
+        if (st != BS_OK) return st;
+    }
+    return BS_OK;
+}
+
+/* The first level whose pattern mentions variable v, or nt. */
+static size_t bind_level(const bgp_iter *b, int v)
+{
+    for (size_t k = 0; k < b->nt; k++) {
+        const bs_sp_triple *t = &b->n->triples[b->order[k]];
+        if (t->s.var == v || t->p.var == v || t->o.var == v) return k;
+    }
+    return b->nt;
+}
+
+/* Place each filter at the first level after which every variable it
+ * mentions (EXISTS patterns included) has its final value: the seed's
+ * and the levels' bindings never change below that level, and variables
+ * the BGP never binds stay unbound, so the filter sees what it would
+ * see on the finished row. */
+static bs_status place_filters(bgp_iter *b)
+{
+    bs_sp_vset *vars = bs_sp_vset_new(b->ex->nvars);
+    b->flevel = calloc(b->nfilters + 1, sizeof *b->flevel);
+    if (!vars || !b->flevel) {
+        free(vars);
+        return BS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < b->nfilters; i++) {
+        memset(vars, 0, (b->ex->nvars / 64 + 1) * sizeof *vars);
+        bs_sp_plan_expr_vars(b->filters[i], vars);
+        size_t at = 0;
+        for (size_t v = 0; v < b->ex->nvars; v++) {
+            if (!bs_sp_vset_has(vars, (int)v) || b->seed[v]) continue;
+            size_t k = bind_level(b, (int)v);
+            if (k >= b->nt) k = b->nt - 1;
+            if (k > at) at = k;
+        }
+        b->flevel[i] = at;
+    }
+    free(vars);
+    return BS_OK;
+}
+
 static bs_status bgp_next(bs_sp_iter *it, bs_id *row)
 {
     bgp_iter *b = (bgp_iter *)it;
@@ -239,6 +294,11 @@ static bs_status bgp_next(bs_sp_iter *it, bs_id *row)
             continue;
         }
         if (st != BS_OK) return st;
+        if (b->nfilters) {
+            bool pass;
+            if ((st = level_filters(b, (size_t)k, &pass)) != BS_OK) return st;
+            if (!pass) continue; /* next match at the same level */
+        }
         if ((size_t)k + 1 == b->nt) {
             b->level = k;
             memcpy(row, b->row, b->ex->nvars * sizeof *row);
@@ -314,6 +374,14 @@ bs_status bs_sp_bgp_plan(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
 bs_status bs_sp_bgp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                          const bs_id *seed, bs_sp_iter **out)
 {
+    return bs_sp_bgp_eval_filtered(ex, n, NULL, 0, graph, seed, out);
+}
+
+bs_status bs_sp_bgp_eval_filtered(bs_sp_exec *ex, const bs_sp_node *n,
+                                  bs_sp_expr *const *filters, size_t nfilters,
+                                  bs_id graph, const bs_id *seed,
+                                  bs_sp_iter **out)
+{
     bs_status st = BS_ERR_NOMEM;
     *out = NULL;
     bgp_iter *b = calloc(1, sizeof *b);
@@ -338,6 +406,11 @@ bs_status bs_sp_bgp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
     memset(b->bound, 0xff, (b->nt + 1) * sizeof *b->bound);
     if (seed) memcpy(b->row, seed, ex->nvars * sizeof *b->row);
     if (b->nt) TRY(st, bs_sp_bgp_plan(ex, n, graph, seed, b->order));
+    if (b->nt && nfilters) {
+        b->filters = filters;
+        b->nfilters = nfilters;
+        TRY(st, place_filters(b));
+    }
     *out = &b->base;
     return BS_OK;
 fail:

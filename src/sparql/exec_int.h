@@ -177,9 +177,17 @@ bs_status bs_sp_iter_unit(bs_sp_exec *ex, const bs_id *seed,
 
 bs_status bs_sp_bgp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                          const bs_id *seed, bs_sp_iter **out);
+/** A BGP with FILTER expressions over it (FILTER(BGP)): each filter runs
+ *  inside the nested loop as soon as its variables are bound; same rows
+ *  as filtering the BGP's rows.  filters stays borrowed. */
+bs_status bs_sp_bgp_eval_filtered(bs_sp_exec *ex, const bs_sp_node *n,
+                                  bs_sp_expr *const *filters, size_t nfilters,
+                                  bs_id graph, const bs_id *seed,
+                                  bs_sp_iter **out);
 /** For tests (process-wide, not thread-safe to change while queries
  *  run): 0 = a BGP level switches to a hash join when the statistics say
- *  so, 1 = at its first outer row, -1 = never (index nested loop only). */
+ *  so, 1 = at its first outer row, -1 = never (index nested loop only),
+ *  -2 = never, and no filter runs inside a BGP. */
 extern int bs_sp_bgp_hash_policy;
 /* exec_join.c */
 bs_status bs_sp_join_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,

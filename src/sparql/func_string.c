@@ -113,6 +113,14 @@ static bs_status fn_case(bs_sp_ectx *c, bool upper, const bs_sp_val *a,
     size_t i = 0, k = 0;
     const unsigned char *s = (const unsigned char *)a->s;
     while (i < a->n) {
+        unsigned char ch = s[i];
+        if (ch < 0x80) { /* ASCII: no decoding */
+            if (upper && ch >= 'a' && ch <= 'z') ch = (unsigned char)(ch - 32);
+            else if (!upper && ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch + 32);
+            o[k++] = (char)ch;
+            i++;
+            continue;
+        }
         uint32_t cp = utf8_next(s, a->n, &i);
         k += utf8_put(upper ? to_upper(cp) : to_lower(cp), o + k);
     }
