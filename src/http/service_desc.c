@@ -86,6 +86,7 @@ static void describe_service(graph *g, const char *e)
         add(g, 'I', e, SD "resultFormat", 'I', iri);
     }
     add(g, 'I', e, SD "feature", 'I', SD "UnionDefaultGraph");
+    add(g, 'I', e, SD "feature", 'I', SD "BasicFederatedQuery");
     add(g, 'I', e, SD "defaultEntailmentRegime", 'I',
         "http://www.w3.org/ns/entailment/Simple");
     add(g, 'I', e, SD "defaultDataset", 'B', "dataset");
