@@ -285,7 +285,7 @@ static bs_status dispatch(bs_http_req *rq, bs_http_resp *rs)
 {
     const char *p = rq->path;
     if (strcmp(p, "/sparql") == 0) return bs_http_h_sparql(rq, rs);
-    if (strcmp(p, "/data") == 0) return bs_http_h_gsp(rq, rs);
+    if (door(p, "/data")) return bs_http_h_gsp(rq, rs); /* /data/PATH: direct GSP names */
     if (door(p, "/graphs")) return bs_http_h_graphs(rq, rs);
     if (door(p, "/queries")) return bs_http_h_queries(rq, rs);
     if (door(p, "/search") || door(p, "/suggest"))

@@ -204,9 +204,15 @@ static raptor_term *rx_term(raptor_world *world, const bs_term *t)
         if (!dt) return NULL;
     }
     bool lang = t->kind == BS_TERM_LANG && t->extra_len < 256;
+    /* Raptor copies the tag as a C string: it must end with a NUL (the
+     * store's view does not; a heap overflow otherwise) */
+    unsigned char tag[256];
+    if (lang) {
+        memcpy(tag, t->extra, t->extra_len);
+        tag[t->extra_len] = '\0';
+    }
     raptor_term *r = raptor_new_term_from_counted_literal(
-        world, lex, t->lex_len, dt,
-        lang ? (const unsigned char *)t->extra : NULL,
+        world, lex, t->lex_len, dt, lang ? tag : NULL,
         lang ? (unsigned char)t->extra_len : 0);
     if (dt) raptor_free_uri(dt); /* the term holds its own reference */
     return r;

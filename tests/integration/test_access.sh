@@ -10,10 +10,11 @@
 . "$(dirname "$0")/lib.sh"
 
 P=http://acc.test/public R=http://acc.test/restricted C=http://acc.test/confidential
-# Distinctive strings of each graph (subjects and values); the graph IRIs
-# themselves are secrets too, except where the caller names them.
-SEC_R='RESVAL-91bc|res-subject-5e|acc\.test/restricted'
-SEC_C='CONFVAL-d24e|conf-subject-a7|acc\.test/confidential'
+# Distinctive strings of each graph (subjects and values), searched in
+# every body; the graph IRIs are secrets too where the caller did not name
+# them (names_hidden, after the doors that list graphs).
+SEC_R='RESVAL-91bc|res-subject-5e'
+SEC_C='CONFVAL-d24e|conf-subject-a7'
 cat >"$T/pub.ttl" <<'TTL'
 <http://acc.test/pub-subject-3f> <http://acc.test/p> "PUBVAL-7f3a" , "shared" .
 <http://acc.test/thing> <http://acc.test/label> "thing in public" .
@@ -58,7 +59,7 @@ nbody=0
 call() {
   local role=$1 desc=$2
   shift 2
-  code=$(curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -H "$(hdr "$role")" "$@")
+  code=$(curl -s -m 60 -o "$T/body" -D "$T/head" -w '%{http_code}' -H "$(hdr "$role")" "$@")
   nbody=$((nbody + 1))
   cp "$T/body" "$T/bodies.$nbody"
   if ! sees_r "$role" && grep -Eq "$SEC_R" "$T/body" "$T/head"; then
@@ -69,6 +70,13 @@ call() {
   fi
 }
 has() { grep -Eq "$1" "$T/body"; }
+# names_hidden ROLE DESC: the last body names no graph the role may not see
+names_hidden() {
+  local bad=""
+  sees_r "$1" || ! grep -q 'acc.test/restricted' "$T/body" || bad=restricted
+  sees_c "$1" || ! grep -q 'acc.test/confidential' "$T/body" || bad="$bad confidential"
+  if [ -z "$bad" ]; then ok "$1: $2 names no hidden graph"; else fail "$1: $2 names a hidden graph" "$bad"; fi
+}
 # expect ROLE DESC: the body holds the values the role may see, and only those
 expect() {
   local role=$1 desc=$2 okk=1
@@ -87,12 +95,13 @@ for role in $ROLES; do
   expect $role "SELECT over the union"
   q $role "GRAPH ?g" 'SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } }'
   expect $role "GRAPH ?g"
+  names_hidden $role "GRAPH ?g"
   q $role "CONSTRUCT" 'CONSTRUCT WHERE { ?s ?p ?o }' -H 'Accept: application/n-triples'
   expect $role "CONSTRUCT"
   q $role "DESCRIBE" 'DESCRIBE <http://acc.test/thing>' -H 'Accept: application/n-triples'
-  n=$(grep -c 'acc.test/label' "$T/body")
+  cnt=$(grep -c 'acc.test/label' "$T/body")
   want=1; sees_r $role && want=2; sees_c $role && want=3
-  eq "$role: DESCRIBE of a shared subject shows its visible triples" "$n" "$want"
+  eq "$role: DESCRIBE of a shared subject shows its visible triples" "$cnt" "$want"
   q $role "ASK restricted" 'ASK { ?s ?p "RESVAL-91bc" }'
   if sees_r $role; then want=true; else want=false; fi
   check "$role: ASK for a restricted value is $want" grep -q "\"boolean\" *: *$want" "$T/body"
@@ -106,6 +115,8 @@ for role in $ROLES; do
   want=1; sees_r $role && want=2; sees_c $role && want=3
   eq "$role: COUNT of a value in every graph" "$(tail -1 "$T/body" | tr -d '\r')" "$want"
   q $role "graph names" 'SELECT DISTINCT ?g WHERE { GRAPH ?g { } }'
+  check "$role: graph names lists the public graph" has "$P"
+  names_hidden $role "SELECT DISTINCT ?g"
   q $role "FROM restricted" "SELECT ?o FROM <$R> WHERE { ?s ?p ?o }"
   if sees_r $role; then check "$role: FROM <restricted> answers" has RESVAL-91bc
   else check "$role: FROM <restricted> is empty" bash -c "! grep -q '\"o\" *:' '$T/body'"; fi
@@ -128,6 +139,7 @@ for role in $ROLES; do
   call $role "Service Description" "$URL/sparql" -H 'Accept: text/turtle'
   eq "$role: Service Description is 200" "$code" 200
   if sees_c $role; then check "$role: Service Description names the confidential graph" has "$C"; fi
+  names_hidden $role "Service Description"
 
   # /data
   for g in "$P" "$R" "$C"; do
@@ -155,6 +167,7 @@ for role in $ROLES; do
   want=2; sees_r $role && want=3; sees_c $role && want=4
   eq "$role: /graphs lists the graphs the role may see" "$(grep -c '"graph"' "$T/body")" "$want"
   check "$role: /graphs lists the public graph" grep -q "\"$P\"" "$T/body"
+  names_hidden $role "/graphs"
   call $role "/graphs set level" -X POST "$URL/graphs" --data-urlencode "graph=$P" \
     --data-urlencode access=public
   case $role in anon) want=401 ;; ww) want=204 ;; *) want=403 ;; esac
@@ -162,6 +175,7 @@ for role in $ROLES; do
 
   # named queries
   call $role "/queries" "$URL/queries"
+  names_hidden $role "/queries"
   call $role "/queries/everything" "$URL/queries/everything"
   eq "$role: a named query runs" "$code" 200
   expect $role "a named query"
