@@ -23,6 +23,9 @@ typedef struct {
     pthread_mutex_t lock;          /* guards inflight */
     bs_http_reqstate *inflight;    /* requests being handled */
     atomic_int ninflight;
+    pthread_mutex_t slot_lock;     /* waiting for a query slot */
+    pthread_cond_t slot_free;
+    atomic_int waiters;
     char *bind_copy, *cors_copy, *queries_copy, *web_copy, *load_copy;
 } server;
 
@@ -65,7 +68,13 @@ static bs_status fill_defaults(server *s, const bs_http_config *in)
 
 /* ---- query slots ------------------------------------------------------- */
 
-bool bs_http_slot_take(bs_http_server *srv)
+/* Queries beyond cfg.threads wait for a slot, briefly and in bounded
+ * numbers, so that a burst of short queries is served rather than refused;
+ * a runaway query still makes the next ones answer 503 soon. */
+#define SLOT_WAIT_S 1.0
+#define SLOT_WAITERS_PER_THREAD 4
+
+static bool slot_try(bs_http_server *srv)
 {
     unsigned cur = atomic_load(&srv->queries);
     do {
@@ -74,7 +83,42 @@ bool bs_http_slot_take(bs_http_server *srv)
     return true;
 }
 
-void bs_http_slot_give(bs_http_server *srv) { atomic_fetch_sub(&srv->queries, 1); }
+bool bs_http_slot_take(bs_http_server *srv)
+{
+    if (slot_try(srv)) return true;
+    server *s = (server *)srv;
+    double wait = SLOT_WAIT_S;
+    if (srv->cfg.timeout > 0 && srv->cfg.timeout < wait) wait = srv->cfg.timeout;
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += (time_t)wait;
+    until.tv_nsec += (long)((wait - (double)(time_t)wait) * 1e9);
+    if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
+    bool got = false;
+    pthread_mutex_lock(&s->slot_lock);
+    if ((unsigned)atomic_load(&s->waiters) < srv->cfg.threads * SLOT_WAITERS_PER_THREAD) {
+        atomic_fetch_add(&s->waiters, 1);
+        while (!(got = slot_try(srv)) && !atomic_load(&srv->stopping))
+            if (pthread_cond_timedwait(&s->slot_free, &s->slot_lock, &until) != 0) {
+                got = slot_try(srv);
+                break;
+            }
+        atomic_fetch_sub(&s->waiters, 1);
+    }
+    pthread_mutex_unlock(&s->slot_lock);
+    return got;
+}
+
+void bs_http_slot_give(bs_http_server *srv)
+{
+    server *s = (server *)srv;
+    atomic_fetch_sub(&srv->queries, 1);
+    if (atomic_load(&s->waiters) > 0) {
+        pthread_mutex_lock(&s->slot_lock);
+        pthread_cond_signal(&s->slot_free);
+        pthread_mutex_unlock(&s->slot_lock);
+    }
+}
 
 unsigned bs_http_port(const bs_http_server *srv) { return srv ? srv->port : 0; }
 
@@ -440,6 +484,8 @@ static void server_free(server *s)
     bs_http_tokens_free(s->pub.tokens);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->pub.log_lock);
+    pthread_mutex_destroy(&s->slot_lock);
+    pthread_cond_destroy(&s->slot_free);
     free(s->bind_copy);
     free(s->cors_copy);
     free(s->queries_copy);
@@ -480,6 +526,12 @@ bs_status bs_http_start(bs_store *store, const bs_http_config *cfg,
     if (!s) return BS_ERR_NOMEM;
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->pub.log_lock, NULL);
+    pthread_mutex_init(&s->slot_lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->slot_free, &ca);
+    pthread_condattr_destroy(&ca);
     s->pub.store = store;
     static const bs_http_config none = {0};
     TRY(st, fill_defaults(s, cfg ? cfg : &none));
@@ -543,6 +595,9 @@ void bs_http_stop(bs_http_server *srv, double grace_seconds)
     while (atomic_load(&s->ninflight) > 0 && now_s() < until) usleep(20 * 1000);
     /* whatever still runs is cancelled: the engine polls these flags */
     atomic_store(&srv->stopping, 1);
+    pthread_mutex_lock(&s->slot_lock);
+    pthread_cond_broadcast(&s->slot_free);
+    pthread_mutex_unlock(&s->slot_lock);
     pthread_mutex_lock(&s->lock);
     for (bs_http_reqstate *r = s->inflight; r; r = r->next) r->rq.cancel = 1;
     pthread_mutex_unlock(&s->lock);
