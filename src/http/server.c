@@ -601,6 +601,9 @@ void bs_http_stop(bs_http_server *srv, double grace_seconds)
     pthread_mutex_lock(&s->lock);
     for (bs_http_reqstate *r = s->inflight; r; r = r->next) r->rq.cancel = 1;
     pthread_mutex_unlock(&s->lock);
+    /* a moment for the cancelled requests to send their 503 */
+    until = now_s() + 2.0;
+    while (atomic_load(&s->ninflight) > 0 && now_s() < until) usleep(20 * 1000);
     MHD_stop_daemon(srv->daemon);
     if (fd != MHD_INVALID_SOCKET) close(fd);
     server_free(s);

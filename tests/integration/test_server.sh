@@ -146,6 +146,27 @@ eq "SIGTERM: exit status 0" "$rc" 0
 eq "the store opens afterwards with both updates" "$("$BS" query --store "$T/drain" --format csv 'SELECT (COUNT(*) AS ?n) WHERE { ?s <http://e/p> ?o }' | tr -d '\r' | tail -1)" 2
 check "access log: the updates are logged" test "$(grep -c '^127\.0\.0\.1 POST /sparql 20[04] ' "$SLOG")" = 2
 
+# SIGTERM with a query that would never end: cancelled after the grace
+bs_serve_start --store "$T/slow" --timeout 0 --quiet || fail "server starts"
+curl -s -o /dev/null -w '%{http_code}' --data-urlencode "$RUNAWAY" "$URL/sparql" >"$T/rw.code" &
+cpid=$!
+sleep 0.5
+t0=$(date +%s)
+bs_serve_stop; rc=$?
+wait $cpid
+eq "SIGTERM with a runaway query: exit status 0" "$rc" 0
+check "... within the grace and a little ($(($(date +%s) - t0)) s)" test $(($(date +%s) - t0)) -le 9
+eq "... the runaway query is answered 503" "$(cat "$T/rw.code")" 503
+
+# a configured CORS origin
+bs_serve_start --cors-origin https://gui.example --quiet || fail "server starts"
+h=$(curl -s -D - -o /dev/null "$URL/queries" | tr -d '\r')
+check "--cors-origin: Access-Control-Allow-Origin" grep -q '^Access-Control-Allow-Origin: https://gui.example$' <<<"$h"
+check "--cors-origin: Vary: Origin" grep -q '^Vary: Origin$' <<<"$h"
+h=$(curl -s -D - -o /dev/null "$URL/sparql?query=ASK%7B%7D" | tr -d '\r')
+check "--cors-origin: on /sparql too" grep -q '^Access-Control-Allow-Origin: https://gui.example$' <<<"$h"
+check "stops" bs_serve_stop
+
 out=$("$BS" serve --port 0 --store "$T/s2" --tokens /nonexistent-tokens 2>&1); rc=$?
 eq "bad tokens file: exit 1" "$rc" 1
 finish
