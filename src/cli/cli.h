@@ -18,6 +18,8 @@ int bs_cmd_graphs(int argc, char **argv);
 int bs_cmd_stats(int argc, char **argv);
 int bs_cmd_drop(int argc, char **argv);
 int bs_cmd_serve(int argc, char **argv);
+int bs_cmd_flows(int argc, char **argv);
+int bs_cmd_check(int argc, char **argv);
 
 /** Print "battstore: CMD: message" to stderr (printf-style). */
 void bs_cli_error(const char *cmd, const char *fmt, ...)

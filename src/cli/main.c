@@ -19,6 +19,8 @@ static const struct {
     {"stats", bs_cmd_stats, "store statistics"},
     {"drop", bs_cmd_drop, "delete a named graph"},
     {"serve", bs_cmd_serve, "serve the SPARQL endpoint, Graph Store and web page over HTTP"},
+    {"flows", bs_cmd_flows, "the BIG-MAP data highway: routes, up/downstream, drawing"},
+    {"check", bs_cmd_check, "FAIR report of the datasets against the plan's rules"},
 };
 
 static void usage(FILE *out)
