@@ -219,18 +219,51 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 /* A streamed body: the handler's pull function and the byte counter of
  * the request (written only from the connection's thread, never after
- * the request completed). */
+ * the request completed).  The first PREREAD bytes are pulled before the
+ * response is made: a body that ends within them goes out from a buffer
+ * with a Content-Length (headers and body in one send, no chunked
+ * framing); a longer one streams, the pulled bytes first. */
+#define PREREAD (16 * 1024)
 typedef struct {
     bs_http_pull_fn pull;
     void *ctx;
     void (*ctx_free)(void *ctx);
     bs_http_reqstate *st;  /* one reference */
+    char *pre;             /* bytes pulled ahead (malloc'ed) */
+    size_t npre, sent;     /* pulled ahead, of which handed to MHD */
+    bool pre_failed;       /* the pull failed after the npre bytes */
 } stream;
+
+/* Pull up to PREREAD bytes into sm->pre; true when the body ended there. */
+static bool preread(stream *sm)
+{
+    sm->pre = malloc(PREREAD);
+    if (!sm->pre) return false;
+    for (int spins = 0; sm->npre < PREREAD;) {
+        size_t n = 0;
+        bs_status st = sm->pull(sm->ctx, sm->pre + sm->npre, PREREAD - sm->npre, &n);
+        sm->npre += n;
+        if (st == BS_END) return true;
+        if (st != BS_OK || (n == 0 && ++spins >= 1000)) {
+            sm->pre_failed = true;
+            return false;
+        }
+    }
+    return false;
+}
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
     stream *sm = cls;
+    if (sm->sent < sm->npre) {
+        size_t n = sm->npre - sm->sent < max ? sm->npre - sm->sent : max;
+        memcpy(buf, sm->pre + sm->sent, n);
+        sm->sent += n;
+        sm->st->bytes += n;
+        return (ssize_t)n;
+    }
+    if (sm->pre_failed) return MHD_CONTENT_READER_END_WITH_ERROR;
     for (int spins = 0; spins < 1000; spins++) {
         size_t n = 0;
         bs_status st = sm->pull(sm->ctx, buf, max, &n);
@@ -249,6 +282,7 @@ static void stream_free(void *cls)
     stream *sm = cls;
     if (sm->ctx_free) sm->ctx_free(sm->ctx);
     reqstate_unref(sm->st);
+    free(sm->pre);
     free(sm);
 }
 
@@ -264,18 +298,26 @@ static void add_cors(const server *s, struct MHD_Response *r)
 /* Build the MHD response of rs (taking its body or stream) and queue it. */
 static enum MHD_Result send_resp(server *s, bs_http_reqstate *st, bs_http_resp *rs)
 {
-    struct MHD_Response *r;
+    struct MHD_Response *r = NULL;
     if (rs->pull) {
         stream *sm = malloc(sizeof *sm);
         if (!sm) return MHD_NO;
-        *sm = (stream){rs->pull, rs->pull_ctx, rs->pull_free, st};
+        *sm = (stream){rs->pull, rs->pull_ctx, rs->pull_free, st, NULL, 0, 0, false};
         atomic_fetch_add(&st->refs, 1);
         rs->pull = NULL;
         rs->pull_free = NULL;
-        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read,
-                                              sm, stream_free);
-        if (!r) { stream_free(sm); return MHD_NO; }
-    } else {
+        if (preread(sm)) { /* small: sent from the buffer below */
+            rs->body = sm->pre;
+            rs->len = sm->npre;
+            sm->pre = NULL;
+            stream_free(sm);
+        } else {
+            r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read,
+                                                  sm, stream_free);
+            if (!r) { stream_free(sm); return MHD_NO; }
+        }
+    }
+    if (!r) {
         r = MHD_create_response_from_buffer(rs->len, rs->body ? rs->body : (char *)"",
                                             rs->body ? MHD_RESPMEM_MUST_FREE
                                                      : MHD_RESPMEM_PERSISTENT);
