@@ -221,8 +221,10 @@ eq "levels unchanged after refused writes" "$(grep -c '"graph"' "$T/body")" 2
 # --- a writer's level changes take effect at once
 call ww "make restricted public" -X POST "$URL/graphs?graph=$(enc "$R")&access=public"
 eq "writer: restricted → public is 204" "$code" 204
+keep=$SEC_R SEC_R='^no secret while the graph is public$'
 q anon "SELECT after the change" 'SELECT ?o WHERE { ?s ?p ?o }'
 check "anonymous now sees the formerly restricted graph" grep -q 'RESVAL-91bc' "$T/body"
+SEC_R=$keep
 call ww "make it restricted again" -X POST "$URL/graphs" --data-urlencode "graph=$R" \
   --data-urlencode access=restricted
 eq "writer: → restricted again is 204 (form body)" "$code" 204
