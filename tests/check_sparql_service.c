@@ -184,14 +184,17 @@ START_TEST(test_decode_terms)
         "{\"x\":{\"type\":\"literal\",\"value\":\"only x\"}}]}}"};
     bs_sparql_opts o = {.service = fake_call, .service_ctx = &f};
     char out[1024], *err;
-    ck_assert_int_eq(run("SELECT ?u ?l ?g ?d ?s ?t ?x (sameTerm(?b, ?c) AS ?same) (isBlank(?b) AS ?blank) "
-                         "{ SERVICE <http://r/> { ?u ?l ?g } }", &o, out, sizeof out, &err), BS_OK);
+    /* ?unknown: a variable of the request, not of the SERVICE group: dropped */
+    ck_assert_int_eq(run("SELECT ?u ?l ?g ?d ?s ?t ?x ?unknown (sameTerm(?b, ?c) AS ?same) (isBlank(?b) AS ?blank) "
+                         "{ SERVICE <http://r/> { ?u ?l ?g . ?d ?s ?t . ?b ?c ?x } "
+                         "OPTIONAL { BIND(1 AS ?unknown) } }", &o, out, sizeof out, &err), BS_OK);
     ck_assert_str_eq(out,
         "u=2:http://ex/u l=3:plain g=4:chat^fr d=5:5^http://www.w3.org/2001/XMLSchema#integer "
         "s=3:str t=5:1.5^http://www.w3.org/2001/XMLSchema#decimal "
+        "unknown=5:1^http://www.w3.org/2001/XMLSchema#integer "
         "same=5:true^http://www.w3.org/2001/XMLSchema#boolean "
         "blank=5:true^http://www.w3.org/2001/XMLSchema#boolean"
-        "|x=3:only x");
+        "|x=3:only x unknown=5:1^http://www.w3.org/2001/XMLSchema#integer");
     free(err);
 }
 END_TEST

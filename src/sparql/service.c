@@ -208,7 +208,7 @@ static bs_status call(bs_sp_exec *ex, struct bs_sp_service *s, answer *a,
         snprintf(why, cap, "%s", err ? err : bs_strerror(st));
         goto fail;
     }
-    st = bs_sp_service_decode(ex, json ? json : "", len, &a->rows, why, cap);
+    st = bs_sp_service_decode(ex, a->n, json ? json : "", len, &a->rows, why, cap);
 fail:
     free(query);
     free(json);

@@ -25,13 +25,15 @@ bs_status bs_sp_service_prologue(const char *text, size_t len, bs_sp_str *out);
 bs_status bs_sp_service_query(const char *prologue, const bs_sp_node *n,
                               char **out);
 
-/** Decode a SPARQL 1.1 Query Results JSON document into rows of
- *  ex->nvars ids pushed to rows: each variable of the answer goes to the
- *  request's (visible) variable of the same name, others are dropped;
+/** Decode a SPARQL 1.1 Query Results JSON document, the answer to
+ *  SERVICE node n, into rows of ex->nvars ids pushed to rows: each
+ *  variable of the answer goes to the variable of that name that n's
+ *  group mentions, others are dropped;
  *  terms are interned as query-local ids (bs_sp_intern); blank nodes are
  *  fresh for this answer (one id per label).  BS_ERR_PARSE with a
  *  one-line reason in msg when the document is not such an answer. */
-bs_status bs_sp_service_decode(bs_sp_exec *ex, const char *json, size_t len,
-                               bs_sp_rows *rows, char *msg, size_t msgcap);
+bs_status bs_sp_service_decode(bs_sp_exec *ex, const bs_sp_node *n,
+                               const char *json, size_t len, bs_sp_rows *rows,
+                               char *msg, size_t msgcap);
 
 #endif

@@ -11,6 +11,7 @@
 
 typedef struct {
     bs_sp_exec *ex;
+    bs_sp_vset *mine; ///< the variables the SERVICE group mentions
     json_t *bnodes;   ///< label → fresh id (this answer only)
     const char **names; ///< head.vars
     int *slots;       ///< per head variable: the request's slot, or -1
@@ -19,20 +20,30 @@ typedef struct {
     size_t msgcap;
 } decoder;
 
-/* The request's visible variable named name, or -1. */
-static int slot_named(const bs_sp_exec *ex, const char *name)
+/* The slot of the SERVICE group's variable named name, or -1: the user
+ * variable of that name, or one local to a subquery of the group (named
+ * "name.N" by the parser). */
+static int slot_named(const decoder *d, const char *name)
 {
-    const bs_sparql *q = ex->q;
-    for (size_t i = 0; i < q->nvars; i++)
-        if (!q->vars[i].hidden && !strcmp(q->vars[i].name, name)) return (int)i;
-    return -1;
+    const bs_sparql *q = d->ex->q;
+    size_t nl = strlen(name);
+    int local = -1;
+    for (size_t i = 0; i < q->nvars; i++) {
+        if (!bs_sp_vset_has(d->mine, (int)i)) continue;
+        const char *vn = q->vars[i].name;
+        if (strncmp(vn, name, nl)) continue;
+        if (!vn[nl]) return (int)i;
+        if (vn[nl] == '.' && vn[nl + 1] && strspn(vn + nl + 1, "0123456789") == strlen(vn + nl + 1))
+            local = (int)i;
+    }
+    return local;
 }
 
 static int slot_of(const decoder *d, const char *name)
 {
     for (size_t i = 0; i < d->nnames; i++)
         if (!strcmp(d->names[i], name)) return d->slots[i];
-    return slot_named(d->ex, name);
+    return slot_named(d, name);
 }
 
 static bs_status bad(decoder *d, const char *fmt, const char *what)
@@ -100,9 +111,10 @@ static bs_status row_of(decoder *d, json_t *b, bs_id *row)
     json_object_foreach(b, key, v) {
         int slot = slot_of(d, key);
         bs_id id;
+        if (slot < 0) continue; /* a variable the request does not have */
         bs_status st = term_of(d, key, v, &id);
         if (st != BS_OK) return st;
-        if (slot >= 0) row[slot] = id;
+        row[slot] = id;
     }
     return BS_OK;
 }
@@ -120,7 +132,7 @@ static bs_status read_head(decoder *d, json_t *root)
         const char *name = json_string_value(json_array_get(vars, i));
         if (!name) return bad(d, "%s", "head.vars holds a non-string");
         d->names[i] = name;
-        d->slots[i] = slot_named(d->ex, name);
+        d->slots[i] = slot_named(d, name);
         d->nnames++;
     }
     return BS_OK;
@@ -150,12 +162,15 @@ fail:
     return st;
 }
 
-bs_status bs_sp_service_decode(bs_sp_exec *ex, const char *json, size_t len,
-                               bs_sp_rows *rows, char *msg, size_t msgcap)
+bs_status bs_sp_service_decode(bs_sp_exec *ex, const bs_sp_node *n,
+                               const char *json, size_t len, bs_sp_rows *rows,
+                               char *msg, size_t msgcap)
 {
     decoder d = {.ex = ex, .msg = msg, .msgcap = msgcap};
     json_error_t jerr;
     bs_status st = BS_OK;
+    if (!(d.mine = bs_sp_vset_new(ex->nvars))) return BS_ERR_NOMEM;
+    bs_sp_plan_node_vars(n->a, d.mine);
     json_t *root = json_loadb(json, len, JSON_ALLOW_NUL, &jerr);
     if (!root || !json_is_object(root)) {
         snprintf(msg, msgcap, "the answer is not SPARQL JSON results%s%s",
@@ -171,5 +186,6 @@ fail:
     json_decref(root);
     free(d.names);
     free(d.slots);
+    free(d.mine);
     return st;
 }
