@@ -51,7 +51,7 @@ static int id_cmp(const void *a, const void *b)
 /* Sort, drop duplicates and invisible graphs; n updated. */
 static void graphs_normalise(bs_sp_exec *ex, bs_id *v, size_t *n)
 {
-    qsort(v, *n, sizeof *v, id_cmp);
+    if (*n > 1) qsort(v, *n, sizeof *v, id_cmp); /* v may be NULL when *n == 0 */
     size_t m = 0;
     for (size_t i = 0; i < *n; i++) {
         if (m && v[m - 1] == v[i]) continue;
