@@ -67,6 +67,7 @@ static bs_status all_named(bs_sp_exec *ex, bs_id **out, size_t *n)
     bs_id *v = NULL;
     bs_status st = bs_graph_ids(ex->txn, &v, n);
     if (st != BS_OK) return st;
+    if (!v && !(v = malloc(sizeof *v))) return BS_ERR_NOMEM; /* never NULL */
     graphs_normalise(ex, v, n);
     *out = v;
     return BS_OK;
