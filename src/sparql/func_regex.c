@@ -4,6 +4,7 @@
 #include "config.h"
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sparql/expr_int.h"
@@ -20,6 +21,30 @@ typedef struct {
 
 static _Thread_local rx_ent rx_cache[RX_CACHE];
 static _Thread_local unsigned rx_next;
+
+/* A thread's cache is freed when the thread ends (the HTTP server runs
+ * each connection in a thread of its own). */
+static pthread_key_t rx_key;
+static pthread_once_t rx_once = PTHREAD_ONCE_INIT;
+
+static void rx_cache_free(void *cache)
+{
+    rx_ent *c = cache;
+    for (int i = 0; i < RX_CACHE; i++) {
+        free(c[i].pat);
+        pcre2_code_free(c[i].code);
+        c[i] = (rx_ent){0};
+    }
+}
+
+static void rx_key_init(void) { (void)pthread_key_create(&rx_key, rx_cache_free); }
+
+/* Register this thread's cache for freeing at thread exit (once). */
+static void rx_cache_register(void)
+{
+    pthread_once(&rx_once, rx_key_init);
+    if (!pthread_getspecific(rx_key)) (void)pthread_setspecific(rx_key, rx_cache);
+}
 
 static bool parse_flags(const bs_sp_val *f, uint32_t *opts)
 {
@@ -55,6 +80,7 @@ static pcre2_code *compile(const char *pat, size_t n, uint32_t opts)
         return NULL;
     }
     memcpy(copy, pat, n);
+    rx_cache_register();
     rx_ent *e = &rx_cache[rx_next++ % RX_CACHE];
     free(e->pat);
     pcre2_code_free(e->code);

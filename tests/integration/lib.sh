@@ -43,5 +43,7 @@ bs_serve_stop() {
   fi
   wait "$pid"
   rc=$?
+  # a failed stop says why: the server's last words (sanitizer reports...)
+  [ "$rc" -ne 0 ] && [ -f "${SLOG:-}" ] && grep -v '^127\.0\.0\.1 ' "$SLOG" | tail -n 15 | sed 's/^/# server: /'
   return $rc
 }
