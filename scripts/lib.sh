@@ -20,7 +20,7 @@ SHARED=$(bs_find_shared)
 BS_PACKAGES="build-essential autoconf automake libtool pkg-config
   librdf0-dev libraptor2-dev libserd-dev librasqal3-dev liblmdb-dev libmicrohttpd-dev
   libxml2-dev libpcre2-dev nettle-dev libjansson-dev libcurl4-gnutls-dev check raptor2-utils redland-utils lmdb-utils curl
-  python3 python3-sparqlwrapper graphviz"
+  python3 python3-sparqlwrapper graphviz libunistring-dev"
 
 log() { printf '==> %s\n' "$*" >&2; }
 

@@ -20,6 +20,7 @@ int bs_cmd_drop(int argc, char **argv);
 int bs_cmd_serve(int argc, char **argv);
 int bs_cmd_flows(int argc, char **argv);
 int bs_cmd_check(int argc, char **argv);
+int bs_cmd_search(int argc, char **argv);
 
 /** Print "battstore: CMD: message" to stderr (printf-style). */
 void bs_cli_error(const char *cmd, const char *fmt, ...)
@@ -29,8 +30,13 @@ void bs_cli_error(const char *cmd, const char *fmt, ...)
 const char *bs_cli_store_dir(const char *opt);
 
 /** Open the store for a command; prints the error and returns NULL on
- *  failure.  Read-only commands never create a store. */
+ *  failure.  Read-only commands never create a store.  The text index
+ *  (search/) is attached, so every write keeps it up to date and
+ *  bs_search_of(store) finds it; close with bs_cli_close(). */
 bs_store *bs_cli_open(const char *cmd, const char *dir, bool write);
+
+/** Close a store opened by bs_cli_open() (detaching its text index). */
+void bs_cli_close(bs_store *store);
 
 /** Read a whole file ("-" = stdin) into a NUL-terminated malloc'ed
  *  string; NULL on error (errno set). */

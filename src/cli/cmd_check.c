@@ -131,6 +131,6 @@ int bs_cmd_check(int argc, char **argv)
     }
     free(err);
     bs_dmp_report_free(r);
-    bs_store_close(store);
+    bs_cli_close(store);
     return rc;
 }

@@ -305,6 +305,6 @@ done:
     free(c.hot_edge);
     free(err);
     bs_dmp_graph_free(c.g);
-    bs_store_close(store);
+    bs_cli_close(store);
     return rc;
 }

@@ -151,7 +151,7 @@ int bs_cmd_graphs(int argc, char **argv)
     if (!store) return 1;
     int rc = access_iri ? set_access(store, access_iri, argv[optind])
                         : list_graphs(store, format);
-    bs_store_close(store);
+    bs_cli_close(store);
     return rc;
 }
 
@@ -194,7 +194,7 @@ int bs_cmd_stats(int argc, char **argv)
     } else {
         bs_cli_error("stats", "%s", bs_strerror(st));
     }
-    bs_store_close(store);
+    bs_cli_close(store);
     return st == BS_OK ? 0 : 1;
 }
 
@@ -237,6 +237,6 @@ int bs_cmd_drop(int argc, char **argv)
     else if (st != BS_OK) bs_cli_error("drop", "%s", bs_strerror(st));
     else fprintf(stderr, "dropped <%s> (%llu triples)\n", graph,
                  (unsigned long long)ctx.removed);
-    bs_store_close(store);
+    bs_cli_close(store);
     return st == BS_OK ? 0 : 1;
 }

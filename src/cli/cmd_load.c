@@ -122,7 +122,7 @@ int bs_cmd_load(int argc, char **argv)
                     rep.seconds, rep.seconds > 0 ? rep.triples / rep.seconds : 0.0);
     }
     bs_load_report_free(&rep);
-    bs_store_close(store);
+    bs_cli_close(store);
     free(cats);
     return rc;
 }

@@ -276,7 +276,7 @@ int bs_cmd_query(int argc, char **argv)
     else if (run)
         rc = run_query(&a, store, q);
     bs_sparql_free(q);
-    bs_store_close(store);
+    bs_cli_close(store);
     bs_cli_request_free(&r);
     return rc;
 }
@@ -315,6 +315,6 @@ int bs_cmd_export(int argc, char **argv)
         else rc = 0;
         if (outp && fclose(out) != 0) rc = 1;
     }
-    bs_store_close(store);
+    bs_cli_close(store);
     return rc;
 }

@@ -155,7 +155,7 @@ int bs_cmd_serve(int argc, char **argv)
         else
             bs_cli_error("serve", "%s", err ? err : bs_strerror(st));
         free(err);
-        bs_store_close(store);
+        bs_cli_close(store);
         return 1;
     }
     const char *bind = a.cfg.bind ? a.cfg.bind : "127.0.0.1";
@@ -166,6 +166,6 @@ int bs_cmd_serve(int argc, char **argv)
     int sig = 0;
     sigwait(&sigs, &sig);
     bs_http_stop(srv, 5.0);
-    bs_store_close(store);
+    bs_cli_close(store);
     return 0;
 }

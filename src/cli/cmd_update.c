@@ -87,7 +87,7 @@ static int run_update(const update_args *a, const bs_sparql *u)
         printf("%llu quads inserted, %llu deleted\n", (unsigned long long)stats.inserted,
                (unsigned long long)stats.deleted);
     free(err);
-    bs_store_close(store);
+    bs_cli_close(store);
     return st == BS_OK ? 0 : 1;
 }
 

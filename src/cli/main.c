@@ -21,6 +21,7 @@ static const struct {
     {"serve", bs_cmd_serve, "serve the SPARQL endpoint, Graph Store and web page over HTTP"},
     {"flows", bs_cmd_flows, "the BIG-MAP data highway: routes, up/downstream, drawing"},
     {"check", bs_cmd_check, "FAIR report of the datasets against the plan's rules"},
+    {"search", bs_cmd_search, "keyword search over labels and descriptions, BattINFO-aware"},
 };
 
 static void usage(FILE *out)

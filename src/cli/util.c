@@ -2,6 +2,7 @@
  * battstore — helpers shared by the subcommands. */
 #include "config.h"
 #include "cli/cli.h"
+#include "search/search.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -50,7 +51,22 @@ bs_store *bs_cli_open(const char *cmd, const char *dir, bool write)
         bs_cli_error(cmd, "no store at %s (load something first, or give --store DIR)", dir);
     else if (st != BS_OK)
         bs_cli_error(cmd, "cannot open store %s: %s", dir, bs_strerror(st));
-    return st == BS_OK ? s : NULL;
+    if (st != BS_OK) return NULL;
+    bs_search *idx = NULL;
+    st = bs_search_attach(s, NULL, &idx);
+    if (st != BS_OK) {
+        bs_cli_error(cmd, "cannot attach the text index of %s: %s", dir, bs_strerror(st));
+        bs_store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void bs_cli_close(bs_store *store)
+{
+    if (!store) return;
+    bs_search_detach(bs_search_of(store));
+    bs_store_close(store);
 }
 
 char *bs_cli_slurp(const char *path)

@@ -157,5 +157,10 @@ bs_status bs_http_h_graphs(bs_http_req *rq, bs_http_resp *rs);
 bs_status bs_http_h_queries(bs_http_req *rq, bs_http_resp *rs);
 /// Everything else: static files from cfg.web_dir (static.c).
 bs_status bs_http_h_static(bs_http_req *rq, bs_http_resp *rs);
+/** GET /search?q=&type=&wp=&access=&format=&size=&limit=&offset= → the
+ *  JSON of bs_search_result_json (search.c, owner sapi). */
+bs_status bs_http_h_search(bs_http_req *rq, bs_http_resp *rs);
+/// GET /suggest?q=&limit= → the JSON of bs_search_suggest_json.
+bs_status bs_http_h_suggest(bs_http_req *rq, bs_http_resp *rs);
 
 #endif

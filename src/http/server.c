@@ -374,8 +374,8 @@ static bs_status dispatch(bs_http_req *rq, bs_http_resp *rs)
     if (door(p, "/data")) return bs_http_h_gsp(rq, rs); /* /data/PATH: direct GSP names */
     if (door(p, "/graphs")) return bs_http_h_graphs(rq, rs);
     if (door(p, "/queries")) return bs_http_h_queries(rq, rs);
-    if (door(p, "/search") || door(p, "/suggest"))
-        return bs_http_text(rs, 404, "not found: %s is not available yet", p);
+    if (door(p, "/search")) return bs_http_h_search(rq, rs);
+    if (door(p, "/suggest")) return bs_http_h_suggest(rq, rs);
     return bs_http_h_static(rq, rs);
 }
 

@@ -195,4 +195,94 @@ uint64_t bs_bulk_queued(const bs_bulk *b);
 /// Free the loader.  NULL is safe.
 void bs_bulk_free(bs_bulk *b);
 
+/* ---- write hooks: derived indexes kept in the same transaction ------ */
+
+/** A derived index (the text index of search/) kept up to date by the
+ *  store's writers.  During each write transaction of a store handle the
+ *  store collects the distinct literal object ids of the quads added or
+ *  removed (through bs_quad_add/remove, bs_graph_clear, bs_bulk_finish)
+ *  whose predicate is one of preds; bs_txn_commit() then calls
+ *  before_commit(txn, ids ascending, n, ctx) before committing (not
+ *  called when n is 0).  Its failure aborts the transaction and is
+ *  returned by bs_txn_commit().  before_commit may read and write
+ *  through txn (writing quads from it is not allowed).
+ *
+ *  Registration is recorded in the store (meta "hook:NAME"): when a
+ *  handle WITHOUT the hook later commits a write transaction that wrote
+ *  any quad, the record is marked stale in that same transaction, so the
+ *  next attach rebuilds the index instead of trusting it. */
+typedef struct {
+    const char *name;          ///< unique per handle, e.g. "search" (copied)
+    const bs_id *preds;        ///< watched predicate ids (copied)
+    size_t npreds;
+    bs_status (*before_commit)(bs_txn *txn, const bs_id *lits, size_t n, void *ctx);
+    void *ctx;
+} bs_store_hook;
+
+/** Register a hook on this handle (no transaction may be active).  On a
+ *  writable store also records meta "hook:NAME".  At most 4 hooks. */
+bs_status bs_store_hook_add(bs_store *store, const bs_store_hook *h);
+
+/// Remove the hook of that name from this handle (nothing recorded changes).
+void bs_store_hook_remove(bs_store *store, const char *name);
+
+/// ctx of the hook registered under name on this handle, or NULL.
+void *bs_store_hook_ctx(bs_store *store, const char *name);
+
+/** State of the derived index NAME as recorded in the store:
+ *  BS_NOT_FOUND = never registered, BS_OK with *stale. */
+bs_status bs_store_hook_state(bs_txn *txn, const char *name, bool *stale);
+
+/// Mark the derived index NAME fresh (after a rebuild), write txn.
+bs_status bs_store_hook_fresh(bs_txn *txn, const char *name);
+
+/* ---- text index storage (what goes in is decided by search/) ------- */
+
+/** One posting: document (a literal's id), term frequency, field, and
+ *  the document's length in tokens (capped at 255). */
+typedef struct {
+    bs_id doc;
+    uint8_t tf, field, len;
+} bs_posting;
+
+/** A document's record: its field and its length in tokens (BM25). */
+typedef struct {
+    uint8_t field;
+    uint32_t len;     ///< tokens
+} bs_tix_doc;
+
+/// Add a posting of token tok[0..len) (write txn).  Idempotent.
+bs_status bs_tix_put(bs_txn *txn, const char *tok, size_t len, const bs_posting *p);
+
+/// Remove the posting of doc under tok; BS_NOT_FOUND when absent.
+bs_status bs_tix_del(bs_txn *txn, const char *tok, size_t len, bs_id doc);
+
+/** Call fn with the postings of tok (prefix=false) or of every token that
+ *  starts with tok (prefix=true), token by token in byte order, each
+ *  token's postings ascending by doc, in batches (ps valid for the call).
+ *  fn returning BS_END stops the scan early (not an error). */
+bs_status bs_tix_scan(bs_txn *txn, const char *tok, size_t len, bool prefix,
+                      bs_status (*fn)(void *ctx, const char *tok, size_t toklen,
+                                      const bs_posting *ps, size_t n),
+                      void *ctx);
+
+/// Number of documents holding tok (O(1)).
+bs_status bs_tix_df(bs_txn *txn, const char *tok, size_t len, uint64_t *out);
+
+/// A document's record; BS_NOT_FOUND when not indexed.
+bs_status bs_tix_doc_get(bs_txn *txn, bs_id doc, bs_tix_doc *out);
+bs_status bs_tix_doc_put(bs_txn *txn, bs_id doc, const bs_tix_doc *d);
+bs_status bs_tix_doc_del(bs_txn *txn, bs_id doc);
+
+/** Corpus totals kept with the index (BM25's N and average length:
+ *  tokens / docs).  bs_tix_doc_put/del maintain docs and tokens. */
+typedef struct {
+    uint64_t docs, tokens, postings;
+    uint64_t pages;   ///< LMDB pages the text index uses
+} bs_tix_stats;
+bs_status bs_tix_stat(bs_txn *txn, bs_tix_stats *out);
+
+/// Drop the whole text index (write txn), e.g. before a rebuild.
+bs_status bs_tix_clear(bs_txn *txn);
+
 #endif
