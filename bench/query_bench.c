@@ -28,6 +28,8 @@
  * Exit status 0 when every query ran (or the closure loaded), 1 otherwise.
  */
 #define _GNU_SOURCE
+#include "util/bigmem.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,6 +340,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+    bs_tune_malloc();
     bench_opts o = {.runs = 5};
     int first = argc;
     for (int i = 1; i < argc; i++) {

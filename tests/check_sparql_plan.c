@@ -296,16 +296,21 @@ static void check_same_rows(void)
             char *want = run_sorted(text, &o);
             ck_assert_msg(strchr(want, '\n') != NULL, "%s", text);
             for (int pol = -1; pol <= 1; pol++) {
-                bs_sp_bgp_hash_policy = pol;
-                char *got = run_sorted(text, &o);
-                ck_assert_msg(strcmp(want, got) == 0, "mode %d policy %d: %s\nwant:\n%.400s\ngot:\n%.400s",
-                              mode, pol, text, want, got);
-                free(got);
+                for (int lay = -1; lay <= 0; lay++) { /* hashed, dense */
+                    bs_sp_bgp_hash_policy = pol;
+                    bs_sp_qhash_layout = lay;
+                    char *got = run_sorted(text, &o);
+                    ck_assert_msg(strcmp(want, got) == 0,
+                                  "mode %d policy %d layout %d: %s\nwant:\n%.400s\ngot:\n%.400s",
+                                  mode, pol, lay, text, want, got);
+                    free(got);
+                }
             }
             free(want);
         }
     }
     bs_sp_bgp_hash_policy = 0;
+    bs_sp_qhash_layout = 0;
 }
 
 START_TEST(test_same_rows_small)

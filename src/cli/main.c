@@ -2,6 +2,7 @@
  * battstore — command dispatch and top-level help. */
 #include "config.h"
 #include "cli/cli.h"
+#include "util/bigmem.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +42,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    bs_tune_malloc();
     if (argc < 2) {
         usage(stderr);
         return BS_EXIT_USAGE;

@@ -73,6 +73,7 @@ static bs_status bhash_build(bgp_iter *b, size_t k, const int *jpos,
         if ((st = bs_sp_qhash_add(h, v)) != BS_OK) goto fail;
     }
     if (st != BS_END) goto fail;
+    TRY(st, bs_sp_qhash_finish(h));
     bs_sp_scan_free(sc);
     *out = h;
     return BS_OK;

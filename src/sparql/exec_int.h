@@ -148,6 +148,12 @@ typedef struct bs_sp_qhash bs_sp_qhash;
 bs_status bs_sp_qhash_new(bs_sp_exec *ex, const int *jpos, size_t nj,
                           size_t expect, bs_sp_qhash **out);
 bs_status bs_sp_qhash_add(bs_sp_qhash *h, const bs_id t[3]);
+/** Index the triples added (no add after it); before any find.  A key's
+ *  triples are returned in the order they were added. */
+bs_status bs_sp_qhash_finish(bs_sp_qhash *h);
+/** For tests (process-wide): 0 = the dense layout when the keys allow
+ *  it, -1 = always the hashed layout. */
+extern int bs_sp_qhash_layout;
 /// First entry of key's chain (nj ids), or BS_SP_QH_NONE.
 uint32_t bs_sp_qhash_find(const bs_sp_qhash *h, const bs_id *key);
 /// Entry e's triple (borrowed until the next add); *next = the chain's next.

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "util/bigmem.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <sys/mman.h>
 
@@ -35,4 +36,12 @@ void *bs_big_alloc(size_t n)
 void bs_big_free(void *p, size_t n)
 {
     if (p) munmap(p, round_up(n ? n : 1));
+}
+
+void bs_tune_malloc(void)
+{
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
 }
