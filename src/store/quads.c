@@ -10,6 +10,7 @@
 #include "store/store_int.h"
 
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 const int bs_orderings[BS_NIDX][4] = {
@@ -33,13 +34,36 @@ void bs_quad_pack(int index, const bs_quad *q, uint8_t *key, uint8_t *data)
     bs_id_put(data + 2 * BS_ID_BYTES, bs_quad_pos(q, o[3]));
 }
 
+/* Unaligned big-endian loads for the hot unpack (every scanned quad). */
+static inline uint64_t load_be64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+}
+
+static inline uint32_t load_be32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return __builtin_bswap32(v);
+}
+
+_Static_assert(BS_ID_BYTES == 5, "bs_quad_unpack reads 5-byte ids");
+
 void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad *q)
 {
+    /* Word loads instead of byte loops, never reading outside the 5-byte
+     * key and the 15-byte data (they may end a mapped page); positions
+     * by offset instead of a branch per id. */
+    static const size_t at[4] = {offsetof(bs_quad, s), offsetof(bs_quad, p),
+                                 offsetof(bs_quad, o), offsetof(bs_quad, g)};
     const int *o = bs_orderings[index];
-    bs_quad_setpos(q, o[0], bs_id_get(key));
-    bs_quad_setpos(q, o[1], bs_id_get(data));
-    bs_quad_setpos(q, o[2], bs_id_get(data + BS_ID_BYTES));
-    bs_quad_setpos(q, o[3], bs_id_get(data + 2 * BS_ID_BYTES));
+    char *base = (char *)q;
+    *(bs_id *)(base + at[o[0]]) = ((uint64_t)load_be32(key) << 8) | key[4];
+    *(bs_id *)(base + at[o[1]]) = load_be64(data) >> 24;
+    *(bs_id *)(base + at[o[2]]) = load_be64(data + 5) >> 24;
+    *(bs_id *)(base + at[o[3]]) = load_be64(data + 7) & BS_ID_MAX;
 }
 
 void bs_index_for(const bs_quad *pat, int *index, int *nbound)
@@ -247,6 +271,23 @@ static bs_status iter_next_exact(bs_iter *it, bs_quad *out)
     return BS_OK;
 }
 
+/* memcmp(d, w, plen) for the short prefixes of a scan (5 or 10 bytes;
+ * both have BS_DATA_BYTES readable): inline, one 8-byte compare first
+ * (a call to memcmp per row was 7% of a union-graph scan). */
+static inline int prefix_cmp(const uint8_t *d, const uint8_t *w, size_t plen)
+{
+    uint64_t a, b;
+    size_t n = plen < 8 ? plen : 8;
+    memcpy(&a, d, 8);
+    memcpy(&b, w, 8);
+    a = __builtin_bswap64(a) >> (64 - 8 * n);
+    b = __builtin_bswap64(b) >> (64 - 8 * n);
+    if (a != b) return a < b ? -1 : 1;
+    for (size_t i = 8; i < plen; i++)
+        if (d[i] != w[i]) return d[i] < w[i] ? -1 : 1;
+    return 0;
+}
+
 bs_status bs_iter_next(bs_iter *it, bs_quad *out)
 {
     if (it->done) return BS_END;
@@ -256,7 +297,7 @@ bs_status bs_iter_next(bs_iter *it, bs_quad *out)
         while (it->ipage < it->npage) {
             const uint8_t *d = it->page + BS_DATA_BYTES * it->ipage++;
             if (plen) {
-                int c = memcmp(d, it->data, plen);
+                int c = prefix_cmp(d, it->data, plen);
                 if (c < 0) continue; /* before the range, in its first page */
                 if (c > 0) goto end;
             }
