@@ -193,25 +193,48 @@ static bs_status reindex_fn(bs_txn *txn, void *ctx)
     return bs_search_reindex(j->s, txn, &j->docs);
 }
 
+/* Whether the store holds a fresh index (read-only look): when it does
+ * not, opening it for writing rebuilds it (bs_search_attach). */
+static bool index_fresh(const char *dir)
+{
+    bs_store *store = NULL;
+    bs_txn *txn = NULL;
+    bs_search *s = NULL;
+    bs_search_stats x = {0};
+    bs_status st = bs_store_open(dir, BS_STORE_RDONLY, &store);
+    if (st == BS_OK) st = bs_search_attach(store, NULL, &s);
+    if (st == BS_OK && !s) st = BS_ERR_UNSUPPORTED;
+    if (st == BS_OK) st = bs_txn_begin(store, false, &txn);
+    if (st == BS_OK) st = bs_search_stat(s, txn, &x);
+    bs_txn_abort(txn);
+    bs_search_detach(s);
+    bs_store_close(store);
+    return st == BS_OK && !x.stale;
+}
+
+/* --reindex: rebuild the index, once (a missing or stale index is
+ * rebuilt by the open itself). */
 static int do_reindex(const char *dir)
 {
+    bool fresh = index_fresh(dir);
+    double t0 = now_ms();
     bs_store *store = bs_cli_open("search", dir, true);
     if (!store) return 1;
     reindex_job j = {.s = index_of(store)};
-    int rc = 1;
-    if (j.s) {
-        double t0 = now_ms();
-        bs_status st = bs_store_write(store, reindex_fn, &j);
-        if (st == BS_OK) {
-            printf("indexed %llu documents in %.2f s\n", (unsigned long long)j.docs,
-                   (now_ms() - t0) / 1e3);
-            rc = 0;
-        } else {
-            bs_cli_error("search", "reindex failed: %s", bs_strerror(st));
-        }
-    }
+    bs_txn *txn = NULL;
+    bs_search_stats x = {0};
+    bs_status st = j.s ? BS_OK : BS_ERR_ARG;
+    if (st == BS_OK && fresh) st = bs_store_write(store, reindex_fn, &j);
+    if (st == BS_OK) st = bs_txn_begin(store, false, &txn);
+    if (st == BS_OK) st = bs_search_stat(j.s, txn, &x);
+    bs_txn_abort(txn);
+    if (st == BS_OK)
+        printf("indexed %llu documents in %.2f s\n", (unsigned long long)x.docs,
+               (now_ms() - t0) / 1e3);
+    else if (j.s)
+        bs_cli_error("search", "reindex failed: %s", bs_strerror(st));
     bs_cli_close(store);
-    return rc;
+    return st == BS_OK ? 0 : 1;
 }
 
 static void print_stats(const bs_search_stats *x, const bs_store_stats *ss)
