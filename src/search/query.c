@@ -1,40 +1,497 @@
 /* SPDX-License-Identifier: MIT
- * battstore — search queries: syntax, BM25 ranking, BattINFO expansion,
- * facets, snippets, suggest, bs:matches (STUB: owner squery). */
+ * battstore — search queries: from the literals each AND-group matches to
+ * the resources holding them (per resource: every group matched by some
+ * literal of it, or by a class its label names), class expansion,
+ * exclusions, then filters, facets and the page (facets.c, hits.c).
+ *
+ * Cost: a literal is turned into its subjects with one index seek.  A
+ * query may resolve at most BUDGET literals; a word matching more is
+ * resolved best-scored first and the total is then an estimate
+ * (bs_search_result.total_exact is false).  Later groups are checked on
+ * the candidates of the first (the rarest) when those are fewer. */
 #include "config.h"
-#include "search/search_int.h"
+#include "search/qres.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#define BUDGET 40000
+#define CLASS_LABEL_MAX_TOKENS 6
 
 const char *const bs_search_facet_names[BS_NFACETS] = {
     "wp", "type", "format", "size", "access"
 };
 
+/* ---- candidate set ------------------------------------------------- */
+
+bs_status bs_qres_get(bs_qresset *rs, bs_id subj, bs_id graph, bool create, size_t *idx)
+{
+    uint32_t *e = bs_idmap_get(&rs->index, subj);
+    if (e) { *idx = *e; return BS_OK; }
+    if (!create) return BS_NOT_FOUND;
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? 2 * rs->cap : 256;
+        bs_qres *r = realloc(rs->res, cap * sizeof *r);
+        if (!r) return BS_ERR_NOMEM;
+        rs->res = r;
+        bs_qgm *g = realloc(rs->gm, cap * rs->ngroups * sizeof *g);
+        if (!g) return BS_ERR_NOMEM;
+        rs->gm = g;
+        rs->cap = cap;
+    }
+    size_t i = rs->n;
+    bs_status st = bs_idmap_put(&rs->index, subj, (uint32_t)i);
+    if (st != BS_OK) return st;
+    rs->res[i] = (bs_qres){ .subj = subj, .graph = graph };
+    memset(&rs->gm[i * rs->ngroups], 0, rs->ngroups * sizeof *rs->gm);
+    rs->n++;
+    *idx = i;
+    return BS_OK;
+}
+
+void bs_qresset_free(bs_qresset *rs)
+{
+    free(rs->res);
+    free(rs->gm);
+    bs_idmap_free(&rs->index);
+    memset(rs, 0, sizeof *rs);
+}
+
+/* ---- one run --------------------------------------------------------- */
+
+typedef struct {
+    bs_id cls, lit;
+    float score;
+    uint8_t alt;
+} class_match;
+
+typedef struct {
+    bs_qctx c;
+    bs_qparsed p;
+    bs_qcorpus corpus;
+    bs_qresset rs;
+    bs_qlits *lits;        ///< per group
+    size_t budget;         ///< literal resolutions left
+    bool inexact;
+    double ratio;          ///< share of the first group's literals resolved
+    bool expand;
+    class_match *cm;       ///< the current group's class-label matches
+    size_t ncm, capcm;
+} run;
+
+static bs_status note_class(run *r, bs_id cls, const bs_qlit *l)
+{
+    for (size_t i = 0; i < r->ncm; i++) {
+        if (r->cm[i].cls != cls) continue;
+        if (l->score > r->cm[i].score) r->cm[i] = (class_match){ cls, l->lit, l->score, l->alt };
+        return BS_OK;
+    }
+    if (r->ncm == r->capcm) {
+        size_t cap = r->capcm ? 2 * r->capcm : 32;
+        class_match *v = realloc(r->cm, cap * sizeof *v);
+        if (!v) return BS_ERR_NOMEM;
+        r->cm = v;
+        r->capcm = cap;
+    }
+    r->cm[r->ncm++] = (class_match){ cls, l->lit, l->score, l->alt };
+    return BS_OK;
+}
+
+static void update_direct(bs_qgm *g, const bs_qlit *l, bs_id pred, int field)
+{
+    if (l->score <= g->direct) return;
+    g->direct = l->score;
+    g->lit = l->lit;
+    g->pred = pred;
+    g->field = (uint8_t)field;
+    g->alt = l->alt;
+}
+
+/* Resolve literal l of group gi to its subjects.  first: candidates are
+ * created; else only existing ones updated.  gi < 0: an exclusion. */
+static bs_status resolve_lit(run *r, bs_iter *it, const bs_qlit *l, int gi, bool first,
+                             bool classes_only)
+{
+    bs_quad q;
+    bs_status st;
+    while ((st = bs_iter_next(it, &q)) == BS_OK) {
+        int field = bs_search_pred_field(r->c.s, q.p);
+        if (field < 0 || !bs_qvis_ok(&r->c.vis, r->c.txn, q.g)) continue;
+        if (gi >= 0 && r->expand && field == BS_FIELD_LABEL &&
+            l->len <= CLASS_LABEL_MAX_TOKENS && bs_qis_class(&r->c, q.s))
+            if ((st = note_class(r, q.s, l)) != BS_OK) return st;
+        if (classes_only) continue;
+        size_t idx;
+        st = bs_qres_get(&r->rs, q.s, q.g, first, &idx);
+        if (st == BS_NOT_FOUND) continue;
+        if (st != BS_OK) return st;
+        if (gi < 0) r->rs.res[idx].excluded = true;
+        else update_direct(&r->rs.gm[idx * r->rs.ngroups + gi], l, q.p, field);
+    }
+    return st == BS_END ? BS_OK : st;
+}
+
+static int cmp_score_desc(const void *a, const void *b)
+{
+    float x = ((const bs_qlit *)a)->score, y = ((const bs_qlit *)b)->score;
+    return x > y ? -1 : x < y;
+}
+
+static int cmp_lit_asc(const void *a, const void *b)
+{
+    bs_id x = ((const bs_qlit *)a)->lit, y = ((const bs_qlit *)b)->lit;
+    return x < y ? -1 : x > y;
+}
+
+/* Keep the best-scored budget literals of l (in id order again). */
+static void cut_to_budget(run *r, bs_qlits *l, bool first)
+{
+    if (l->n <= r->budget) return;
+    qsort(l->v, l->n, sizeof *l->v, cmp_score_desc);
+    if (first) r->ratio = (double)r->budget / (double)l->n;
+    l->n = r->budget;
+    qsort(l->v, l->n, sizeof *l->v, cmp_lit_asc);
+    r->inexact = true;
+}
+
+/* Every literal of list l → its subjects (by index seeks). */
+static bs_status resolve_all(run *r, bs_qlits *l, int gi, bool first, bool classes_only)
+{
+    bs_iter *it = NULL;
+    bs_status st = BS_OK;
+    if (!classes_only) cut_to_budget(r, l, first);
+    for (size_t i = 0; i < l->n; i++) {
+        const bs_qlit *x = &l->v[i];
+        if (classes_only && (x->field != BS_FIELD_LABEL || x->len > CLASS_LABEL_MAX_TOKENS))
+            continue;
+        if (r->budget == 0) { r->inexact = true; break; }
+        r->budget--;
+        TRY(st, bs_qclock_check(&r->c.clock));
+        bs_quad pat = { BS_ANY, BS_ANY, x->lit, BS_ANY };
+        TRY(st, it ? bs_iter_reset(it, &pat) : bs_iter_new(r->c.txn, &pat, &it));
+        TRY(st, resolve_lit(r, it, x, gi, first, classes_only));
+    }
+fail:
+    bs_iter_free(it);
+    return st;
+}
+
+static bool is_via(const bs_search_ids *ids, bs_id p)
+{
+    return p && (p == ids->rdf_type || p == ids->dcat_theme || p == ids->dct_subject ||
+                 p == ids->dmp_about);
+}
+
+/* The other way round: scan each candidate's quads for literals of l
+ * (and, for a group, links to a class of the expansion set xs). */
+static bs_status check_candidates(run *r, const bs_qlits *l, int gi, const bs_idset *xs)
+{
+    bs_iter *it = NULL;
+    bs_status st = BS_OK;
+    bs_quad q;
+    for (size_t i = 0; i < r->rs.n; i++) {
+        TRY(st, bs_qclock_check(&r->c.clock));
+        bs_quad pat = { r->rs.res[i].subj, BS_ANY, BS_ANY, BS_ANY };
+        TRY(st, it ? bs_iter_reset(it, &pat) : bs_iter_new(r->c.txn, &pat, &it));
+        while ((st = bs_iter_next(it, &q)) == BS_OK) {
+            int field = bs_search_pred_field(r->c.s, q.p);
+            uint32_t *cm;
+            if (!bs_qvis_ok(&r->c.vis, r->c.txn, q.g)) continue;
+            if (field >= 0 && bs_id_kind(q.o) >= BS_TERM_LITERAL) {
+                ssize_t k = bs_qlits_find(l, q.o);
+                if (k < 0) continue;
+                if (gi < 0) r->rs.res[i].excluded = true;
+                else update_direct(&r->rs.gm[i * r->rs.ngroups + gi], &l->v[k], q.p, field);
+            } else if (gi >= 0 && xs && is_via(&r->c.s->ids, q.p) &&
+                       (cm = bs_idmap_get(xs, q.o))) {
+                bs_qgm *g = &r->rs.gm[i * r->rs.ngroups + gi];
+                const class_match *m = &r->cm[*cm];
+                float sc = (float)(BS_EXPAND_FACTOR * m->score);
+                if (sc > g->expand) {
+                    g->expand = sc, g->cls = m->cls, g->via = q.p;
+                    g->cls_lit = m->lit, g->xalt = m->alt;
+                }
+            }
+        }
+        if (st != BS_END) goto fail;
+        st = BS_OK;
+    }
+fail:
+    bs_iter_free(it);
+    return st;
+}
+
+static int cmp_cm(const void *a, const void *b)
+{
+    float x = ((const class_match *)a)->score, y = ((const class_match *)b)->score;
+    return x > y ? -1 : x < y;
+}
+
+/* The classes below the matched ones: class → index in r->cm (the best
+ * matching ancestor's). */
+static bs_status expansion_set(run *r, bs_idset *xs)
+{
+    bs_status st = BS_OK;
+    qsort(r->cm, r->ncm, sizeof *r->cm, cmp_cm);
+    for (size_t i = 0; st == BS_OK && i < r->ncm; i++)
+        st = bs_qclass_closure(&r->c, r->cm[i].cls, xs, (uint32_t)i);
+    return st;
+}
+
+/* Resources linked to a class of xs through a "via" predicate. */
+static bs_status expand_from_classes(run *r, const bs_idset *xs, int gi, bool first)
+{
+    const bs_search_ids *ids = &r->c.s->ids;
+    const bs_id vias[] = { ids->rdf_type, ids->dcat_theme, ids->dct_subject, ids->dmp_about };
+    bs_iter *it = NULL;
+    bs_status st = BS_OK;
+    bs_quad q;
+    for (size_t k = 0; k < xs->cap; k++) {
+        if (!xs->keys[k]) continue;
+        const class_match *m = &r->cm[xs->vals[k]];
+        float sc = (float)(BS_EXPAND_FACTOR * m->score);
+        for (size_t v = 0; v < 4; v++) {
+            if (!vias[v]) continue;
+            bs_quad pat = { BS_ANY, vias[v], xs->keys[k], BS_ANY };
+            TRY(st, it ? bs_iter_reset(it, &pat) : bs_iter_new(r->c.txn, &pat, &it));
+            while ((st = bs_iter_next(it, &q)) == BS_OK) {
+                TRY(st, bs_qclock_check(&r->c.clock));
+                if (!bs_qvis_ok(&r->c.vis, r->c.txn, q.g)) continue;
+                if (r->budget == 0) { r->inexact = true; st = BS_END; break; }
+                r->budget--;
+                size_t idx;
+                st = bs_qres_get(&r->rs, q.s, q.g, first, &idx);
+                if (st == BS_NOT_FOUND) continue;
+                if (st != BS_OK) goto fail;
+                bs_qgm *g = &r->rs.gm[idx * r->rs.ngroups + gi];
+                if (sc > g->expand) {
+                    g->expand = sc, g->cls = m->cls, g->via = q.p;
+                    g->cls_lit = m->lit, g->xalt = m->alt;
+                }
+            }
+            if (st != BS_END) goto fail;
+            st = BS_OK;
+        }
+    }
+fail:
+    bs_iter_free(it);
+    return st;
+}
+
+/* One AND-group: its literals → candidates, then its class expansion. */
+static bs_status do_group(run *r, size_t gi, bool first)
+{
+    bs_qlits *l = &r->lits[gi];
+    bs_idset xs = { 0 };
+    bs_status st;
+    bool per_candidate = !first && r->rs.n * 4 < l->n;
+    r->ncm = 0;
+    if (first && l->partial) r->inexact = true;
+    if (per_candidate) {
+        if (r->expand) TRY(st, resolve_all(r, l, (int)gi, false, true));
+    } else {
+        TRY(st, resolve_all(r, l, (int)gi, first, false));
+    }
+    if (r->expand && r->ncm) TRY(st, expansion_set(r, &xs));
+    if (per_candidate) TRY(st, check_candidates(r, l, (int)gi, r->ncm ? &xs : NULL));
+    else if (xs.n) TRY(st, expand_from_classes(r, &xs, (int)gi, first));
+fail:
+    bs_idmap_free(&xs);
+    return st;
+}
+
+static bs_status do_exclusion(run *r, const bs_qterm *t)
+{
+    bs_qlits l;
+    bs_status st = bs_qterm_eval(r->c.txn, &r->corpus, t, &l);
+    if (st == BS_OK) {
+        if (r->rs.n * 4 < l.n) st = check_candidates(r, &l, -1, NULL);
+        else {
+            size_t keep = r->budget;
+            r->budget = (size_t)-1; /* exclusions must be complete */
+            st = resolve_all(r, &l, -1, false, false);
+            r->budget = keep;
+        }
+    }
+    free(l.v);
+    return st;
+}
+
+/* ---- the run --------------------------------------------------------- */
+
+static int cmp_groups_by_size(const void *a, const void *b, void *ctx)
+{
+    const bs_qlits *l = ctx;
+    size_t x = l[*(const size_t *)a].n, y = l[*(const size_t *)b].n;
+    return x < y ? -1 : x > y;
+}
+
+static bs_status collect(run *r)
+{
+    bs_status st = BS_OK;
+    size_t ng = r->p.ngroups, order[BS_Q_MAX_GROUPS];
+    r->lits = calloc(ng, sizeof *r->lits);
+    if (!r->lits) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < ng; i++) {
+        order[i] = i;
+        TRY(st, bs_qgroup_eval(r->c.txn, &r->corpus, &r->p.groups[i], &r->lits[i]));
+    }
+    qsort_r(order, ng, sizeof *order, cmp_groups_by_size, r->lits);
+    for (size_t i = 0; i < ng; i++) {
+        TRY(st, do_group(r, order[i], i == 0));
+        if (!r->rs.n) break;
+    }
+    for (size_t i = 0; i < r->p.nnots && r->rs.n; i++)
+        TRY(st, do_exclusion(r, &r->p.nots[i]));
+fail:
+    return st;
+}
+
+typedef struct {
+    float score;
+    bs_id subj;
+    uint32_t i;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->subj < y->subj ? -1 : x->subj > y->subj;
+}
+
+/* Score the complete candidates, filter, count facets; *out = ranked. */
+static bs_status finish(run *r, const bs_qfilter *f, bs_qfacets *fc, ranked **out, size_t *n)
+{
+    bs_qresset *rs = &r->rs;
+    uint32_t all = (uint32_t)((1ull << rs->ngroups) - 1);
+    ranked *v = malloc((rs->n ? rs->n : 1) * sizeof *v);
+    bs_status st = BS_OK;
+    size_t k = 0;
+    if (!v) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < rs->n; i++) {
+        bs_qres *x = &rs->res[i];
+        const bs_qgm *g = &rs->gm[i * rs->ngroups];
+        float sc = 0;
+        x->mask = 0;
+        for (size_t j = 0; j < rs->ngroups; j++) {
+            float b = g[j].direct > g[j].expand ? g[j].direct : g[j].expand;
+            if (b > 0) x->mask |= 1u << j;
+            sc += b;
+        }
+        if (x->mask != all || x->excluded) continue;
+        x->score = sc;
+        bool pass = true;
+        TRY(st, bs_qclock_check(&r->c.clock));
+        TRY(st, bs_qfilter_apply(&r->c, f, fc, x, &pass));
+        if (pass) v[k++] = (ranked){ sc, x->subj, (uint32_t)i };
+    }
+    *out = v;
+    *n = k;
+    return BS_OK;
+fail:
+    free(v);
+    return st;
+}
+
+static bs_status make_page(run *r, const bs_search_query *q, ranked *v, size_t n,
+                           bs_search_result *res)
+{
+    size_t limit = q->limit ? q->limit : 10;
+    if (limit > 1000) limit = 1000;
+    size_t from = q->offset < n ? q->offset : n;
+    size_t to = n - from < limit ? n : from + limit;
+    qsort(v, n, sizeof *v, cmp_ranked); /* n is bounded by BUDGET-ish */
+    res->hits = calloc(to - from + 1, sizeof *res->hits);
+    if (!res->hits) return BS_ERR_NOMEM;
+    for (size_t i = from; i < to; i++) {
+        bs_status st = bs_qhit_build(&r->c, &r->p, &r->rs, v[i].i, &res->hits[res->nhits]);
+        res->nhits++;
+        if (st != BS_OK) return st;
+    }
+    return BS_OK;
+}
+
+static void run_free(run *r)
+{
+    for (size_t i = 0; r->lits && i < r->p.ngroups; i++) free(r->lits[i].v);
+    free(r->lits);
+    free(r->cm);
+    bs_qresset_free(&r->rs);
+    bs_qparsed_free(&r->p);
+    bs_qctx_free(&r->c);
+}
+
 bs_status bs_search_run(bs_search *s, bs_txn *txn, const bs_search_query *q,
                         bs_search_result **out)
 {
-    (void)s; (void)txn; (void)q;
+    double t0 = bs_qnow();
+    run r = { 0 };
+    bs_qfilter f = { 0 };
+    bs_qfacets fc = { 0 };
+    ranked *v = NULL;
+    size_t n = 0;
+    bs_search_result *res = calloc(1, sizeof *res);
+    bs_status st = res ? BS_OK : BS_ERR_NOMEM;
     *out = NULL;
-    return BS_ERR_UNSUPPORTED;
+    if (st != BS_OK) goto fail;
+    if (!s || !s->usable) { st = BS_ERR_UNSUPPORTED; goto fail; }
+    bs_qctx_init(&r.c, s, txn, q->visible, q->visible_ctx, q->timeout, q->cancel);
+    TRY(st, bs_qparse(q->q, &r.p));
+    TRY(st, bs_qcorpus_get(txn, &r.corpus));
+    r.rs.ngroups = r.p.ngroups;
+    r.budget = BUDGET;
+    r.ratio = 1.0;
+    r.expand = !q->no_expand;
+    TRY(st, bs_qfilter_init(&r.c, q, &f));
+    fc.on = !q->no_facets;
+    if (!f.impossible) TRY(st, collect(&r));
+    if (!f.impossible) TRY(st, finish(&r, &f, &fc, &v, &n));
+    res->total = r.inexact && r.ratio < 1.0 ? (uint64_t)llround((double)n / r.ratio) : n;
+    res->total_exact = !r.inexact;
+    TRY(st, make_page(&r, q, v, n, res));
+    if (fc.on) TRY(st, bs_qfacets_finish(&r.c, &fc, res));
+    res->ms = (bs_qnow() - t0) * 1e3;
+    *out = res;
+    res = NULL;
+fail:
+    free(v);
+    bs_qfacets_free(&fc);
+    bs_qfilter_free(&f);
+    run_free(&r);
+    bs_search_result_free(res);
+    return st;
 }
 
-void bs_search_result_free(bs_search_result *r) { free(r); }
-
-bs_status bs_search_suggest(bs_search *s, bs_txn *txn, const char *prefix, size_t limit,
-                            bool (*visible)(void *ctx, bs_id graph, bs_access level),
-                            void *visible_ctx, bs_search_suggestion **out, size_t *n)
+static void hit_free(bs_search_hit *h)
 {
-    (void)s; (void)txn; (void)prefix; (void)limit; (void)visible; (void)visible_ctx;
-    *out = NULL;
-    *n = 0;
-    return BS_ERR_UNSUPPORTED;
+    free(h->iri);
+    free(h->label);
+    free(h->type);
+    free(h->type_label);
+    bs_qspans_free(h->snippet, h->nsnippet);
+    for (size_t i = 0; i < h->nwhy; i++) {
+        free(h->why[i].word);
+        free(h->why[i].pred);
+        free(h->why[i].class_iri);
+        free(h->why[i].class_label);
+        free(h->why[i].via);
+    }
+    free(h->why);
 }
 
-void bs_search_suggestions_free(bs_search_suggestion *v, size_t n) { (void)n; free(v); }
-
-bs_status bs_search_match(bs_search *s, bs_txn *txn, const char *q,
-                          bs_status (*fn)(void *ctx, bs_id lit, double score), void *ctx)
+void bs_search_result_free(bs_search_result *r)
 {
-    (void)s; (void)txn; (void)q; (void)fn; (void)ctx;
-    return BS_ERR_UNSUPPORTED;
+    if (!r) return;
+    for (size_t i = 0; i < r->nhits; i++) hit_free(&r->hits[i]);
+    free(r->hits);
+    for (size_t f = 0; f < BS_NFACETS; f++) {
+        for (size_t i = 0; i < r->nfacets[f]; i++) {
+            free(r->facets[f][i].value);
+            free(r->facets[f][i].label);
+        }
+        free(r->facets[f]);
+    }
+    free(r);
 }

@@ -152,6 +152,10 @@ typedef struct {
     bs_search_facet_value *facets[BS_NFACETS]; ///< counts over all hits, descending
     size_t nfacets[BS_NFACETS];
     double ms;                      ///< time taken
+    /** false when the query matched more literals than one search
+     *  resolves (see src/search/query.c): total is then an estimate and
+     *  the facet counts cover the best-scored part of the matches. */
+    bool total_exact;
 } bs_search_result;
 
 /** Run a search in a read (or write) transaction.  Every hit, count and
