@@ -265,7 +265,9 @@ bs_status bs_bulk_add(bs_bulk *b, const bs_quad *q)
     if (!q->s || !q->p || !q->o || q->s > BS_ID_MAX || q->p > BS_ID_MAX ||
         q->o > BS_ID_MAX || q->g > BS_ID_MAX)
         return BS_ERR_ARG;
-    bs_status st = bs_runs_add(b->runs, q);
+    /* the hooks see every queued quad, new or not (they are idempotent) */
+    bs_status st = bs_hook_touch(b->txn, q);
+    if (st == BS_OK) st = bs_runs_add(b->runs, q);
     if (st == BS_OK) b->queued++;
     return st;
 }

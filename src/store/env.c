@@ -111,6 +111,7 @@ void bs_store_close(bs_store *s)
 {
     if (!s) return;
     if (s->env) mdb_env_close(s->env);
+    bs_hook_clear_all(s);
     pthread_mutex_destroy(&s->grow_lock);
     free(s->path);
     free(s);
@@ -185,7 +186,16 @@ bs_status bs_txn_commit(bs_txn *t)
 {
     if (!t) return BS_ERR_ARG;
     int rc = 0;
+    bs_status hst = t->write ? bs_hook_commit(t) : BS_OK;
+    bs_hook_txn_free(t);
     if (t->i2t_cur) mdb_cursor_close(t->i2t_cur);
+    if (hst != BS_OK) {
+        bs_store *s = t->store;
+        mdb_txn_abort(t->txn);
+        free(t);
+        if (hst == BS_ERR_FULL) grow(s);
+        return hst;
+    }
     if (t->write && t->seq_dirty) {
         uint8_t buf[8];
         bs_put64be(buf, t->next_seq);
@@ -206,6 +216,7 @@ bs_status bs_txn_commit(bs_txn *t)
 void bs_txn_abort(bs_txn *t)
 {
     if (!t) return;
+    bs_hook_txn_free(t);
     if (t->i2t_cur) mdb_cursor_close(t->i2t_cur);
     mdb_txn_abort(t->txn);
     free(t);

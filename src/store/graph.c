@@ -86,6 +86,7 @@ bs_status bs_graph_clear(bs_txn *t, bs_id g, bool forget, uint64_t *removed)
     bs_store *s = t->store;
     MDB_cursor *c = NULL;
     uint64_t n = 0;
+    bs_status hst = BS_OK;
     uint8_t gk[BS_KEY_BYTES];
     bs_id_put(gk, g);
     int rc = mdb_cursor_open(t->txn, s->idx[BS_GSPO], &c);
@@ -102,10 +103,12 @@ bs_status bs_graph_clear(bs_txn *t, bs_id g, bool forget, uint64_t *removed)
             int r2 = mdb_del(t->txn, s->idx[i], &k2, &v2);
             if (r2) { rc = r2; goto done; }
         }
+        if ((hst = bs_hook_touch(t, &q)) != BS_OK) goto done;
         n++;
     }
 done:
     mdb_cursor_close(c);
+    if (hst != BS_OK) return hst;
     if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
     for (int i = BS_GSPO; i <= BS_GOSP; i++) {
         MDB_val k2 = {BS_KEY_BYTES, gk};

@@ -104,7 +104,7 @@ bs_status bs_quad_add(bs_txn *t, const bs_quad *q, bool *added)
         if (rc) return bs_mdb_status(rc);
     }
     if (added) *added = true;
-    return BS_OK;
+    return bs_hook_touch(t, q);
 }
 
 bs_status bs_quad_remove(bs_txn *t, const bs_quad *q, bool *removed)
@@ -121,7 +121,7 @@ bs_status bs_quad_remove(bs_txn *t, const bs_quad *q, bool *removed)
         if (rc) return bs_mdb_status(rc);
     }
     if (removed) *removed = true;
-    return BS_OK;
+    return bs_hook_touch(t, q);
 }
 
 bs_status bs_quad_contains(bs_txn *t, const bs_quad *q)

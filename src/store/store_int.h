@@ -21,6 +21,22 @@ extern const char *const bs_index_names[BS_NIDX];
 #define BS_DATA_BYTES (3 * BS_ID_BYTES)
 #define BS_QUAD_BYTES (4 * BS_ID_BYTES)
 
+/** A write hook registered on a store handle (see bs_store_hook_add). */
+#define BS_MAX_HOOKS 4
+typedef struct {
+    char *name;
+    bs_id *preds;       ///< watched predicates (few: a linear scan)
+    size_t npreds;
+    bs_status (*before_commit)(bs_txn *txn, const bs_id *lits, size_t n, void *ctx);
+    void *ctx;
+} bs_hook_reg;
+
+/** Literal ids collected for one hook during a write transaction. */
+typedef struct {
+    bs_id *v;
+    size_t n, cap;
+} bs_idvec;
+
 struct bs_store {
     MDB_env *env;
     MDB_dbi i2t;        ///< sequence (BS_ID_BYTES, BE) -> term encoding
@@ -31,6 +47,8 @@ struct bs_store {
     char *path;
     unsigned flags;
     pthread_mutex_t grow_lock;
+    bs_hook_reg hooks[BS_MAX_HOOKS]; ///< changed only while no txn is active
+    int nhooks;
 };
 
 struct bs_txn {
@@ -40,7 +58,34 @@ struct bs_txn {
     bool seq_dirty;     ///< next_seq must be written at commit
     uint64_t next_seq;  ///< next dictionary sequence number (write txns)
     MDB_cursor *i2t_cur; ///< cached i2t cursor: appends (write), lookups (read)
+    bool wrote;          ///< a quad was added, removed or queued (stale marking)
+    bool in_hooks;       ///< before_commit callbacks are running
+    bs_idvec lits[BS_MAX_HOOKS]; ///< per hook: touched literal objects
 };
+
+/** Collect q's object for the hooks watching its predicate (slow path of
+ *  bs_hook_touch; only called when the store has hooks). */
+bs_status bs_hook_note(bs_txn *txn, const bs_quad *q);
+
+/** Every writer calls this for each quad it adds, removes or queues: one
+ *  store and one branch when the handle has no hook. */
+static inline bs_status bs_hook_touch(bs_txn *txn, const bs_quad *q)
+{
+    txn->wrote = true;
+    if (!txn->store->nhooks) return BS_OK;
+    return bs_hook_note(txn, q);
+}
+
+/** At commit, before anything else is written: run the hooks on their
+ *  sorted, distinct ids, and mark stale the recorded hooks this handle
+ *  lacks when the txn wrote quads.  Failure: the caller aborts. */
+bs_status bs_hook_commit(bs_txn *txn);
+
+/// Free the per-txn collections (commit and abort).
+void bs_hook_txn_free(bs_txn *txn);
+
+/// Drop every hook of a handle (bs_store_close).
+void bs_hook_clear_all(bs_store *store);
 
 /// Map an LMDB return code to a bs_status.
 bs_status bs_mdb_status(int rc);
