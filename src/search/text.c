@@ -1,22 +1,217 @@
 /* SPDX-License-Identifier: MIT
- * battstore — search text: Unicode word breaking and folding (STUB: owner sindex). */
+ * battstore — search text: Unicode word breaking and folding.
+ *
+ * A token is a maximal run of letters and digits (Unicode categories L
+ * and N, with the combining marks M that follow them) that does not
+ * cross a word boundary of UAX #29 (u8_wordbreaks: it separates, e.g.,
+ * each Han ideograph).  Everything else separates tokens: spaces,
+ * punctuation, '-', '_', '.', so "LiFePO4" is one token, "3.5" is two
+ * ("3", "5") and "state-of-charge" three.  Bytes that are not valid
+ * UTF-8 separate tokens too (they are skipped, never an error).
+ *
+ * Folding: Unicode case folding with compatibility decomposition (NFKD),
+ * combining marks dropped, then NFC (so "Électrode", "ELECTRODE" and
+ * "électrode" all give "electrode"; "ﬁ" gives "fi", "²" gives "2").  A
+ * folded token longer than BS_TOK_MAX bytes is cut at a character
+ * boundary.  ASCII takes a fast path without libunistring. */
 #include "config.h"
 #include "search/search_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+#include <uniwbrk.h>
 
-bs_status bs_search_tokenize(const char *text, size_t len,
-                             void (*fn)(void *ctx, const char *tok, size_t toklen,
-                                        size_t start, size_t end),
-                             void *ctx)
+#define BS_TOK_MAX 64
+#define FOLD_BUF 256      /* stack buffers for one token's folding */
+#define BREAKS_STACK 4096 /* texts up to this size need no malloc */
+
+typedef void (*tok_fn)(void *ctx, const char *tok, size_t toklen, size_t start, size_t end);
+
+static inline bool ascii_alnum(unsigned char c)
 {
-    (void)text; (void)len; (void)fn; (void)ctx;
-    return BS_ERR_UNSUPPORTED;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static inline unsigned char ascii_lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Length of s[0..n) cut to at most max bytes at a character boundary. */
+static size_t cut_utf8(const uint8_t *s, size_t n, size_t max)
+{
+    if (n <= max) return n;
+    size_t i = max;
+    while (i > 0 && (s[i] & 0xC0) == 0x80) i--;
+    return i;
+}
+
+/* Drop combining marks from the valid UTF-8 s[0..n) into out (at most n
+ * bytes); returns the new length and sets *ascii when all is ASCII. */
+static size_t strip_marks(const uint8_t *s, size_t n, uint8_t *out, bool *ascii)
+{
+    size_t o = 0;
+    *ascii = true;
+    for (size_t i = 0; i < n;) {
+        ucs4_t uc;
+        int k = u8_mbtoucr(&uc, s + i, n - i);
+        if (k <= 0) { i++; continue; }
+        if (!uc_is_general_category(uc, UC_CATEGORY_M)) {
+            memcpy(out + o, s + i, (size_t)k);
+            o += (size_t)k;
+            if (uc >= 0x80) *ascii = false;
+        }
+        i += (size_t)k;
+    }
+    return o;
+}
+
+/* Fold the valid UTF-8 s[0..n) into a buffer: returns buf when the result
+ * fits in cap bytes, else a malloc'ed buffer (caller frees when != buf);
+ * NULL when out of memory.  Result length in *outlen. */
+static uint8_t *fold_valid(const uint8_t *s, size_t n, uint8_t *buf, size_t cap,
+                           size_t *outlen)
+{
+    uint8_t cfbuf[FOLD_BUF];
+    size_t cflen = sizeof cfbuf;
+    uint8_t *cf = u8_casefold(s, n, NULL, UNINORM_NFKD, cfbuf, &cflen);
+    if (!cf) return NULL;
+    uint8_t *res = NULL;
+    bool ascii;
+    size_t sl = strip_marks(cf, cflen, cf, &ascii); /* in place: shrinks */
+    if (ascii) {
+        res = (buf && sl <= cap) ? buf : malloc(sl + 1);
+        if (res) memcpy(res, cf, sl);
+        *outlen = sl;
+    } else {
+        size_t nl = cap;
+        res = u8_normalize(UNINORM_NFC, cf, sl, buf, &nl);
+        *outlen = nl;
+    }
+    if (cf != cfbuf) free(cf);
+    return res;
+}
+
+/* Fold and hand one token text[start..end) to fn. */
+static void emit(const char *text, size_t start, size_t end, bool ascii, tok_fn fn, void *ctx)
+{
+    const uint8_t *s = (const uint8_t *)text + start;
+    size_t n = end - start;
+    uint8_t buf[FOLD_BUF + 1];
+    if (ascii) {
+        if (n > BS_TOK_MAX) n = BS_TOK_MAX;
+        for (size_t i = 0; i < n; i++) buf[i] = ascii_lower(s[i]);
+        buf[n] = 0;
+        fn(ctx, (const char *)buf, n, start, end);
+        return;
+    }
+    size_t fl = 0;
+    uint8_t *f = fold_valid(s, n, buf, FOLD_BUF, &fl);
+    if (!f) return; /* out of memory: the token is lost, nothing breaks */
+    fl = cut_utf8(f, fl, BS_TOK_MAX);
+    if (fl > 0) {
+        uint8_t tok[BS_TOK_MAX + 1];
+        memcpy(tok, f, fl);
+        tok[fl] = 0;
+        fn(ctx, (const char *)tok, fl, start, end);
+    }
+    if (f != buf) free(f);
+}
+
+static void tokenize_ascii(const char *text, size_t len, tok_fn fn, void *ctx)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        if (!ascii_alnum(s[i])) { i++; continue; }
+        size_t j = i + 1;
+        while (j < len && ascii_alnum(s[j])) j++;
+        emit(text, i, j, true, fn, ctx);
+        i = j;
+    }
+}
+
+/* Letters and digits start and continue a token; marks only continue. */
+enum { CH_SEP, CH_WORD, CH_MARK };
+
+static int char_class(ucs4_t uc)
+{
+    if (uc < 0x80) return ascii_alnum((unsigned char)uc) ? CH_WORD : CH_SEP;
+    if (uc_is_general_category(uc, UC_CATEGORY_L) || uc_is_general_category(uc, UC_CATEGORY_N))
+        return CH_WORD;
+    return uc_is_general_category(uc, UC_CATEGORY_M) ? CH_MARK : CH_SEP;
+}
+
+static bs_status tokenize_unicode(const char *text, size_t len, tok_fn fn, void *ctx)
+{
+    char stackbrk[BREAKS_STACK];
+    char *brk = len <= sizeof stackbrk ? stackbrk : malloc(len);
+    if (!brk) return BS_ERR_NOMEM;
+    const uint8_t *s = (const uint8_t *)text;
+    u8_wordbreaks(s, len, brk);
+    size_t start = 0;
+    bool in = false, ascii = true;
+    for (size_t i = 0; i < len;) {
+        ucs4_t uc = 0;
+        int k = u8_mbtoucr(&uc, s + i, len - i);
+        int c = k > 0 ? char_class(uc) : CH_SEP;
+        bool cont = in && (c == CH_MARK || (c == CH_WORD && !brk[i]));
+        if (in && !cont) {
+            emit(text, start, i, ascii, fn, ctx);
+            in = false;
+        }
+        if (!in && c == CH_WORD) {
+            in = true;
+            start = i;
+            ascii = true;
+        }
+        if (in && uc >= 0x80) ascii = false;
+        i += k > 0 ? (size_t)k : 1;
+    }
+    if (in) emit(text, start, len, ascii, fn, ctx);
+    if (brk != stackbrk) free(brk);
+    return BS_OK;
+}
+
+bs_status bs_search_tokenize(const char *text, size_t len, tok_fn fn, void *ctx)
+{
+    if (!text || !fn) return len && !text ? BS_ERR_ARG : BS_OK;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] >= 0x80) return tokenize_unicode(text, len, fn, ctx);
+    tokenize_ascii(text, len, fn, ctx);
+    return BS_OK;
 }
 
 char *bs_search_fold(const char *text, size_t len)
 {
-    (void)text; (void)len;
-    return NULL;
+    if (!text) len = 0;
+    uint8_t *valid = malloc(len + 1);
+    if (!valid) return NULL;
+    size_t n = 0;
+    bool ascii = true;
+    for (size_t i = 0; i < len;) { /* keep the valid characters only */
+        ucs4_t uc;
+        int k = u8_mbtoucr(&uc, (const uint8_t *)text + i, len - i);
+        if (k <= 0) { i++; continue; }
+        if (uc >= 0x80) ascii = false;
+        memcpy(valid + n, text + i, (size_t)k);
+        n += (size_t)k;
+        i += (size_t)k;
+    }
+    if (ascii) {
+        for (size_t i = 0; i < n; i++) valid[i] = ascii_lower(valid[i]);
+        valid[n] = 0;
+        return (char *)valid;
+    }
+    size_t fl = 0;
+    uint8_t *f = fold_valid(valid, n, NULL, 0, &fl);
+    free(valid);
+    if (!f) return NULL;
+    uint8_t *out = realloc(f, fl + 1);
+    if (!out) { free(f); return NULL; }
+    out[fl] = 0;
+    return (char *)out;
 }

@@ -46,6 +46,7 @@ static bs_status open_dbs(bs_store *st)
         if ((rc = mdb_dbi_open(txn, names[i], create | MDB_DUPSORT | MDB_DUPFIXED,
                                &st->idx[i])))
             goto fail;
+    if ((rc = bs_tix_open(st, txn, ro))) goto fail;
     /* format version: written on creation, checked on every open */
     MDB_val k = {6, "format"}, v;
     rc = mdb_get(txn, st->meta, &k, &v);

@@ -44,6 +44,8 @@ struct bs_store {
     MDB_dbi idx[BS_NIDX];
     MDB_dbi graphs;     ///< graph id (BS_ID_BYTES) -> graph record
     MDB_dbi meta;       ///< "format", "next_seq"
+    MDB_dbi tix;        ///< text index: token -> postings (textidx.c); 0 = absent
+    MDB_dbi tixdoc;     ///< text index: doc id -> record (textidx.c)
     char *path;
     unsigned flags;
     pthread_mutex_t grow_lock;
@@ -94,6 +96,11 @@ bs_status bs_mdb_status(int rc);
 void bs_quad_pack(int index, const bs_quad *q, uint8_t *key, uint8_t *data);
 /// Inverse of bs_quad_pack.
 void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad *q);
+
+/** Open (create unless ro) the text index's databases in txn; on a
+ *  read-only store without them, leaves st->tix 0 (textidx.c).  Returns
+ *  an LMDB code (store-internal). */
+int bs_tix_open(bs_store *st, MDB_txn *txn, bool ro);
 
 /// Allocate the next dictionary id of a kind (write txn).
 bs_id bs_dict_next_id(bs_txn *txn, bs_term_kind kind);

@@ -1,19 +1,161 @@
 /* SPDX-License-Identifier: MIT
  * battstore — the text index's storage: token → postings, document
- * records, corpus totals (STUB: owner sindex). */
+ * records, corpus totals.  What goes in is decided by src/search.
+ *
+ * Layout (two named databases, opened with the others by bs_store_open):
+ *   "tix"    token (folded UTF-8, ≤ 64 bytes) → MDB_DUPSORT|MDB_DUPFIXED
+ *            8-byte postings: doc id (BS_ID_BYTES, big-endian, so a
+ *            token's postings sort by document), tf, field, len
+ *   "tixdoc" doc id (BS_ID_BYTES, big-endian) → field (1 byte), length
+ *            in tokens (4 bytes big-endian)
+ *   meta "tix:tokens" → the sum of all documents' lengths (8 bytes BE);
+ *   the number of documents and postings are the databases' entry counts. */
 #include "config.h"
 #include "store/store_int.h"
 
+#include <string.h>
+
+#define POST_BYTES 8
+#define DOC_BYTES 5
+#define SCAN_BATCH 512
+#define TOK_MAX 511   /* LMDB's default maximum key size */
+
+static const MDB_val tokens_key = {10, "tix:tokens"};
+
+int bs_tix_open(bs_store *st, MDB_txn *txn, bool ro)
+{
+    unsigned create = ro ? 0 : MDB_CREATE;
+    int rc = mdb_dbi_open(txn, "tix", create | MDB_DUPSORT | MDB_DUPFIXED, &st->tix);
+    if (rc == 0) rc = mdb_dbi_open(txn, "tixdoc", create, &st->tixdoc);
+    if (rc == MDB_NOTFOUND && ro) { /* a store written before the text index */
+        st->tix = st->tixdoc = 0;
+        return 0;
+    }
+    return rc;
+}
+
+/* BS_ERR_UNSUPPORTED when the store has no text-index databases (an old
+ * store opened read-only). */
+static bs_status need_tix(bs_txn *txn)
+{
+    return txn->store->tix ? BS_OK : BS_ERR_UNSUPPORTED;
+}
+
+static void post_pack(uint8_t *b, const bs_posting *p)
+{
+    bs_id_put(b, p->doc);
+    b[5] = p->tf;
+    b[6] = p->field;
+    b[7] = p->len;
+}
+
+static void post_unpack(const uint8_t *b, bs_posting *p)
+{
+    p->doc = bs_id_get(b);
+    p->tf = b[5];
+    p->field = b[6];
+    p->len = b[7];
+}
+
+static bs_status check_tok(size_t len)
+{
+    return len == 0 || len > TOK_MAX ? BS_ERR_ARG : BS_OK;
+}
+
+/* Position cur on the posting of doc under key k (MDB_GET_BOTH_RANGE on
+ * the doc prefix): BS_OK when there is one (*v = its bytes). */
+static bs_status seek_doc(MDB_cursor *cur, MDB_val *k, bs_id doc, MDB_val *v)
+{
+    uint8_t probe[POST_BYTES] = {0};
+    bs_id_put(probe, doc);
+    MDB_val d = {POST_BYTES, probe};
+    int rc = mdb_cursor_get(cur, k, &d, MDB_GET_BOTH_RANGE);
+    if (rc) return bs_mdb_status(rc);
+    if (d.mv_size != POST_BYTES || bs_id_get(d.mv_data) != doc) return BS_NOT_FOUND;
+    *v = d;
+    return BS_OK;
+}
+
 bs_status bs_tix_put(bs_txn *txn, const char *tok, size_t len, const bs_posting *p)
 {
-    (void)txn; (void)tok; (void)len; (void)p;
-    return BS_ERR_UNSUPPORTED;
+    bs_status st;
+    MDB_cursor *cur = NULL;
+    if (!txn->write) return BS_ERR_READONLY;
+    TRY(st, need_tix(txn));
+    TRY(st, check_tok(len));
+    uint8_t buf[POST_BYTES];
+    post_pack(buf, p);
+    MDB_val k = {len, (void *)tok}, old, v = {POST_BYTES, buf};
+    int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
+    if (rc) return bs_mdb_status(rc);
+    st = seek_doc(cur, &k, p->doc, &old);
+    if (st == BS_OK) {
+        if (!memcmp(old.mv_data, buf, POST_BYTES)) goto done; /* already there */
+        if ((rc = mdb_cursor_del(cur, 0))) { st = bs_mdb_status(rc); goto fail; }
+    } else if (st != BS_NOT_FOUND) {
+        goto fail;
+    }
+    k.mv_size = len;
+    k.mv_data = (void *)tok;
+    rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
+    if (rc && rc != MDB_KEYEXIST) { st = bs_mdb_status(rc); goto fail; }
+done:
+    st = BS_OK;
+fail:
+    mdb_cursor_close(cur);
+    return st;
 }
 
 bs_status bs_tix_del(bs_txn *txn, const char *tok, size_t len, bs_id doc)
 {
-    (void)txn; (void)tok; (void)len; (void)doc;
-    return BS_ERR_UNSUPPORTED;
+    bs_status st;
+    MDB_cursor *cur = NULL;
+    if (!txn->write) return BS_ERR_READONLY;
+    TRY(st, need_tix(txn));
+    if (len == 0 || len > TOK_MAX) return BS_NOT_FOUND;
+    MDB_val k = {len, (void *)tok}, old;
+    int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
+    if (rc) return bs_mdb_status(rc);
+    TRY(st, seek_doc(cur, &k, doc, &old));
+    if ((rc = mdb_cursor_del(cur, 0))) st = bs_mdb_status(rc);
+fail:
+    mdb_cursor_close(cur);
+    return st;
+}
+
+/* Hand the postings of the key cur stands on (first posting in *first)
+ * to fn, a page of duplicates (MDB_GET_MULTIPLE / MDB_NEXT_MULTIPLE) at a
+ * time.  A key with a single posting keeps it inline (no duplicate page:
+ * GET_MULTIPLE would return nothing), so that case uses *first. */
+static bs_status scan_key(MDB_cursor *cur, const MDB_val *k, const MDB_val *first,
+                          bs_status (*fn)(void *ctx, const char *tok, size_t toklen,
+                                          const bs_posting *ps, size_t n),
+                          void *ctx)
+{
+    bs_posting ps[SCAN_BATCH];
+    size_t count = 0;
+    int rc = mdb_cursor_count(cur, &count);
+    if (rc) return bs_mdb_status(rc);
+    if (count == 1) {
+        if (first->mv_size != POST_BYTES) return BS_ERR_CORRUPT;
+        post_unpack(first->mv_data, &ps[0]);
+        return fn(ctx, k->mv_data, k->mv_size, ps, 1);
+    }
+    MDB_val key, d = {0, NULL};
+    rc = mdb_cursor_get(cur, &key, &d, MDB_GET_MULTIPLE);
+    while (rc == 0) {
+        const uint8_t *b = d.mv_data;
+        size_t total = d.mv_size / POST_BYTES;
+        for (size_t off = 0; off < total;) {
+            size_t n = total - off < SCAN_BATCH ? total - off : SCAN_BATCH;
+            for (size_t i = 0; i < n; i++) post_unpack(b + (off + i) * POST_BYTES, &ps[i]);
+            bs_status st = fn(ctx, k->mv_data, k->mv_size, ps, n);
+            if (st != BS_OK) return st;
+            off += n;
+        }
+        rc = mdb_cursor_get(cur, &key, &d, MDB_NEXT_MULTIPLE);
+    }
+    return rc == MDB_NOTFOUND ? BS_OK : bs_mdb_status(rc);
 }
 
 bs_status bs_tix_scan(bs_txn *txn, const char *tok, size_t len, bool prefix,
@@ -21,43 +163,158 @@ bs_status bs_tix_scan(bs_txn *txn, const char *tok, size_t len, bool prefix,
                                       const bs_posting *ps, size_t n),
                       void *ctx)
 {
-    (void)txn; (void)tok; (void)len; (void)prefix; (void)fn; (void)ctx;
-    return BS_ERR_UNSUPPORTED;
+    bs_status st;
+    MDB_cursor *cur = NULL;
+    TRY(st, need_tix(txn));
+    if (len > TOK_MAX || (len == 0 && !prefix)) return BS_OK;
+    int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
+    if (rc) return bs_mdb_status(rc);
+    MDB_val k = {len, (void *)tok}, d;
+    if (len == 0) rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST);
+    else rc = mdb_cursor_get(cur, &k, &d, prefix ? MDB_SET_RANGE : MDB_SET_KEY);
+    while (rc == 0) {
+        if (k.mv_size < len || memcmp(k.mv_data, tok, len)) break;
+        if (!prefix && k.mv_size != len) break;
+        st = scan_key(cur, &k, &d, fn, ctx);
+        if (st != BS_OK) goto fail;
+        if (!prefix) break;
+        rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT_NODUP);
+    }
+    st = (rc == 0 || rc == MDB_NOTFOUND) ? BS_OK : bs_mdb_status(rc);
+fail:
+    mdb_cursor_close(cur);
+    return st == BS_END ? BS_OK : st;
 }
 
 bs_status bs_tix_df(bs_txn *txn, const char *tok, size_t len, uint64_t *out)
 {
-    (void)txn; (void)tok; (void)len;
+    bs_status st;
+    MDB_cursor *cur = NULL;
     *out = 0;
-    return BS_ERR_UNSUPPORTED;
+    TRY(st, need_tix(txn));
+    if (len == 0 || len > TOK_MAX) return BS_OK;
+    int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
+    if (rc) return bs_mdb_status(rc);
+    MDB_val k = {len, (void *)tok}, d;
+    rc = mdb_cursor_get(cur, &k, &d, MDB_SET);
+    if (rc == 0) {
+        size_t n = 0;
+        rc = mdb_cursor_count(cur, &n);
+        *out = n;
+    }
+    st = (rc == 0 || rc == MDB_NOTFOUND) ? BS_OK : bs_mdb_status(rc);
+fail:
+    mdb_cursor_close(cur);
+    return st;
+}
+
+static uint64_t get_tokens(bs_txn *txn)
+{
+    MDB_val k = tokens_key, v;
+    if (mdb_get(txn->txn, txn->store->meta, &k, &v) || v.mv_size != 8) return 0;
+    return bs_get64be(v.mv_data);
+}
+
+static bs_status add_tokens(bs_txn *txn, int64_t delta)
+{
+    if (delta == 0) return BS_OK;
+    uint64_t t = get_tokens(txn);
+    t = (delta < 0 && (uint64_t)-delta > t) ? 0 : t + (uint64_t)delta;
+    uint8_t buf[8];
+    bs_put64be(buf, t);
+    MDB_val k = tokens_key, v = {8, buf};
+    return bs_mdb_status(mdb_put(txn->txn, txn->store->meta, &k, &v, 0));
+}
+
+static bool doc_unpack(const MDB_val *v, bs_tix_doc *out)
+{
+    const uint8_t *b = v->mv_data;
+    if (v->mv_size != DOC_BYTES) return false;
+    out->field = b[0];
+    out->len = (uint32_t)b[1] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 8 | b[4];
+    return true;
 }
 
 bs_status bs_tix_doc_get(bs_txn *txn, bs_id doc, bs_tix_doc *out)
 {
-    (void)txn; (void)doc; (void)out;
-    return BS_NOT_FOUND;
+    if (!txn->store->tixdoc) return BS_NOT_FOUND;
+    uint8_t kb[BS_ID_BYTES];
+    bs_id_put(kb, doc);
+    MDB_val k = {BS_ID_BYTES, kb}, v;
+    int rc = mdb_get(txn->txn, txn->store->tixdoc, &k, &v);
+    if (rc) return bs_mdb_status(rc);
+    return doc_unpack(&v, out) ? BS_OK : BS_ERR_CORRUPT;
 }
 
 bs_status bs_tix_doc_put(bs_txn *txn, bs_id doc, const bs_tix_doc *d)
 {
-    (void)txn; (void)doc; (void)d;
-    return BS_ERR_UNSUPPORTED;
+    bs_status st;
+    if (!txn->write) return BS_ERR_READONLY;
+    TRY(st, need_tix(txn));
+    bs_tix_doc old;
+    st = bs_tix_doc_get(txn, doc, &old);
+    if (st != BS_OK && st != BS_NOT_FOUND) return st;
+    int64_t delta = (int64_t)d->len - (st == BS_OK ? (int64_t)old.len : 0);
+    uint8_t kb[BS_ID_BYTES], vb[DOC_BYTES] = {d->field, (uint8_t)(d->len >> 24),
+        (uint8_t)(d->len >> 16), (uint8_t)(d->len >> 8), (uint8_t)d->len};
+    bs_id_put(kb, doc);
+    MDB_val k = {BS_ID_BYTES, kb}, v = {DOC_BYTES, vb};
+    int rc = mdb_put(txn->txn, txn->store->tixdoc, &k, &v, 0);
+    if (rc) return bs_mdb_status(rc);
+    return add_tokens(txn, delta);
+fail:
+    return st;
 }
 
 bs_status bs_tix_doc_del(bs_txn *txn, bs_id doc)
 {
-    (void)txn; (void)doc;
-    return BS_ERR_UNSUPPORTED;
+    bs_status st;
+    if (!txn->write) return BS_ERR_READONLY;
+    TRY(st, need_tix(txn));
+    bs_tix_doc old;
+    TRY(st, bs_tix_doc_get(txn, doc, &old));
+    uint8_t kb[BS_ID_BYTES];
+    bs_id_put(kb, doc);
+    MDB_val k = {BS_ID_BYTES, kb};
+    int rc = mdb_del(txn->txn, txn->store->tixdoc, &k, NULL);
+    if (rc) return bs_mdb_status(rc);
+    return add_tokens(txn, -(int64_t)old.len);
+fail:
+    return st;
 }
 
 bs_status bs_tix_stat(bs_txn *txn, bs_tix_stats *out)
 {
-    (void)txn; (void)out;
-    return BS_ERR_UNSUPPORTED;
+    bs_status st;
+    memset(out, 0, sizeof *out);
+    TRY(st, need_tix(txn));
+    MDB_stat ms;
+    int rc = mdb_stat(txn->txn, txn->store->tixdoc, &ms);
+    if (rc) return bs_mdb_status(rc);
+    out->docs = ms.ms_entries;
+    out->pages = ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;
+    if ((rc = mdb_stat(txn->txn, txn->store->tix, &ms))) return bs_mdb_status(rc);
+    out->postings = ms.ms_entries;
+    out->pages += ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;
+    out->tokens = get_tokens(txn);
+    return BS_OK;
+fail:
+    return st;
 }
 
 bs_status bs_tix_clear(bs_txn *txn)
 {
-    (void)txn;
-    return BS_ERR_UNSUPPORTED;
+    bs_status st;
+    if (!txn->write) return BS_ERR_READONLY;
+    TRY(st, need_tix(txn));
+    int rc = mdb_drop(txn->txn, txn->store->tix, 0);
+    if (!rc) rc = mdb_drop(txn->txn, txn->store->tixdoc, 0);
+    if (!rc) {
+        MDB_val k = tokens_key;
+        rc = mdb_del(txn->txn, txn->store->meta, &k, NULL);
+        if (rc == MDB_NOTFOUND) rc = 0;
+    }
+    return bs_mdb_status(rc);
+fail:
+    return st;
 }
