@@ -38,7 +38,8 @@ static const char serve_help[] =
     "  --cors-origin O    Access-Control-Allow-Origin (default *)\n"
     "  --max-body BYTES   largest request body (default 64 MiB; larger get 413)\n"
     "  --queries DIR      named queries (default ./queries)\n"
-    "  --web DIR          static files (default ./web)\n"
+    "  --web DIR          the web page's files (default ./web when it exists,\n"
+    "                     else the installed copy)\n"
     "  --quiet            no access log\n\n"
     "exit status: 0 stopped by a signal, 1 error, 2 usage\n";
 

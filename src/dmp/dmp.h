@@ -68,6 +68,14 @@ int bs_dmp_wp_find(const bs_dmp_graph *g, const char *name);
  *  bs_dmp_graph_free() and *err with free(). */
 bs_status bs_dmp_load(bs_store *store, bs_dmp_graph **out, char **err);
 
+/** As bs_dmp_load(), with the engine's options o (NULL = none): its
+ *  visible() callback keeps a caller from seeing what lies in graphs it
+ *  may not see (a WP or flow stated only there is left out; the union of
+ *  the visible graphs is read).  Other fields as bs_sparql_opts; the
+ *  union default graph is always on.  Ownership as bs_dmp_load(). */
+bs_status bs_dmp_load_opts(bs_store *store, const bs_sparql_opts *o, bs_dmp_graph **out,
+                           char **err);
+
 /** The largest size rank of the flows from a to b: 0 when they have no
  *  size, -1 when there is no flow.  *count (may be NULL) = how many
  *  flows, *one_sided = how many of them are one-sided. */
@@ -160,5 +168,10 @@ typedef bs_status (*bs_dmp_row_fn)(void *ctx, char **row, size_t n);
  *  *err as bs_sparql_open(). */
 bs_status bs_dmp_select(bs_store *store, const char *query, bs_dmp_row_fn fn, void *ctx,
                         char **err);
+
+/** bs_dmp_select() under the engine options o (NULL = none; access
+ *  control through o->visible); the union default graph is always on. */
+bs_status bs_dmp_select_opts(bs_store *store, const bs_sparql_opts *o, const char *query,
+                             bs_dmp_row_fn fn, void *ctx, char **err);
 
 #endif

@@ -267,18 +267,24 @@ static bs_status flow_row(void *ctx, char **row, size_t n)
 
 bs_status bs_dmp_load(bs_store *store, bs_dmp_graph **out, char **err)
 {
+    return bs_dmp_load_opts(store, NULL, out, err);
+}
+
+bs_status bs_dmp_load_opts(bs_store *store, const bs_sparql_opts *o, bs_dmp_graph **out,
+                           char **err)
+{
     bs_status st;
     bs_dmp_graph *g = bs_dmp_graph_new();
     *out = NULL;
     if (!g) return BS_ERR_NOMEM;
-    TRY(st, bs_dmp_select(store, wp_query, wp_row, g, err));
+    TRY(st, bs_dmp_select_opts(store, o, wp_query, wp_row, g, err));
     if (g->nwps == 0) {
         st = BS_NOT_FOUND;
         if (err) *err = strdup("the store holds no BIG-MAP plan (no dmp:WorkPackage): "
                                "load ontology/bigmap-dmp-data.ttl");
         goto fail;
     }
-    TRY(st, bs_dmp_select(store, flow_query, flow_row, g, err));
+    TRY(st, bs_dmp_select_opts(store, o, flow_query, flow_row, g, err));
     *out = g;
     return BS_OK;
 fail:

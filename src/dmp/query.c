@@ -31,6 +31,12 @@ static void free_row(char **vals, size_t n)
 bs_status bs_dmp_select(bs_store *store, const char *query, bs_dmp_row_fn fn, void *ctx,
                         char **err)
 {
+    return bs_dmp_select_opts(store, NULL, query, fn, ctx, err);
+}
+
+bs_status bs_dmp_select_opts(bs_store *store, const bs_sparql_opts *opts, const char *query,
+                             bs_dmp_row_fn fn, void *ctx, char **err)
+{
     bs_sparql *q = NULL;
     bs_sparql_cursor *c = NULL;
     bs_sparql_error perr = {0};
@@ -42,7 +48,9 @@ bs_status bs_dmp_select(bs_store *store, const char *query, bs_dmp_row_fn fn, vo
             *err = NULL;
         goto fail;
     }
-    bs_sparql_opts o = {.union_default = true};
+    bs_sparql_opts o = {0};
+    if (opts) o = *opts;
+    o.union_default = true;
     TRY(st, bs_sparql_open(store, q, &o, &c, err));
     n = bs_sparql_cursor_nvars(c);
     vals = calloc(n ? n : 1, sizeof *vals);

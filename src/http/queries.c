@@ -24,8 +24,10 @@ static json_t *query_json(const bs_named_query *q)
                                                                   : json_null(),
                                                 "description", p->description));
     }
-    return json_pack("{s:s, s:s, s:s, s:o}", "name", q->name, "title", q->title,
-                     "description", q->description, "params", params ? params : json_null());
+    /* the text too: the web page's SPARQL editor shows it as an example */
+    return json_pack("{s:s, s:s, s:s, s:o, s:s%}", "name", q->name, "title", q->title,
+                     "description", q->description, "params", params ? params : json_null(),
+                     "text", q->text, q->len);
 }
 
 static bs_status list_queries(bs_http_req *rq, bs_http_resp *rs)

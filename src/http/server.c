@@ -4,8 +4,10 @@
  * every response, query slots, the access log, and a draining stop. */
 #include "config.h"
 #include "http/core.h"
+#include "http/highway.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <netdb.h>
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -29,6 +31,18 @@ typedef struct {
     char *bind_copy, *cors_copy, *queries_copy, *web_copy, *load_copy;
 } server;
 
+/* The web page's files when cfg.web_dir is not given: ./web in a
+ * checkout, else where `make install` put them. */
+#ifndef BS_WEB_DIR
+#define BS_WEB_DIR "web"
+#endif
+
+static const char *default_web_dir(void)
+{
+    struct stat sb;
+    return stat("web", &sb) == 0 && S_ISDIR(sb.st_mode) ? "web" : BS_WEB_DIR;
+}
+
 static const char allow_methods[] = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
 
 /* ---- defaults ---------------------------------------------------------- */
@@ -47,7 +61,7 @@ static bs_status fill_defaults(server *s, const bs_http_config *in)
     if (!c->mem_limit) c->mem_limit = 1024 * MIB;
     if (!c->cors_origin) c->cors_origin = "*";
     if (!c->queries_dir) c->queries_dir = "queries";
-    if (!c->web_dir) c->web_dir = "web";
+    if (!c->web_dir) c->web_dir = default_web_dir();
     if (!c->access_log) c->access_log = stderr;
     /* own copies: the caller's strings may not outlive the server */
     s->bind_copy = strdup(c->bind);
@@ -376,6 +390,7 @@ static bs_status dispatch(bs_http_req *rq, bs_http_resp *rs)
     if (door(p, "/queries")) return bs_http_h_queries(rq, rs);
     if (door(p, "/search")) return bs_http_h_search(rq, rs);
     if (door(p, "/suggest")) return bs_http_h_suggest(rq, rs);
+    if (strcmp(p, "/highway.svg") == 0) return bs_http_h_highway(rq, rs);
     return bs_http_h_static(rq, rs);
 }
 
