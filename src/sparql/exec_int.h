@@ -206,6 +206,15 @@ bs_status bs_sp_minus_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
 /* exec_mat.c */
 bs_status bs_sp_group_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                            const bs_id *seed, bs_sp_iter **out);
+/** GROUP BY over a BGP of one or two patterns with only plain COUNTs,
+ *  counted without building rows (exec_count.c): *out = NULL when n has
+ *  another shape (then the general GROUP runs). */
+bs_status bs_sp_count_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                           const bs_id *seed, bs_sp_iter **out);
+/// For tests (process-wide): -1 = never take the counting join.
+extern int bs_sp_count_policy;
+/// For tests: how many times the counting join was taken (process-wide).
+extern unsigned long bs_sp_count_taken;
 bs_status bs_sp_order_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                            const bs_id *seed, bs_sp_iter **out);
 bs_status bs_sp_distinct_eval(bs_sp_exec *ex, const bs_sp_node *n,

@@ -178,8 +178,10 @@ static bs_status group_next(bs_sp_iter *it, bs_id *row)
 bs_status bs_sp_group_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                            const bs_id *seed, bs_sp_iter **out)
 {
+    bs_status st = bs_sp_count_eval(ex, n, graph, seed, out);
+    if (st != BS_OK || *out) return st; /* a counting join did it */
     mat_iter *m;
-    bs_status st = mat_new(ex, n, graph, seed, group_next, &m);
+    st = mat_new(ex, n, graph, seed, group_next, &m);
     if (st == BS_OK) *out = &m->base;
     return st;
 }

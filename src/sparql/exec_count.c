@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — counting joins: GROUP BY over a basic graph pattern of one
+ * or two triple patterns whose aggregates are all plain COUNTs (the facet
+ * counts of a search GUI: "datasets per work package and size class").
+ *
+ * The general path builds every row of the BGP and feeds it through the
+ * GROUP operator's expression evaluation and aggregate objects: about
+ * 1,500 instructions per row.  Here the rows are never built: the second
+ * pattern's triples go into the BGP's hash-join table (dense when its
+ * join ids are close together), the first pattern is scanned once, and
+ * each matching pair adds one to its group's counter.  Same rows as the
+ * general path (tests/check_sparql_plan compares them); anything outside
+ * the shape falls back to it. */
+#include "config.h"
+#include "sparql/exec_int.h"
+#include "sparql/expr_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Where a group key or the join variable comes from: pattern (0 or 1)
+ * and position (0 s, 1 p, 2 o). */
+typedef struct {
+    int pat, pos;
+} src_pos;
+
+typedef struct {
+    bs_sp_iter base;
+    bs_sp_exec *ex;
+    const bs_sp_node *n;
+    bs_sp_hset groups;  ///< key ids -> group number
+    uint64_t *counts;   ///< per group
+    size_t cap;
+    size_t next;
+} count_iter;
+
+static void count_free(bs_sp_iter *it)
+{
+    count_iter *c = (count_iter *)it;
+    if (!c) return;
+    bs_sp_mem(c->ex, -(long long)(c->cap * sizeof *c->counts));
+    free(c->counts);
+    bs_sp_hset_clear(&c->groups);
+    free(c);
+}
+
+static bs_sp_tpos tpos_at(const bs_sp_triple *t, int pos)
+{
+    return pos == 0 ? t->s : pos == 1 ? t->p : t->o;
+}
+
+/* Where variable v occurs in the patterns: its one position, or false
+ * when it occurs nowhere. */
+static bool find_var(const bs_sp_node *bgp, int v, src_pos *out)
+{
+    for (int k = 0; k < (int)bgp->ntriples; k++)
+        for (int i = 0; i < 3; i++)
+            if (tpos_at(&bgp->triples[k], i).var == v) {
+                out->pat = k;
+                out->pos = i;
+                return true;
+            }
+    return false;
+}
+
+/* Whether the node has the shape: keys plain variables of the BGP,
+ * aggregates COUNT(*) or COUNT(?v) of a BGP variable (always bound in a
+ * BGP row), one or two patterns, every variable once per pattern, two
+ * patterns sharing exactly one variable.  *join = its positions. */
+static bool shape_ok(const bs_sp_node *n, src_pos *keys, int jpos[2])
+{
+    const bs_sp_node *b = n->a;
+    if (!b || b->op != BS_OP_BGP || b->ntriples < 1 || b->ntriples > 2) return false;
+    if (n->nkeys == 0 || n->naggs == 0) return false;
+    int shared = 0;
+    jpos[0] = jpos[1] = -1;
+    for (size_t k = 0; k < b->ntriples; k++)
+        for (int i = 0; i < 3; i++) {
+            int v = tpos_at(&b->triples[k], i).var;
+            if (v < 0) continue;
+            for (int j = i + 1; j < 3; j++)
+                if (tpos_at(&b->triples[k], j).var == v) return false;
+            if (k == 1)
+                for (int j = 0; j < 3; j++)
+                    if (tpos_at(&b->triples[0], j).var == v) {
+                        shared++;
+                        jpos[0] = j;
+                        jpos[1] = i;
+                    }
+        }
+    if (b->ntriples == 2 && shared != 1) return false;
+    for (size_t k = 0; k < n->nkeys; k++)
+        if (n->keys[k]->op != BS_EX_VAR || !find_var(b, n->keys[k]->var, &keys[k]))
+            return false;
+    for (size_t i = 0; i < n->naggs; i++) {
+        const bs_sp_aggspec *a = &n->aggs[i];
+        src_pos p;
+        if (a->fn != BS_AGG_COUNT || a->distinct) return false;
+        if (a->arg && (a->arg->op != BS_EX_VAR || !find_var(b, a->arg->var, &p))) return false;
+    }
+    return true;
+}
+
+static bs_status scan_of(bs_sp_exec *ex, const bs_sp_triple *t, bs_id graph,
+                         bs_sp_scan **out)
+{
+    return bs_sp_scan_new(ex, graph, bs_sp_tpos_id(ex, t->s, NULL),
+                          bs_sp_tpos_id(ex, t->p, NULL), bs_sp_tpos_id(ex, t->o, NULL), out);
+}
+
+/* One more row for the group of key. */
+static bs_status bump(count_iter *c, const bs_id *key, bs_id *last, size_t *lastg,
+                      bool *have_last)
+{
+    size_t nk = c->n->nkeys;
+    if (*have_last) { /* rows of one group often come together */
+        size_t k = 0;
+        while (k < nk && key[k] == last[k]) k++;
+        if (k == nk) {
+            c->counts[*lastg]++;
+            return BS_OK;
+        }
+    }
+    size_t g;
+    bool added;
+    bs_status st = bs_sp_hset_put(&c->groups, key, &g, &added);
+    if (st != BS_OK) return st;
+    if (g >= c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        if ((st = bs_sp_mem(c->ex, (long long)((cap - c->cap) * sizeof *c->counts))) != BS_OK)
+            return st;
+        uint64_t *nc = realloc(c->counts, cap * sizeof *nc);
+        if (!nc) return BS_ERR_NOMEM;
+        memset(nc + c->cap, 0, (cap - c->cap) * sizeof *nc);
+        c->counts = nc;
+        c->cap = cap;
+    }
+    c->counts[g]++;
+    memcpy(last, key, nk * sizeof *key);
+    *lastg = g;
+    *have_last = true;
+    return BS_OK;
+}
+
+/* Count the pairs: pattern 1 in a join table keyed by the shared
+ * variable, pattern 0 scanned (or pattern 0 alone). */
+static bs_status count_build(count_iter *c, bs_id graph, const src_pos *keys,
+                             const int jpos[2])
+{
+    bs_sp_exec *ex = c->ex;
+    const bs_sp_node *b = c->n->a;
+    size_t nk = c->n->nkeys;
+    bs_sp_qhash *h = NULL;
+    bs_sp_scan *sc = NULL;
+    bs_status st;
+    bs_id key[nk + 1], last[nk + 1];
+    size_t lastg = 0;
+    bool have_last = false;
+    bs_quad q;
+    if (b->ntriples == 2) {
+        TRY(st, bs_sp_qhash_new(ex, &jpos[1], 1, 0, &h));
+        TRY(st, scan_of(ex, &b->triples[1], graph, &sc));
+        while ((st = bs_sp_scan_next(sc, &q)) == BS_OK) {
+            const bs_id t[3] = {q.s, q.p, q.o};
+            TRY(st, bs_sp_qhash_add(h, t));
+        }
+        if (st != BS_END) goto fail;
+        TRY(st, bs_sp_qhash_finish(h));
+        bs_sp_scan_free(sc);
+        sc = NULL;
+    }
+    TRY(st, scan_of(ex, &b->triples[0], graph, &sc));
+    for (unsigned n = 0; (st = bs_sp_scan_next(sc, &q)) == BS_OK; n++) {
+        if ((n & 63) == 0) TRY(st, bs_sp_tick(ex));
+        const bs_id a[3] = {q.s, q.p, q.o};
+        if (!h) {
+            for (size_t k = 0; k < nk; k++) key[k] = a[keys[k].pos];
+            TRY(st, bump(c, key, last, &lastg, &have_last));
+            continue;
+        }
+        uint32_t e = bs_sp_qhash_find(h, &a[jpos[0]]);
+        while (e != BS_SP_QH_NONE) {
+            const bs_id *t = bs_sp_qhash_ent(h, e, &e);
+            for (size_t k = 0; k < nk; k++) key[k] = keys[k].pat ? t[keys[k].pos] : a[keys[k].pos];
+            TRY(st, bump(c, key, last, &lastg, &have_last));
+        }
+    }
+    if (st == BS_END) st = BS_OK;
+fail:
+    bs_sp_scan_free(sc);
+    bs_sp_qhash_free(h);
+    return st;
+}
+
+static bs_status count_next(bs_sp_iter *it, bs_id *row)
+{
+    count_iter *c = (count_iter *)it;
+    bs_sp_exec *ex = c->ex;
+    const bs_sp_node *n = c->n;
+    if (c->next >= c->groups.keys.n) return BS_END;
+    size_t g = c->next++;
+    const bs_id *key = bs_sp_rows_at(&c->groups.keys, g);
+    memset(row, 0, ex->nvars * sizeof *row);
+    for (size_t k = 0; k < n->nkeys; k++)
+        if (n->key_vars && n->key_vars[k] >= 0) row[n->key_vars[k]] = key[k];
+    bs_sp_ectx ec = {ex, NULL, NULL};
+    bs_sp_val v;
+    bs_sp_val_int(&v, (int64_t)c->counts[g]);
+    bs_id id;
+    bs_status st = bs_sp_val_intern(&ec, &v, &id);
+    if (st != BS_OK) return st;
+    for (size_t i = 0; i < n->naggs; i++)
+        if (n->aggs[i].var >= 0) row[n->aggs[i].var] = id;
+    return BS_OK;
+}
+
+int bs_sp_count_policy;
+unsigned long bs_sp_count_taken;
+
+bs_status bs_sp_count_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                           const bs_id *seed, bs_sp_iter **out)
+{
+    src_pos keys[n->nkeys + 1];
+    int jpos[2];
+    *out = NULL;
+    if (seed || bs_sp_count_policy < 0 || !shape_ok(n, keys, jpos)) return BS_OK;
+    count_iter *c = calloc(1, sizeof *c);
+    if (!c) return BS_ERR_NOMEM;
+    c->base.next = count_next;
+    c->base.free = count_free;
+    c->ex = ex;
+    c->n = n;
+    bs_sp_hset_init(&c->groups, ex, n->nkeys);
+    bs_status st = count_build(c, graph, keys, jpos);
+    if (st != BS_OK) {
+        count_free(&c->base);
+        return st;
+    }
+    __atomic_add_fetch(&bs_sp_count_taken, 1, __ATOMIC_RELAXED);
+    *out = &c->base;
+    return BS_OK;
+}
