@@ -279,6 +279,8 @@ bs_status bs_tix_doc_del(bs_txn *txn, bs_id doc);
 typedef struct {
     uint64_t docs, tokens, postings;
     uint64_t pages;   ///< LMDB pages the text index uses
+    uint64_t terms;   ///< distinct tokens
+    uint64_t bytes;   ///< pages × page size
 } bs_tix_stats;
 bs_status bs_tix_stat(bs_txn *txn, bs_tix_stats *out);
 

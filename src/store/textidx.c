@@ -8,8 +8,9 @@
  *            token's postings sort by document), tf, field, len
  *   "tixdoc" doc id (BS_ID_BYTES, big-endian) → field (1 byte), length
  *            in tokens (4 bytes big-endian)
- *   meta "tix:tokens" → the sum of all documents' lengths (8 bytes BE);
- *   the number of documents and postings are the databases' entry counts. */
+ *   meta "tix:tokens" → the sum of all documents' lengths, "tix:terms" →
+ *   the number of distinct tokens (8 bytes BE each); the numbers of
+ *   documents and postings are the databases' entry counts. */
 #include "config.h"
 #include "store/store_int.h"
 
@@ -21,6 +22,35 @@
 #define TOK_MAX 511   /* LMDB's default maximum key size */
 
 static const MDB_val tokens_key = {10, "tix:tokens"};
+static const MDB_val terms_key = {9, "tix:terms"};
+
+static uint64_t get_counter(bs_txn *txn, MDB_val k)
+{
+    MDB_val v;
+    if (mdb_get(txn->txn, txn->store->meta, &k, &v) || v.mv_size != 8) return 0;
+    return bs_get64be(v.mv_data);
+}
+
+static bs_status add_counter(bs_txn *txn, MDB_val k, int64_t delta)
+{
+    if (delta == 0) return BS_OK;
+    uint64_t t = get_counter(txn, k);
+    t = (delta < 0 && (uint64_t)-delta > t) ? 0 : t + (uint64_t)delta;
+    uint8_t buf[8];
+    bs_put64be(buf, t);
+    MDB_val v = {8, buf};
+    return bs_mdb_status(mdb_put(txn->txn, txn->store->meta, &k, &v, 0));
+}
+
+/* Delete the posting cur stands on; *gone = the token lost its last one. */
+static int del_current(MDB_cursor *cur, bool *gone)
+{
+    size_t n = 0;
+    int rc = mdb_cursor_count(cur, &n);
+    if (rc == 0) rc = mdb_cursor_del(cur, 0);
+    *gone = rc == 0 && n == 1;
+    return rc;
+}
 
 int bs_tix_open(bs_store *st, MDB_txn *txn, bool ro)
 {
@@ -88,10 +118,13 @@ bs_status bs_tix_put(bs_txn *txn, const char *tok, size_t len, const bs_posting 
     MDB_val k = {len, (void *)tok}, old, v = {POST_BYTES, buf};
     int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
     if (rc) return bs_mdb_status(rc);
+    int64_t dterms = 0;
+    bool gone = false;
     st = seek_doc(cur, &k, p->doc, &old);
     if (st == BS_OK) {
         if (!memcmp(old.mv_data, buf, POST_BYTES)) goto done; /* already there */
-        if ((rc = mdb_cursor_del(cur, 0))) { st = bs_mdb_status(rc); goto fail; }
+        if ((rc = del_current(cur, &gone))) { st = bs_mdb_status(rc); goto fail; }
+        dterms -= gone;
     } else if (st != BS_NOT_FOUND) {
         goto fail;
     }
@@ -99,6 +132,10 @@ bs_status bs_tix_put(bs_txn *txn, const char *tok, size_t len, const bs_posting 
     k.mv_data = (void *)tok;
     rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
     if (rc && rc != MDB_KEYEXIST) { st = bs_mdb_status(rc); goto fail; }
+    size_t n = 0;
+    if (rc == 0 && mdb_cursor_count(cur, &n) == 0 && n == 1) dterms++; /* a new token */
+    st = add_counter(txn, terms_key, dterms);
+    goto fail;
 done:
     st = BS_OK;
 fail:
@@ -117,7 +154,9 @@ bs_status bs_tix_del(bs_txn *txn, const char *tok, size_t len, bs_id doc)
     int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
     if (rc) return bs_mdb_status(rc);
     TRY(st, seek_doc(cur, &k, doc, &old));
-    if ((rc = mdb_cursor_del(cur, 0))) st = bs_mdb_status(rc);
+    bool gone = false;
+    if ((rc = del_current(cur, &gone))) st = bs_mdb_status(rc);
+    else if (gone) st = add_counter(txn, terms_key, -1);
 fail:
     mdb_cursor_close(cur);
     return st;
@@ -208,24 +247,6 @@ fail:
     return st;
 }
 
-static uint64_t get_tokens(bs_txn *txn)
-{
-    MDB_val k = tokens_key, v;
-    if (mdb_get(txn->txn, txn->store->meta, &k, &v) || v.mv_size != 8) return 0;
-    return bs_get64be(v.mv_data);
-}
-
-static bs_status add_tokens(bs_txn *txn, int64_t delta)
-{
-    if (delta == 0) return BS_OK;
-    uint64_t t = get_tokens(txn);
-    t = (delta < 0 && (uint64_t)-delta > t) ? 0 : t + (uint64_t)delta;
-    uint8_t buf[8];
-    bs_put64be(buf, t);
-    MDB_val k = tokens_key, v = {8, buf};
-    return bs_mdb_status(mdb_put(txn->txn, txn->store->meta, &k, &v, 0));
-}
-
 static bool doc_unpack(const MDB_val *v, bs_tix_doc *out)
 {
     const uint8_t *b = v->mv_data;
@@ -261,7 +282,7 @@ bs_status bs_tix_doc_put(bs_txn *txn, bs_id doc, const bs_tix_doc *d)
     MDB_val k = {BS_ID_BYTES, kb}, v = {DOC_BYTES, vb};
     int rc = mdb_put(txn->txn, txn->store->tixdoc, &k, &v, 0);
     if (rc) return bs_mdb_status(rc);
-    return add_tokens(txn, delta);
+    return add_counter(txn, tokens_key, delta);
 fail:
     return st;
 }
@@ -278,7 +299,7 @@ bs_status bs_tix_doc_del(bs_txn *txn, bs_id doc)
     MDB_val k = {BS_ID_BYTES, kb};
     int rc = mdb_del(txn->txn, txn->store->tixdoc, &k, NULL);
     if (rc) return bs_mdb_status(rc);
-    return add_tokens(txn, -(int64_t)old.len);
+    return add_counter(txn, tokens_key, -(int64_t)old.len);
 fail:
     return st;
 }
@@ -296,7 +317,9 @@ bs_status bs_tix_stat(bs_txn *txn, bs_tix_stats *out)
     if ((rc = mdb_stat(txn->txn, txn->store->tix, &ms))) return bs_mdb_status(rc);
     out->postings = ms.ms_entries;
     out->pages += ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;
-    out->tokens = get_tokens(txn);
+    out->tokens = get_counter(txn, tokens_key);
+    out->terms = get_counter(txn, terms_key);
+    out->bytes = out->pages * ms.ms_psize;
     return BS_OK;
 fail:
     return st;
@@ -310,8 +333,10 @@ bs_status bs_tix_clear(bs_txn *txn)
     int rc = mdb_drop(txn->txn, txn->store->tix, 0);
     if (!rc) rc = mdb_drop(txn->txn, txn->store->tixdoc, 0);
     if (!rc) {
-        MDB_val k = tokens_key;
+        MDB_val k = tokens_key, k2 = terms_key;
         rc = mdb_del(txn->txn, txn->store->meta, &k, NULL);
+        if (rc == MDB_NOTFOUND) rc = 0;
+        if (!rc) rc = mdb_del(txn->txn, txn->store->meta, &k2, NULL);
         if (rc == MDB_NOTFOUND) rc = 0;
     }
     return bs_mdb_status(rc);
