@@ -20,7 +20,12 @@ SHARED=$(bs_find_shared)
 BS_PACKAGES="build-essential autoconf automake libtool pkg-config
   librdf0-dev libraptor2-dev libserd-dev librasqal3-dev liblmdb-dev libmicrohttpd-dev
   libxml2-dev libpcre2-dev nettle-dev libjansson-dev libcurl4-gnutls-dev check raptor2-utils redland-utils lmdb-utils curl
-  python3 python3-sparqlwrapper graphviz libunistring-dev"
+  python3 python3-sparqlwrapper graphviz libunistring-dev
+  chromium chromium-driver"
+# Node.js and npm run the browser test (tests/browser, playwright-core from
+# package.json).  A machine whose node comes from elsewhere (with its own
+# npm) keeps it: Debian's npm would conflict with it.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || BS_PACKAGES="$BS_PACKAGES nodejs npm"
 
 log() { printf '==> %s\n' "$*" >&2; }
 

@@ -106,7 +106,9 @@ function flowsSection(rows, headingId, note) {
   const part = (dir, caption) => {
     const rs = [...dedup.values()].filter((r) => r.dir.value === dir);
     if (!rs.length) return null;
-    rs.sort((a, b) => (b.shared && b.shared.value === 'true') - (a.shared && a.shared.value === 'true'));
+    const shared = (r) => (r.shared && r.shared.value === 'true' ? 1 : 0);
+    const num = (r) => Number(localName(r.other.value).replace(/^WP/, '')) || 0;
+    rs.sort((a, b) => shared(b) - shared(a) || num(a) - num(b));
     return el('div', {class: 'table-wrap'}, el('table', {class: 'flows'},
       el('caption', {}, `${caption} (${rs.length})`),
       el('thead', {}, el('tr', {},

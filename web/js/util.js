@@ -19,7 +19,7 @@ export function el(tag, attrs, ...children) {
 
 /** Append children (strings, nodes, arrays of them) to a node. */
 export function append(node, children) {
-  for (const c of children.flat(Infinity)) {
+  for (const c of [children].flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
