@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: MIT
+ * Unit tests: search queries — syntax, BM25, snippets, and on a small
+ * store loaded through ingest with the index attached: AND/OR/phrase/
+ * prefix/exclusion, class expansion, why, filters, facets, paging,
+ * access control, suggest, bs:matches, JSON. */
+#include "config.h"
+#include "search/qres.h"
+#include "ingest/ingest.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EX "http://example.org/"
+
+/* ---- query syntax ----------------------------------------------------- */
+
+static bs_status parse(const char *q, bs_qparsed *p)
+{
+    bs_status st = bs_qparse(q, p);
+    if (st != BS_OK) bs_qparsed_free(p);
+    return st;
+}
+
+START_TEST(test_parse_accepted)
+{
+    bs_qparsed p;
+    ck_assert_int_eq(parse("Electrode coating", &p), BS_OK);
+    ck_assert_uint_eq(p.ngroups, 2);
+    ck_assert_str_eq(p.groups[0].alts[0].toks[0], "electrode");
+    ck_assert_str_eq(p.groups[0].alts[0].typed, "Electrode");
+    bs_qparsed_free(&p);
+
+    ck_assert_int_eq(parse("cycling OR ageing capacity", &p), BS_OK);
+    ck_assert_uint_eq(p.ngroups, 2);
+    ck_assert_uint_eq(p.groups[0].nalts, 2);
+    ck_assert_str_eq(p.groups[0].alts[1].toks[0], "ageing");
+    ck_assert_uint_eq(p.groups[1].nalts, 1);
+    bs_qparsed_free(&p);
+
+    ck_assert_int_eq(parse("\"half cell\" electro* -anode", &p), BS_OK);
+    ck_assert_uint_eq(p.ngroups, 2);
+    ck_assert_uint_eq(p.groups[0].alts[0].ntoks, 2);
+    ck_assert(!p.groups[0].alts[0].prefix);
+    ck_assert_str_eq(p.groups[0].alts[0].typed, "\"half cell\"");
+    ck_assert(p.groups[1].alts[0].prefix);
+    ck_assert_str_eq(p.groups[1].alts[0].toks[0], "electro");
+    ck_assert_uint_eq(p.nnots, 1);
+    ck_assert_str_eq(p.nots[0].toks[0], "anode");
+    bs_qparsed_free(&p);
+
+    /* a word that folds into several tokens is a phrase */
+    ck_assert_int_eq(parse("Li-ion", &p), BS_OK);
+    ck_assert_uint_eq(p.ngroups, 1);
+    ck_assert_uint_eq(p.groups[0].alts[0].ntoks, 2);
+    bs_qparsed_free(&p);
+
+    /* exclusion first, lower-case "or" is a word, punctuation dropped */
+    ck_assert_int_eq(parse("-anode cathode or !!", &p), BS_OK);
+    ck_assert_uint_eq(p.ngroups, 2);
+    ck_assert_uint_eq(p.nnots, 1);
+    bs_qparsed_free(&p);
+}
+END_TEST
+
+START_TEST(test_parse_rejected)
+{
+    static const char *const bad[] = {
+        "", "   ", "\"unbalanced", "a \"b c", "OR", "OR a", "a OR", "a OR OR b",
+        "-a", "-a -b", "a OR -b", "-a OR b", "!!", NULL
+    };
+    for (size_t i = 0; bad[i]; i++) {
+        bs_qparsed p;
+        ck_assert_msg(parse(bad[i], &p) == BS_ERR_PARSE, "accepted: %s", bad[i]);
+    }
+    bs_qparsed p;
+    ck_assert_int_eq(bs_qparse(NULL, &p), BS_ERR_PARSE);
+    bs_qparsed_free(&p);
+}
+END_TEST
+
+/* ---- BM25 ------------------------------------------------------------- */
+
+START_TEST(test_bm25)
+{
+    bs_qcorpus c = { .n_docs = 100, .avgdl = 4 };
+    /* df 1, tf 1, len = avgdl: idf × 1 × field weight */
+    double idf = log(1.0 + (100 - 1 + 0.5) / 1.5);
+    ck_assert_double_eq_tol(bs_qbm25(&c, 1, 1, 4, BS_FIELD_TEXT), idf * 1.0, 1e-9);
+    ck_assert_double_eq_tol(bs_qbm25(&c, 1, 1, 4, BS_FIELD_LABEL), idf * 3.0, 1e-9);
+    ck_assert_double_eq_tol(bs_qbm25(&c, 1, 1, 4, BS_FIELD_KEYWORD), idf * 2.0, 1e-9);
+    /* tf 2, len 8: 2 × 2.2 / (2 + 1.2 × (0.25 + 0.75 × 2)) */
+    double sat = 2 * 2.2 / (2 + 1.2 * (0.25 + 0.75 * 2.0));
+    ck_assert_double_eq_tol(bs_qbm25(&c, 1, 2, 8, BS_FIELD_TEXT), idf * sat, 1e-9);
+    /* rarer words weigh more; shorter documents too */
+    ck_assert(bs_qbm25(&c, 2, 1, 4, 2) > bs_qbm25(&c, 50, 1, 4, 2));
+    ck_assert(bs_qbm25(&c, 5, 1, 2, 2) > bs_qbm25(&c, 5, 1, 12, 2));
+    ck_assert(bs_qbm25(&c, 100, 1, 4, 2) > 0);
+}
+END_TEST
+
+/* ---- snippets --------------------------------------------------------- */
+
+static char *join_spans(const bs_search_span *v, size_t n, size_t *nhits, const char **first_hit)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) len += strlen(v[i].text);
+    char *s = calloc(len + 1, 1);
+    *nhits = 0;
+    *first_hit = NULL;
+    for (size_t i = 0; i < n; i++) {
+        strcat(s, v[i].text);
+        if (v[i].hit) { if (!*nhits) *first_hit = v[i].text; (*nhits)++; }
+    }
+    return s;
+}
+
+START_TEST(test_snippet)
+{
+    bs_qparsed p;
+    ck_assert_int_eq(parse("electrode", &p), BS_OK);
+    const char *short_text = "A positive Electrode, and another electrode.";
+    bs_search_span *v;
+    size_t n, nh;
+    const char *fh;
+    ck_assert_int_eq(bs_qsnippet(short_text, strlen(short_text), &p, 160, &v, &n), BS_OK);
+    char *all = join_spans(v, n, &nh, &fh);
+    ck_assert_str_eq(all, short_text);
+    ck_assert_uint_eq(nh, 2);
+    ck_assert_str_eq(fh, "Electrode");
+    free(all);
+    bs_qspans_free(v, n);
+
+    /* long text: a window around the first match, cut at words, marked */
+    char text[2048] = "";
+    for (int i = 0; i < 30; i++) strcat(text, "filler words here ");
+    strcat(text, "the Electrode sits ");
+    for (int i = 0; i < 30; i++) strcat(text, "more filler text ");
+    ck_assert_int_eq(bs_qsnippet(text, strlen(text), &p, 160, &v, &n), BS_OK);
+    all = join_spans(v, n, &nh, &fh);
+    ck_assert_uint_eq(nh, 1);
+    ck_assert_str_eq(fh, "Electrode");
+    ck_assert(strlen(all) <= 160 + 2 * strlen("\u2026"));
+    ck_assert(strlen(all) > 100);
+    ck_assert(!strncmp(all, "\u2026", strlen("\u2026")));
+    ck_assert(!strcmp(all + strlen(all) - strlen("\u2026"), "\u2026"));
+    ck_assert_ptr_nonnull(strstr(all, "the Electrode sits"));
+    size_t el = strlen("\u2026");
+    char *mid = strndup(all + el, strlen(all) - 2 * el);
+    ck_assert_ptr_nonnull(strstr(text, mid)); /* a piece of the text, unchanged */
+    ck_assert(mid[0] != ' ' && mid[strlen(mid) - 1] != ' '); /* cut at words */
+    free(mid);
+    free(all);
+    bs_qspans_free(v, n);
+    bs_qparsed_free(&p);
+
+    /* prefix and phrase tokens are highlighted */
+    ck_assert_int_eq(parse("coat* \"thickness map\"", &p), BS_OK);
+    const char *t2 = "Coating thickness map of coated foils";
+    ck_assert_int_eq(bs_qsnippet(t2, strlen(t2), &p, 160, &v, &n), BS_OK);
+    all = join_spans(v, n, &nh, &fh);
+    ck_assert_str_eq(all, t2);
+    ck_assert_uint_eq(nh, 4); /* Coating, thickness, map, coated */
+    free(all);
+    bs_qspans_free(v, n);
+    bs_qparsed_free(&p);
+}
+END_TEST
+
+/* ---- a small store ---------------------------------------------------- */
+
+static char dir[256];
+static bs_store *store;
+static bs_search *idx;
+static bs_id secret_graph;
+
+static const char *const public_ttl =
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+    "@prefix dct: <http://purl.org/dc/terms/> .\n"
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+    "@prefix dmp: <https://w3id.org/battstore/bigmap-dmp#> .\n"
+    "@prefix ex: <" EX "> .\n"
+    /* Electrode > PositiveElectrode > CathodeLayer; Terminal ≡ Electrode */
+    "ex:Electrode a owl:Class ; skos:prefLabel \"Electrode\"@en .\n"
+    "ex:PositiveElectrode a owl:Class ; rdfs:subClassOf ex:Electrode ;\n"
+    "  skos:prefLabel \"PositiveElectrode\"@en .\n"
+    "ex:CathodeLayer a owl:Class ; rdfs:subClassOf ex:PositiveElectrode ;\n"
+    "  skos:prefLabel \"CathodeLayer\"@en .\n"
+    "ex:Terminal a owl:Class ; owl:equivalentClass ex:Electrode ;\n"
+    "  skos:prefLabel \"Terminal\"@en .\n"
+    "ex:Loop1 rdfs:subClassOf ex:Loop2 ; rdfs:label \"Loopy\" .\n"
+    "ex:Loop2 rdfs:subClassOf ex:Loop1 .\n"
+    "ex:LoopData a dcat:Dataset ; dmp:about ex:Loop2 ; dct:title \"Plain record\" .\n"
+    "dmp:SizeTB rdfs:label \"TB\"@en .\n"
+    "ex:d1 a dcat:Dataset ; dct:title \"Electrode coating thickness\"@en ;\n"
+    "  dmp:producedBy dmp:WP3 ; dct:format \".hdf5\" ; dmp:sizeClass dmp:SizeTB .\n"
+    "ex:d2 a dcat:Dataset ; dct:title \"Cycling data\"@en ;\n"
+    "  dct:description \"Capacity fade of the electrode during long cycling at high rate\"@en ;\n"
+    "  dmp:producedBy dmp:WP4 ; dct:format \".csv\" .\n"
+    "ex:d3 a dcat:Dataset ; dct:title \"Layer images\"@en ; dmp:about ex:CathodeLayer ;\n"
+    "  dcat:keyword \"coating\" ; dmp:producedBy dmp:WP3 ; dct:format \".tiff\" .\n"
+    "ex:d4 a dcat:Dataset ; dct:title \"Misc numbers\"@en ; dcat:theme ex:Terminal ;\n"
+    "  dmp:producedBy dmp:WP4 .\n"
+    "ex:d5 a ex:PositiveElectrode ; rdfs:label \"Sample five\" .\n"
+    "ex:d6 a dcat:Dataset ; dct:title \"Thickness survey\"@en ;\n"
+    "  dct:description \"Common words common words common words\"@en .\n"
+    "ex:d7 a dcat:Dataset ; dct:title \"Common thickness\"@en .\n"
+    "ex:d8 a dcat:Dataset ; dct:title \"Common notes\"@en ; dct:description \"zebra\"@en .\n";
+
+static const char *const secret_ttl =
+    "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+    "@prefix dct: <http://purl.org/dc/terms/> .\n"
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+    "@prefix dmp: <https://w3id.org/battstore/bigmap-dmp#> .\n"
+    "@prefix ex: <" EX "> .\n"
+    "ex:secret a dcat:Dataset ; dct:title \"Secret electrode study\"@en ;\n"
+    "  dmp:producedBy dmp:WP9 ; dct:format \".secret\" .\n"
+    "ex:SecretClass a owl:Class ; skos:prefLabel \"Electroporation\"@en .\n"
+    "ex:d2 dmp:producedBy dmp:WP11 .\n";
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+    (void)sb; (void)flag; (void)f;
+    return remove(p);
+}
+
+static void load_text(const char *text, const char *graph)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s.ttl", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    const char *paths[] = { path };
+    bs_load_opts o = { .graph_iri = graph };
+    bs_load_report rep = { 0 };
+    ck_assert_int_eq(bs_load_files(store, paths, 1, &o, &rep), BS_OK);
+    bs_load_report_free(&rep);
+    unlink(path);
+}
+
+static bs_status set_restricted(bs_txn *txn, void *ctx)
+{
+    (void)ctx;
+    bs_term t = bs_term_iri(EX "g/secret", strlen(EX "g/secret"));
+    bs_status st = bs_dict_lookup(txn, &t, &secret_graph);
+    if (st == BS_OK) st = bs_graph_set_access(txn, secret_graph, BS_ACCESS_RESTRICTED);
+    return st;
+}
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/bs_check_squery_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    strcat(dir, "/store");
+    ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &store), BS_OK);
+    ck_assert_int_eq(bs_search_attach(store, NULL, &idx), BS_OK);
+    ck_assert_ptr_nonnull(idx);
+    load_text(public_ttl, EX "g/public");
+    load_text(secret_ttl, EX "g/secret");
+    ck_assert_int_eq(bs_store_write(store, set_restricted, NULL), BS_OK);
+}
+
+static void teardown(void)
+{
+    bs_search_detach(idx);
+    bs_store_close(store);
+    char *slash = strrchr(dir, '/');
+    *slash = 0;
+    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static bool public_only(void *ctx, bs_id g, bs_access level)
+{
+    (void)ctx; (void)g;
+    return level == BS_ACCESS_PUBLIC;
+}
+
+/* Run q (public only unless all) and return the result. */
+static bs_search_result *search(bs_search_query *q, bool all)
+{
+    bs_txn *txn;
+    bs_search_result *r = NULL;
+    if (!all) q->visible = public_only;
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    bs_status st = bs_search_run(idx, txn, q, &r);
+    bs_txn_abort(txn);
+    ck_assert_msg(st == BS_OK, "%s: %s", q->q, bs_strerror(st));
+    return r;
+}
+
+static bs_search_result *find(const char *text)
+{
+    bs_search_query q = { .q = text, .limit = 100 };
+    return search(&q, false);
+}
+
+/* Rank (0-based) of the hit with IRI EX name, or -1. */
+static int rank_of(const bs_search_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->nhits; i++)
+        if (!strncmp(r->hits[i].iri, EX, strlen(EX)) && !strcmp(r->hits[i].iri + strlen(EX), name))
+            return (int)i;
+    return -1;
+}
+
+static const bs_search_hit *hit_of(const bs_search_result *r, const char *name)
+{
+    int i = rank_of(r, name);
+    return i < 0 ? NULL : &r->hits[i];
+}
+
+/* ---- searches ---------------------------------------------------------- */
+
+START_TEST(test_ranking)
+{
+    bs_search_result *r = find("electrode");
+    /* the class itself and d1 (title: label field) before d2 (description) */
+    ck_assert_int_ge(rank_of(r, "d1"), 0);
+    ck_assert_int_ge(rank_of(r, "d2"), 0);
+    ck_assert_int_lt(rank_of(r, "d1"), rank_of(r, "d2"));
+    ck_assert_int_eq(rank_of(r, "Electrode"), 0); /* short label, label field */
+    for (size_t i = 1; i < r->nhits; i++) ck_assert(r->hits[i - 1].score >= r->hits[i].score);
+    ck_assert(r->total_exact);
+    bs_search_result_free(r);
+
+    /* BM25 prefers the rarer word: "zebra" (1 literal) over "common" (4) */
+    r = find("common OR zebra");
+    ck_assert_int_eq(rank_of(r, "d8"), 0);
+    ck_assert_int_ge(rank_of(r, "d6"), 1);
+    bs_search_result_free(r);
+}
+END_TEST
+
+START_TEST(test_operators)
+{
+    /* AND across literals of one resource: title has electrode, keyword coating */
+    bs_search_result *r = find("electrode coating");
+    ck_assert_int_ge(rank_of(r, "d1"), 0);
+    ck_assert_int_ge(rank_of(r, "d3"), 0); /* coating keyword + expansion */
+    ck_assert_int_lt(rank_of(r, "d2"), 0);
+    bs_search_result_free(r);
+
+    r = find("cycling OR thickness");
+    ck_assert_int_ge(rank_of(r, "d1"), 0);
+    ck_assert_int_ge(rank_of(r, "d2"), 0);
+    ck_assert_int_lt(rank_of(r, "d3"), 0);
+    bs_search_result_free(r);
+
+    r = find("\"coating thickness\"");
+    ck_assert_uint_eq(r->total, 1);
+    ck_assert_int_eq(rank_of(r, "d1"), 0);
+    bs_search_result_free(r);
+    r = find("\"thickness coating\"");
+    ck_assert_uint_eq(r->total, 0);
+    bs_search_result_free(r);
+
+    r = find("coat*");
+    ck_assert_uint_eq(r->total, 2);
+    ck_assert_int_ge(rank_of(r, "d1"), 0);
+    ck_assert_int_ge(rank_of(r, "d3"), 0);
+    bs_search_result_free(r);
+
+    r = find("thickness -coating");
+    ck_assert_int_lt(rank_of(r, "d1"), 0);
+    ck_assert_int_ge(rank_of(r, "d6"), 0);
+    ck_assert_int_ge(rank_of(r, "d7"), 0);
+    bs_search_result_free(r);
+
+    /* malformed → BS_ERR_PARSE */
+    bs_txn *txn;
+    bs_search_result *bad = NULL;
+    bs_search_query q = { .q = "\"open" };
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    ck_assert_int_eq(bs_search_run(idx, txn, &q, &bad), BS_ERR_PARSE);
+    ck_assert_ptr_null(bad);
+    bs_txn_abort(txn);
+}
+END_TEST
+
+static const bs_search_why *why_class(const bs_search_hit *h, const char *cls)
+{
+    for (size_t i = 0; h && i < h->nwhy; i++)
+        if (h->why[i].class_iri && !strcmp(h->why[i].class_iri, cls)) return &h->why[i];
+    return NULL;
+}
+
+START_TEST(test_expansion)
+{
+    bs_search_result *r = find("electrode");
+    /* d3 about CathodeLayer (two levels below), d4 themed Terminal
+     * (equivalent), d5 typed PositiveElectrode: all below direct hits */
+    const char *expanded[] = { "d3", "d4", "d5", "PositiveElectrode", "CathodeLayer" };
+    for (size_t i = 0; i < 5; i++) {
+        const bs_search_hit *h = hit_of(r, expanded[i]);
+        ck_assert_msg(h != NULL, "%s not found", expanded[i]);
+        if (i < 3) ck_assert_int_gt(rank_of(r, expanded[i]), rank_of(r, "d1"));
+    }
+    const bs_search_why *w = why_class(hit_of(r, "d3"), EX "Electrode");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->word, "electrode");
+    ck_assert_str_eq(w->class_label, "Electrode");
+    ck_assert_str_eq(w->via, BS_DMP "about");
+    w = why_class(hit_of(r, "d4"), EX "Electrode");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->via, BS_DCAT "theme");
+    w = why_class(hit_of(r, "d5"), EX "Electrode");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->via, BS_RDF "type");
+    /* a direct hit says which field and predicate */
+    const bs_search_hit *d2 = hit_of(r, "d2");
+    ck_assert_uint_eq(d2->nwhy, 1);
+    ck_assert_int_eq(d2->why[0].field, BS_FIELD_TEXT);
+    ck_assert_str_eq(d2->why[0].pred, BS_DCT "description");
+    ck_assert_ptr_null(d2->why[0].class_iri);
+    bs_search_result_free(r);
+
+    /* cycles in subClassOf are harmless */
+    r = find("loopy");
+    ck_assert_int_ge(rank_of(r, "LoopData"), 0);
+    bs_search_result_free(r);
+
+    bs_search_query q = { .q = "electrode", .limit = 100, .no_expand = true };
+    r = search(&q, false);
+    ck_assert_int_lt(rank_of(r, "d3"), 0);
+    ck_assert_int_lt(rank_of(r, "d4"), 0);
+    ck_assert_int_ge(rank_of(r, "d1"), 0);
+    bs_search_result_free(r);
+}
+END_TEST
+
+static const bs_search_facet_value *facet(const bs_search_result *r, int f, const char *label)
+{
+    for (size_t i = 0; i < r->nfacets[f]; i++)
+        if (!strcmp(r->facets[f][i].label, label)) return &r->facets[f][i];
+    return NULL;
+}
+
+START_TEST(test_filters_facets)
+{
+    bs_search_query q = { .q = "electrode", .limit = 100, .wp = "WP3" };
+    bs_search_result *r = search(&q, false);
+    ck_assert_uint_eq(r->total, 2);
+    ck_assert_int_ge(rank_of(r, "d1"), 0);
+    ck_assert_int_ge(rank_of(r, "d3"), 0);
+    bs_search_result_free(r);
+
+    q = (bs_search_query){ .q = "electrode", .limit = 100, .format = ".hdf5" };
+    r = search(&q, false);
+    ck_assert_uint_eq(r->total, 1);
+    bs_search_result_free(r);
+    q = (bs_search_query){ .q = "electrode", .limit = 100, .size = "TB" };
+    r = search(&q, false);
+    ck_assert_uint_eq(r->total, 1);
+    ck_assert_int_eq(rank_of(r, "d1"), 0);
+    bs_search_result_free(r);
+    q = (bs_search_query){ .q = "electrode", .limit = 100, .type = EX "Electrode" };
+    r = search(&q, false);
+    ck_assert_uint_eq(r->total, 1); /* d5, typed with a subclass */
+    ck_assert_int_eq(rank_of(r, "d5"), 0);
+    bs_search_result_free(r);
+    q = (bs_search_query){ .q = "electrode", .wp = "WP99" };
+    r = search(&q, false);
+    ck_assert_uint_eq(r->total, 0);
+    bs_search_result_free(r);
+
+    /* facets over all hits, not only the page */
+    q = (bs_search_query){ .q = "electrode", .limit = 1 };
+    r = search(&q, false);
+    ck_assert_uint_eq(r->nhits, 1);
+    const bs_search_facet_value *wp3 = facet(r, BS_FACET_WP, "WP3");
+    const bs_search_facet_value *wp4 = facet(r, BS_FACET_WP, "WP4");
+    ck_assert_ptr_nonnull(wp3);
+    ck_assert_ptr_nonnull(wp4);
+    ck_assert_uint_eq(wp3->count, 2);
+    ck_assert_uint_eq(wp4->count, 2);
+    ck_assert_str_eq(wp3->value, BS_DMP "WP3");
+    ck_assert_ptr_nonnull(facet(r, BS_FACET_SIZE, "TB"));
+    ck_assert_ptr_nonnull(facet(r, BS_FACET_FORMAT, ".hdf5"));
+    const bs_search_facet_value *pub = facet(r, BS_FACET_ACCESS, "public");
+    ck_assert_ptr_nonnull(pub);
+    ck_assert_uint_eq(pub->count, r->total);
+    for (int f = 0; f < BS_NFACETS; f++)
+        for (size_t i = 1; i < r->nfacets[f]; i++)
+            ck_assert(r->facets[f][i - 1].count >= r->facets[f][i].count);
+    bs_search_result_free(r);
+}
+END_TEST
+
+START_TEST(test_paging)
+{
+    bs_search_result *all = find("electrode");
+    ck_assert_uint_ge(all->total, 6);
+    ck_assert_uint_eq(all->nhits, all->total);
+    size_t seen = 0;
+    for (size_t off = 0; off < all->total; off += 2) {
+        bs_search_query q = { .q = "electrode", .limit = 2, .offset = off };
+        bs_search_result *r = search(&q, false);
+        ck_assert_uint_eq(r->total, all->total);
+        for (size_t i = 0; i < r->nhits; i++)
+            ck_assert_str_eq(r->hits[i].iri, all->hits[off + i].iri);
+        seen += r->nhits;
+        bs_search_result_free(r);
+    }
+    ck_assert_uint_eq(seen, all->total);
+    bs_search_query q = { .q = "electrode", .offset = 1000 };
+    bs_search_result *r = search(&q, false);
+    ck_assert_uint_eq(r->nhits, 0);
+    ck_assert_uint_eq(r->total, all->total);
+    bs_search_result_free(r);
+    bs_search_result_free(all);
+}
+END_TEST
+
+START_TEST(test_access)
+{
+    bs_search_query q = { .q = "electrode", .limit = 100 };
+    bs_search_result *pub = search(&q, false);
+    ck_assert_int_lt(rank_of(pub, "secret"), 0);
+    ck_assert_ptr_null(facet(pub, BS_FACET_WP, "WP9"));
+    ck_assert_ptr_null(facet(pub, BS_FACET_WP, "WP11")); /* d2's restricted quad */
+    ck_assert_ptr_null(facet(pub, BS_FACET_FORMAT, ".secret"));
+    ck_assert_ptr_null(facet(pub, BS_FACET_ACCESS, "restricted"));
+    bs_search_query q2 = { .q = "electrode", .limit = 100 };
+    bs_search_result *all = search(&q2, true);
+    ck_assert_int_ge(rank_of(all, "secret"), 0);
+    ck_assert_uint_eq(all->total, pub->total + 1);
+    ck_assert_ptr_nonnull(facet(all, BS_FACET_WP, "WP9"));
+    ck_assert_ptr_nonnull(facet(all, BS_FACET_ACCESS, "restricted"));
+    bs_search_result_free(pub);
+    bs_search_result_free(all);
+
+    bs_search_query q3 = { .q = "secret" };
+    pub = search(&q3, false);
+    ck_assert_uint_eq(pub->total, 0);
+    ck_assert_uint_eq(pub->nfacets[BS_FACET_WP], 0);
+    bs_search_result_free(pub);
+    bs_search_query q4 = { .q = "electrode", .access = "restricted" };
+    pub = search(&q4, false);
+    ck_assert_uint_eq(pub->total, 0);
+    bs_search_result_free(pub);
+}
+END_TEST
+
+static bs_search_suggestion *suggest(const char *prefix, bool all, size_t *n)
+{
+    bs_txn *txn;
+    bs_search_suggestion *v = NULL;
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    ck_assert_int_eq(bs_search_suggest(idx, txn, prefix, 10, all ? NULL : public_only, NULL,
+                                       &v, n), BS_OK);
+    bs_txn_abort(txn);
+    return v;
+}
+
+START_TEST(test_suggest)
+{
+    size_t n;
+    bs_search_suggestion *v = suggest("elec", false, &n);
+    ck_assert_uint_ge(n, 2);
+    ck_assert_str_eq(v[0].label, "Electrode"); /* a class, one token */
+    ck_assert_str_eq(v[0].iri, EX "Electrode");
+    ck_assert_str_eq(v[0].type, BS_OWL "Class");
+    bool has_title = false;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(strcmp(v[i].label, "Electroporation")); /* restricted */
+        has_title = has_title || !strcmp(v[i].label, "Electrode coating thickness");
+        for (size_t j = 0; j < i; j++) ck_assert(strcmp(v[i].label, v[j].label)); /* distinct */
+    }
+    ck_assert(has_title);
+    bs_search_suggestions_free(v, n);
+
+    v = suggest("elec", true, &n);
+    bool secret = false;
+    for (size_t i = 0; i < n; i++) secret = secret || !strcmp(v[i].label, "Electroporation");
+    ck_assert(secret);
+    bs_search_suggestions_free(v, n);
+
+    /* earlier words whole, the last a prefix */
+    v = suggest("electrode coa", false, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(v[0].label, "Electrode coating thickness");
+    bs_search_suggestions_free(v, n);
+    v = suggest("electr coa", false, &n);
+    ck_assert_uint_eq(n, 0);
+    bs_search_suggestions_free(v, n);
+}
+END_TEST
+
+typedef struct {
+    bs_id last;
+    size_t n;
+    bool ascending;
+} match_ctx;
+
+static bs_status on_match(void *ctx, bs_id lit, double score)
+{
+    match_ctx *m = ctx;
+    if (lit <= m->last || !(score > 0)) m->ascending = false;
+    m->last = lit;
+    m->n++;
+    return BS_OK;
+}
+
+START_TEST(test_match)
+{
+    bs_txn *txn;
+    match_ctx m = { 0, 0, true };
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    /* literal level: "electrode" titles, description, label; secret too */
+    ck_assert_int_eq(bs_search_match(idx, txn, "electrode", on_match, &m), BS_OK);
+    ck_assert(m.ascending);
+    ck_assert_uint_eq(m.n, 4);
+    m = (match_ctx){ 0, 0, true };
+    ck_assert_int_eq(bs_search_match(idx, txn, "electrode coating", on_match, &m), BS_OK);
+    ck_assert_uint_eq(m.n, 1);
+    ck_assert_int_eq(bs_search_match(idx, txn, "OR", on_match, &m), BS_ERR_PARSE);
+    bs_txn_abort(txn);
+}
+END_TEST
+
+START_TEST(test_json)
+{
+    bs_search_query q = { .q = "electrode coating", .limit = 5 };
+    bs_search_result *r = search(&q, false);
+    char *s = bs_search_result_json(r, &q);
+    json_error_t err;
+    json_t *j = json_loads(s, 0, &err);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "q")), "electrode coating");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "total")), (json_int_t)r->total);
+    ck_assert(json_is_true(json_object_get(j, "total_exact")));
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "limit")), 5);
+    json_t *hits = json_object_get(j, "hits");
+    ck_assert_uint_eq(json_array_size(hits), r->nhits);
+    json_t *h0 = json_array_get(hits, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(h0, "iri")), r->hits[0].iri);
+    ck_assert(json_is_array(json_object_get(h0, "snippet")));
+    ck_assert(json_is_array(json_object_get(h0, "why")));
+    json_t *w0 = json_array_get(json_object_get(h0, "why"), 0);
+    ck_assert_ptr_nonnull(json_object_get(w0, "kind"));
+    json_t *f = json_object_get(j, "facets");
+    for (int i = 0; i < BS_NFACETS; i++)
+        ck_assert(json_is_array(json_object_get(f, bs_search_facet_names[i])));
+    json_decref(j);
+    free(s);
+    bs_search_result_free(r);
+
+    bs_search_suggestion sg = { "Electrode", EX "Electrode", NULL };
+    s = bs_search_suggest_json("elec", &sg, 1);
+    j = json_loads(s, 0, &err);
+    ck_assert_ptr_nonnull(j);
+    json_t *a = json_object_get(j, "suggestions");
+    ck_assert_uint_eq(json_array_size(a), 1);
+    ck_assert(json_is_null(json_object_get(json_array_get(a, 0), "type")));
+    json_decref(j);
+    free(s);
+}
+END_TEST
+
+START_TEST(test_free_null)
+{
+    bs_search_result_free(NULL);
+    bs_search_suggestions_free(NULL, 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("search_query");
+    TCase *tc = tcase_create("unit");
+    tcase_add_test(tc, test_parse_accepted);
+    tcase_add_test(tc, test_parse_rejected);
+    tcase_add_test(tc, test_bm25);
+    tcase_add_test(tc, test_snippet);
+    tcase_add_test(tc, test_free_null);
+    suite_add_tcase(s, tc);
+    TCase *st = tcase_create("store");
+    tcase_add_checked_fixture(st, setup, teardown);
+    tcase_set_timeout(st, 60);
+    tcase_add_test(st, test_ranking);
+    tcase_add_test(st, test_operators);
+    tcase_add_test(st, test_expansion);
+    tcase_add_test(st, test_filters_facets);
+    tcase_add_test(st, test_paging);
+    tcase_add_test(st, test_access);
+    tcase_add_test(st, test_suggest);
+    tcase_add_test(st, test_match);
+    tcase_add_test(st, test_json);
+    suite_add_tcase(s, st);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
