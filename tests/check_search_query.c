@@ -212,7 +212,9 @@ static const char *const public_ttl =
     "ex:d6 a dcat:Dataset ; dct:title \"Thickness survey\"@en ;\n"
     "  dct:description \"Common words common words common words\"@en .\n"
     "ex:d7 a dcat:Dataset ; dct:title \"Common thickness\"@en .\n"
-    "ex:d8 a dcat:Dataset ; dct:title \"Common notes\"@en ; dct:description \"zebra\"@en .\n";
+    "ex:d8 a dcat:Dataset ; dct:title \"Common notes\"@en ; dct:description \"zebra\"@en .\n"
+    "ex:d9 dct:description \"Rare quokka sighting\"@en .\n"
+    "ex:d10 dct:description \"Common sighting\"@en .\n";
 
 static const char *const secret_ttl =
     "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
@@ -333,10 +335,12 @@ START_TEST(test_ranking)
     ck_assert(r->total_exact);
     bs_search_result_free(r);
 
-    /* BM25 prefers the rarer word: "zebra" (1 literal) over "common" (4) */
-    r = find("common OR zebra");
-    ck_assert_int_eq(rank_of(r, "d8"), 0);
-    ck_assert_int_ge(rank_of(r, "d6"), 1);
+    /* BM25 prefers the rarer word: "quokka" (1 literal) over "common" (5),
+     * both in descriptions */
+    r = find("common OR quokka");
+    ck_assert_int_ge(rank_of(r, "d9"), 0);
+    ck_assert_int_ge(rank_of(r, "d10"), 0);
+    ck_assert_int_lt(rank_of(r, "d9"), rank_of(r, "d10"));
     bs_search_result_free(r);
 }
 END_TEST
@@ -399,11 +403,11 @@ START_TEST(test_expansion)
     bs_search_result *r = find("electrode");
     /* d3 about CathodeLayer (two levels below), d4 themed Terminal
      * (equivalent), d5 typed PositiveElectrode: all below direct hits */
-    const char *expanded[] = { "d3", "d4", "d5", "PositiveElectrode", "CathodeLayer" };
-    for (size_t i = 0; i < 5; i++) {
+    const char *expanded[] = { "d3", "d4", "d5" };
+    for (size_t i = 0; i < 3; i++) {
         const bs_search_hit *h = hit_of(r, expanded[i]);
         ck_assert_msg(h != NULL, "%s not found", expanded[i]);
-        if (i < 3) ck_assert_int_gt(rank_of(r, expanded[i]), rank_of(r, "d1"));
+        ck_assert_int_gt(rank_of(r, expanded[i]), rank_of(r, "d1"));
     }
     const bs_search_why *w = why_class(hit_of(r, "d3"), EX "Electrode");
     ck_assert_ptr_nonnull(w);

@@ -204,6 +204,8 @@ void bs_qctx_init(bs_qctx *c, bs_search *s, bs_txn *txn,
                   double timeout, volatile int *cancel)
 {
     memset(c, 0, sizeof *c);
+    /* terms first written after attach (rdf:type into an empty store) */
+    (void)bs_search_ids_refresh(s, txn);
     c->s = s;
     c->txn = txn;
     c->vis.fn = visible;
