@@ -31,6 +31,14 @@ bs_status bs_sp_term(bs_sp_exec *ex, bs_id id, bs_term *out)
     return bs_term_decode(ex->terms[seq - 1], ex->lens[seq - 1], out);
 }
 
+bs_status bs_sp_match_score(bs_sp_exec *ex, bs_id lit, const char *q, size_t len,
+                            double *out)
+{
+    (void)ex; (void)lit; (void)q; (void)len;
+    *out = 0;
+    return BS_ERR_UNSUPPORTED; /* no text index in the fake */
+}
+
 bs_status bs_sp_intern(bs_sp_exec *ex, const bs_term *t, bs_id *out)
 {
     size_t n = bs_term_encoded_size(t);

@@ -30,6 +30,8 @@ typedef struct {
     int jpos[3];        ///< its join positions (0 s, 1 p, 2 o)
     size_t nj;
     uint32_t ent;       ///< next entry of the current lookup
+    bs_sp_mscan *ms;    ///< a bs:matches level's generator (exec_match.c)
+    bool match;         ///< the level is a bs:matches pattern
 } level_state;
 
 typedef struct {
@@ -157,7 +159,10 @@ static void bgp_free(bs_sp_iter *it)
     bgp_iter *b = (bgp_iter *)it;
     if (!b) return;
     for (size_t i = 0; i < b->nt; i++) bs_sp_scan_free(b->scans[i]);
-    for (size_t i = 0; b->ls && i < b->nt; i++) bs_sp_qhash_free(b->ls[i].h);
+    for (size_t i = 0; b->ls && i < b->nt; i++) {
+        bs_sp_qhash_free(b->ls[i].h);
+        bs_sp_mscan_free(b->ls[i].ms);
+    }
     free(b->ls);
     free(b->flevel);
     free(b->seed);
@@ -183,6 +188,7 @@ static bs_status open_level(bgp_iter *b, size_t k)
     bs_id s = bs_sp_tpos_id(b->ex, t->s, b->row);
     bs_id p = bs_sp_tpos_id(b->ex, t->p, b->row);
     bs_id o = bs_sp_tpos_id(b->ex, t->o, b->row);
+    if (b->ls[k].match) return bs_sp_mscan_open(b->ex, b->graph, s, p, o, &b->ls[k].ms);
     bs_status st = maybe_hash(b, k);
     if (st != BS_OK) return st;
     if (b->ls[k].h) {
@@ -212,7 +218,8 @@ static bs_status advance(bgp_iter *b, size_t k)
     for (;;) {
         unbind(b, k);
         bs_quad q;
-        bs_status st = b->ls[k].h ? hash_next(b, k, &q) : bs_sp_scan_next(b->scans[k], &q);
+        bs_status st = b->ls[k].match ? bs_sp_mscan_next(b->ls[k].ms, &q)
+                       : b->ls[k].h ? hash_next(b, k, &q) : bs_sp_scan_next(b->scans[k], &q);
         if (st != BS_OK) return st;
         if (bind_pos(b, k, 0, t->s, q.s) && bind_pos(b, k, 1, t->p, q.p) &&
             bind_pos(b, k, 2, t->o, q.o))
@@ -407,6 +414,9 @@ bs_status bs_sp_bgp_eval_filtered(bs_sp_exec *ex, const bs_sp_node *n,
     memset(b->bound, 0xff, (b->nt + 1) * sizeof *b->bound);
     if (seed) memcpy(b->row, seed, ex->nvars * sizeof *b->row);
     if (b->nt) TRY(st, bs_sp_bgp_plan(ex, n, graph, seed, b->order));
+    for (size_t i = 0; i < b->nt; i++)
+        if ((b->ls[i].match = bs_sp_is_matches(ex, &n->triples[b->order[i]])))
+            b->ls[i].never = true; /* no hash join over a generator */
     if (b->nt && nfilters) {
         b->filters = filters;
         b->nfilters = nfilters;

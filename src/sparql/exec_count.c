@@ -224,6 +224,8 @@ bs_status bs_sp_count_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
     int jpos[2];
     *out = NULL;
     if (seed || bs_sp_count_policy < 0 || !shape_ok(n, keys, jpos)) return BS_OK;
+    for (size_t k = 0; k < n->a->ntriples; k++) /* bs:matches is no quad scan */
+        if (bs_sp_is_matches(ex, &n->a->triples[k])) return BS_OK;
     count_iter *c = calloc(1, sizeof *c);
     if (!c) return BS_ERR_NOMEM;
     c->base.next = count_next;

@@ -84,6 +84,9 @@ struct bs_sp_exec {
     size_t *plan_at;        ///< per plan: offset into plan_orders
     size_t nplan_orders, plan_cap, plan_at_cap;
     struct bs_sp_service *service; ///< SERVICE answers kept (service.c)
+    struct bs_sp_match *matches;   ///< bs:matches results per query string (exec_match.c)
+    bs_id match_id;                ///< the constant bs:matches, 0 = not in the request
+    bool match_id_known;
 };
 
 /// Whether graph g (0 = default) is visible to the request.
@@ -227,6 +230,22 @@ bs_status bs_sp_service_eval(bs_sp_exec *ex, const bs_sp_node *n,
  *  other side of a join as seeds (the endpoint comes from them). */
 bool bs_sp_service_needs_seed(const bs_sp_node *n);
 void bs_sp_service_free(struct bs_sp_service *s);
+
+/* exec_match.c: the property function bs:matches (a BGP level) */
+typedef struct bs_sp_mscan bs_sp_mscan;
+/// Whether t's predicate is the constant bs:matches.
+bool bs_sp_is_matches(bs_sp_exec *ex, const bs_sp_triple *t);
+/// The planner's estimate of a bs:matches pattern (its matches' number).
+double bs_sp_matches_estimate(bs_sp_exec *ex, const bs_sp_triple *t, const bs_id *seed);
+/** (Re)open a bs:matches level for subject s (BS_ANY = unbound), object
+ *  o (the query string's id); *io is created when NULL.  Caller frees
+ *  with bs_sp_mscan_free(). */
+bs_status bs_sp_mscan_open(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p, bs_id o,
+                           bs_sp_mscan **io);
+/// Next matching literal visible in the graph, as a quad (s = literal).
+bs_status bs_sp_mscan_next(bs_sp_mscan *ms, bs_quad *out);
+void bs_sp_mscan_free(bs_sp_mscan *ms);
+void bs_sp_matches_free(bs_sp_exec *ex);
 
 /* exec_ops.c */
 bs_status bs_sp_filters_pass(bs_sp_exec *ex, bs_sp_expr *const *e, size_t n,

@@ -156,6 +156,20 @@ static bs_status eval_form(bs_sp_ectx *c, const bs_sp_expr *e, bs_sp_val *v,
 }
 
 /* Evaluate all arguments, then call the builtin or IRI function. */
+/* bs:score(?lit, "query") → xsd:double; an error value on bad arguments. */
+static bs_status eval_score(bs_sp_ectx *c, const bs_sp_val *args, size_t nargs, bs_sp_val *v)
+{
+    double d = 0;
+    if (nargs != 2 || !args[0].id || !bs_sp_is_strlit(&args[1])) {
+        bs_sp_val_err(v);
+        return BS_OK;
+    }
+    bs_status st = bs_sp_match_score(c->ex, args[0].id, args[1].s, args[1].n, &d);
+    if (st != BS_OK) return st;
+    bs_sp_val_dbl(v, d);
+    return BS_OK;
+}
+
 static bs_status eval_call(bs_sp_ectx *c, const bs_sp_expr *e, bs_sp_val *v)
 {
     bs_sp_val stack[ARGS_STACK], *args = stack;
@@ -173,6 +187,8 @@ static bs_status eval_call(bs_sp_ectx *c, const bs_sp_expr *e, bs_sp_val *v)
         bs_sp_val_err(v);
         return BS_OK;
     }
+    if (f.n == sizeof BS_SP_SCORE_IRI - 1 && !memcmp(f.s, BS_SP_SCORE_IRI, f.n))
+        return eval_score(c, args, e->nargs, v);
     return bs_sp_cast(c, f.s, f.n, args, e->nargs, v);
 }
 

@@ -168,6 +168,10 @@ bs_status bs_sp_triple_estimate(bs_sp_exec *ex, const bs_sp_triple *t,
 {
     bs_sp_tpos pos[3] = {t->s, t->p, t->o};
     double est = -1;
+    if (bs_sp_is_matches(ex, t)) { /* a generator, not quads */
+        *out = bs_sp_matches_estimate(ex, t, seed);
+        return BS_OK;
+    }
     for (int i = 0; i < 3; i++) {
         bs_id id = bs_sp_tpos_id(ex, pos[i], seed);
         if (id == BS_ANY) continue;

@@ -328,6 +328,14 @@ struct timespec bs_sp_exec_now(const bs_sp_exec *ex);
  *  exec is freed (store views: until the txn ends).  BS_NOT_FOUND for
  *  an unknown id. */
 bs_status bs_sp_term(bs_sp_exec *ex, bs_id id, bs_term *out);
+
+/** bs:score(?lit, "query"): the BM25 score of lit among the text-index
+ *  matches of the query (0 when it does not match); the matches are
+ *  computed once per query string and request (exec_match.c).  Fails
+ *  (with the exec's error message) when no text index is attached. */
+#define BS_SP_SCORE_IRI "https://w3id.org/battstore#score"
+bs_status bs_sp_match_score(bs_sp_exec *ex, bs_id lit, const char *q, size_t len,
+                            double *out);
 /** The id of a term: the store's id when the store holds it, else a
  *  local id (the same one each time for the same term). */
 bs_status bs_sp_intern(bs_sp_exec *ex, const bs_term *t, bs_id *out);

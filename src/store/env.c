@@ -228,6 +228,11 @@ bool bs_txn_writable(const bs_txn *t)
     return t->write;
 }
 
+bs_store *bs_txn_store(const bs_txn *t)
+{
+    return t->store;
+}
+
 bs_status bs_store_write(bs_store *s, bs_status (*fn)(bs_txn *, void *), void *ctx)
 {
     for (int attempt = 0; attempt < 32; attempt++) {

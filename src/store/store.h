@@ -74,6 +74,9 @@ void bs_txn_abort(bs_txn *txn);
 /// True for a write transaction.
 bool bs_txn_writable(const bs_txn *txn);
 
+/// The store a transaction belongs to (borrowed).
+bs_store *bs_txn_store(const bs_txn *txn);
+
 /** Run fn(txn, ctx) in a write transaction and commit it; when the map
  *  fills, grow it and run fn again from scratch (fn must be repeatable).
  *  fn's failure aborts everything. */
