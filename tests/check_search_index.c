@@ -2,7 +2,9 @@
  * Unit tests: search text (tokens, folding, offsets), the text index's
  * storage (bs_tix_*), index maintenance through the store hook. */
 #include "config.h"
+#include "ingest/ingest.h"
 #include "search/search.h"
+#include "sparql/sparql.h"
 #include "store/store.h"
 
 #include <check.h>
@@ -263,6 +265,399 @@ START_TEST(test_tix_many_postings)
 }
 END_TEST
 
+
+/* ---- index maintenance through the store hook ----------------------- */
+
+#define RDFS_LABEL "<http://www.w3.org/2000/01/rdf-schema#label>"
+#define DCT_DESC "<http://purl.org/dc/terms/description>"
+
+static bs_store *open_attached(bs_search **idx)
+{
+    bs_store *s = NULL;
+    ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &s), BS_OK);
+    ck_assert_int_eq(bs_search_attach(s, NULL, idx), BS_OK);
+    ck_assert_ptr_nonnull(*idx);
+    ck_assert_ptr_eq(bs_search_of(s), *idx);
+    return s;
+}
+
+static void close_attached(bs_store *s, bs_search *idx)
+{
+    bs_search_detach(idx);
+    ck_assert_ptr_null(bs_search_of(s));
+    bs_store_close(s);
+}
+
+/* Load N-Quads text in one transaction; returns the load's status. */
+static bs_status load_nq(bs_store *s, const char *text)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s.%d.nq", dir, rand());
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    const char *paths[] = { path };
+    bs_load_report rep;
+    bs_status st = bs_load_files(s, paths, 1, NULL, &rep);
+    bs_load_report_free(&rep);
+    unlink(path);
+    return st;
+}
+
+static uint64_t df_of(bs_store *s, const char *tok)
+{
+    bs_txn *t = NULL;
+    uint64_t n = 0;
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_tix_df(t, tok, strlen(tok), &n), BS_OK);
+    bs_txn_abort(t);
+    return n;
+}
+
+static bs_tix_stats tix_stats(bs_store *s)
+{
+    bs_txn *t = NULL;
+    bs_tix_stats ts;
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_tix_stat(t, &ts), BS_OK);
+    bs_txn_abort(t);
+    return ts;
+}
+
+/* The field of the document of literal "text" (simple literal), or -1. */
+static int doc_field(bs_store *s, const char *text, const char *lang)
+{
+    bs_txn *t = NULL;
+    bs_id id = 0;
+    bs_tix_doc d;
+    int field = -1;
+    bs_term term = bs_term_literal(text, strlen(text), lang, lang ? strlen(lang) : 0, NULL, 0);
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    if (bs_dict_lookup(t, &term, &id) == BS_OK && bs_tix_doc_get(t, id, &d) == BS_OK)
+        field = d.field;
+    bs_txn_abort(t);
+    return field;
+}
+
+static bs_status clear_graph(bs_store *s, const char *iri)
+{
+    bs_txn *t = NULL;
+    bs_id g = 0;
+    bs_term term = bs_term_iri(iri, strlen(iri));
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_dict_lookup(t, &term, &g), BS_OK);
+    ck_assert_int_eq(bs_graph_clear(t, g, true, NULL), BS_OK);
+    return bs_txn_commit(t);
+}
+
+static const char *const data1 =
+    "<http://x/a> " RDFS_LABEL " \"Lithium \xc3\x89lectrode\"@en <http://g/1> .\n"
+    "<http://x/b> " RDFS_LABEL " \"Lithium \xc3\x89lectrode\"@en <http://g/2> .\n"
+    "<http://x/c> " DCT_DESC " \"A cathode of LiFePO4, cathode grade\" <http://g/1> .\n"
+    "<http://x/d> <http://x/other> \"unindexed zebra\" <http://g/1> .\n"
+    "<http://x/e> " RDFS_LABEL " \"42\"^^<http://www.w3.org/2001/XMLSchema#integer> <http://g/1> .\n";
+
+START_TEST(test_maint_load_drop)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    ck_assert_int_eq(load_nq(s, data1), BS_OK);
+    ck_assert_uint_eq(df_of(s, "electrode"), 1);  /* one literal, two graphs */
+    ck_assert_uint_eq(df_of(s, "lifepo4"), 1);
+    ck_assert_uint_eq(df_of(s, "zebra"), 0);      /* not an indexed predicate */
+    ck_assert_uint_eq(df_of(s, "42"), 0);         /* typed literals are not documents */
+    ck_assert_int_eq(doc_field(s, "Lithium \xc3\x89lectrode", "en"), BS_FIELD_LABEL);
+    ck_assert_int_eq(doc_field(s, "A cathode of LiFePO4, cathode grade", NULL), BS_FIELD_TEXT);
+    bs_tix_stats ts = tix_stats(s);
+    ck_assert_uint_eq(ts.docs, 2);
+    ck_assert_uint_eq(ts.tokens, 2 + 6);
+    ck_assert_uint_eq(ts.postings, 2 + 5);  /* "cathode" twice in one doc: one posting, tf 2 */
+    /* dropping one graph keeps the literal the other one still uses */
+    ck_assert_int_eq(clear_graph(s, "http://g/1"), BS_OK);
+    ck_assert_uint_eq(df_of(s, "electrode"), 1);
+    ck_assert_uint_eq(df_of(s, "lifepo4"), 0);
+    ck_assert_uint_eq(df_of(s, "cathode"), 0);
+    ck_assert_int_eq(doc_field(s, "A cathode of LiFePO4, cathode grade", NULL), -1);
+    /* removed everywhere: nothing left that points to it */
+    ck_assert_int_eq(clear_graph(s, "http://g/2"), BS_OK);
+    ck_assert_uint_eq(df_of(s, "electrode"), 0);
+    ts = tix_stats(s);
+    ck_assert_uint_eq(ts.docs + ts.tokens + ts.postings + ts.terms, 0);
+    close_attached(s, idx);
+}
+END_TEST
+
+/* Add or remove one quad (default graph) in its own transaction. */
+static void quad_op(bs_store *s, const char *subj, const char *pred, const char *lit, bool add)
+{
+    bs_txn *t = NULL;
+    bs_term ts = bs_term_iri(subj, strlen(subj)), tp = bs_term_iri(pred, strlen(pred));
+    bs_term to = bs_term_literal(lit, strlen(lit), NULL, 0, NULL, 0);
+    bs_quad q = { 0, 0, 0, BS_DEFAULT_GRAPH };
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_dict_intern(t, &ts, &q.s), BS_OK);
+    ck_assert_int_eq(bs_dict_intern(t, &tp, &q.p), BS_OK);
+    ck_assert_int_eq(bs_dict_intern(t, &to, &q.o), BS_OK);
+    if (add) ck_assert_int_eq(bs_quad_add(t, &q, NULL), BS_OK);
+    else ck_assert_int_eq(bs_quad_remove(t, &q, NULL), BS_OK);
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+}
+
+typedef struct {
+    bs_id doc;
+    int field, tf;
+} post_probe;
+
+static bs_status probe_cb(void *ctx, const char *tok, size_t toklen, const bs_posting *ps, size_t n)
+{
+    post_probe *p = ctx;
+    (void)tok; (void)toklen;
+    for (size_t i = 0; i < n; i++) {
+        p->doc = ps[i].doc;
+        p->field = ps[i].field;
+        p->tf = ps[i].tf;
+    }
+    return BS_OK;
+}
+
+static post_probe probe(bs_store *s, const char *tok)
+{
+    bs_txn *t = NULL;
+    post_probe p = { 0, -1, 0 };
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_tix_scan(t, tok, strlen(tok), false, probe_cb, &p), BS_OK);
+    bs_txn_abort(t);
+    return p;
+}
+
+START_TEST(test_maint_field_change)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    const char *label = "http://www.w3.org/2000/01/rdf-schema#label";
+    const char *desc = "http://purl.org/dc/terms/description";
+    quad_op(s, "http://x/a", desc, "Anode anode slurry", true);
+    ck_assert_int_eq(probe(s, "anode").field, BS_FIELD_TEXT);
+    ck_assert_int_eq(probe(s, "anode").tf, 2);
+    quad_op(s, "http://x/b", label, "Anode anode slurry", true); /* now also a label */
+    ck_assert_int_eq(probe(s, "anode").field, BS_FIELD_LABEL);
+    ck_assert_int_eq(probe(s, "slurry").field, BS_FIELD_LABEL);
+    ck_assert_uint_eq(df_of(s, "anode"), 1);
+    quad_op(s, "http://x/b", label, "Anode anode slurry", false);
+    ck_assert_int_eq(probe(s, "anode").field, BS_FIELD_TEXT);
+    quad_op(s, "http://x/a", desc, "Anode anode slurry", false);
+    ck_assert_uint_eq(df_of(s, "anode"), 0);
+    ck_assert_uint_eq(tix_stats(s).docs, 0);
+    close_attached(s, idx);
+}
+END_TEST
+
+START_TEST(test_maint_failed_txn)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    ck_assert_int_eq(load_nq(s, data1), BS_OK);
+    bs_tix_stats before = tix_stats(s);
+    /* an aborted transaction */
+    bs_txn *t = NULL;
+    const char *lit = "separator membrane";
+    bs_term tl = bs_term_literal(lit, strlen(lit), NULL, 0, NULL, 0);
+    const char *label = "http://www.w3.org/2000/01/rdf-schema#label";
+    bs_term tp = bs_term_iri(label, strlen(label));
+    bs_quad q = { 0, 0, 0, 0 };
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_dict_intern(t, &tp, &q.p), BS_OK);
+    ck_assert_int_eq(bs_dict_intern(t, &tl, &q.o), BS_OK);
+    q.s = q.p;
+    ck_assert_int_eq(bs_quad_add(t, &q, NULL), BS_OK);
+    bs_txn_abort(t);
+    /* a load that fails half-way (a parse error in its second part) */
+    ck_assert_int_eq(load_nq(s, "<http://x/z> " RDFS_LABEL " \"separator\" .\n<oops\n"),
+                     BS_ERR_PARSE);
+    ck_assert_uint_eq(df_of(s, "separator"), 0);
+    bs_tix_stats after = tix_stats(s);
+    ck_assert_uint_eq(after.docs, before.docs);
+    ck_assert_uint_eq(after.postings, before.postings);
+    ck_assert_uint_eq(after.tokens, before.tokens);
+    close_attached(s, idx);
+}
+END_TEST
+
+START_TEST(test_maint_stale_rebuilt)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    ck_assert_int_eq(load_nq(s, data1), BS_OK);
+    close_attached(s, idx);
+    /* a handle without the index writes: the index is marked stale */
+    ck_assert_int_eq(bs_store_open(dir, 0, &s), BS_OK);
+    quad_op(s, "http://x/q", "http://www.w3.org/2000/01/rdf-schema#label", "Separator", true);
+    bs_store_close(s);
+    ck_assert_int_eq(bs_store_open(dir, BS_STORE_RDONLY, &s), BS_OK);
+    ck_assert_int_eq(bs_search_attach(s, NULL, &idx), BS_OK);
+    bs_txn *t = NULL;
+    bs_search_stats x;
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_search_stat(idx, t, &x), BS_OK);
+    ck_assert(x.stale);                            /* read-only: reported, not rebuilt */
+    bs_txn_abort(t);
+    ck_assert_uint_eq(df_of(s, "separator"), 0);
+    close_attached(s, idx);
+    /* attaching on a writable handle rebuilds it */
+    s = open_attached(&idx);
+    ck_assert_uint_eq(df_of(s, "separator"), 1);
+    ck_assert_uint_eq(df_of(s, "electrode"), 1);
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_search_stat(idx, t, &x), BS_OK);
+    ck_assert(!x.stale);
+    ck_assert_uint_eq(x.docs, 3);
+    ck_assert_uint_gt(x.bytes, 0);
+    bs_txn_abort(t);
+    close_attached(s, idx);
+}
+END_TEST
+
+static bs_status reindex_fn(bs_txn *txn, void *ctx)
+{
+    uint64_t docs = 0;
+    return bs_search_reindex(ctx, txn, &docs);
+}
+
+START_TEST(test_maint_reindex_same)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    ck_assert_int_eq(load_nq(s, data1), BS_OK);
+    quad_op(s, "http://x/k", "http://www.w3.org/ns/dcat#keyword", "cathode", true);
+    bs_tix_stats a = tix_stats(s);
+    ck_assert_int_eq(bs_store_write(s, reindex_fn, idx), BS_OK);
+    bs_tix_stats b = tix_stats(s);
+    ck_assert_uint_eq(a.docs, b.docs);
+    ck_assert_uint_eq(a.postings, b.postings);
+    ck_assert_uint_eq(a.tokens, b.tokens);
+    ck_assert_uint_eq(a.terms, b.terms);
+    ck_assert_uint_eq(a.docs, 3);
+    close_attached(s, idx);
+}
+END_TEST
+
+START_TEST(test_no_search_env)
+{
+    bs_store *s = NULL;
+    bs_search *idx = (bs_search *)1;
+    ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &s), BS_OK);
+    setenv("BATTSTORE_NO_SEARCH", "1", 1);
+    ck_assert_int_eq(bs_search_attach(s, NULL, &idx), BS_OK);
+    unsetenv("BATTSTORE_NO_SEARCH");
+    ck_assert_ptr_null(idx);
+    ck_assert_ptr_null(bs_search_of(s));
+    bs_search_detach(NULL);
+    bs_store_close(s);
+}
+END_TEST
+
+/* ---- bs:matches and bs:score --------------------------------------- */
+
+static bool hide_secret(void *ctx, bs_id graph, bs_access level)
+{
+    (void)ctx; (void)graph;
+    return level == BS_ACCESS_PUBLIC;
+}
+
+/* Run a SELECT; the rows' first column joined with '|' into out. */
+static bs_status select_col(bs_store *s, const char *text, bool restricted, char *out,
+                            size_t cap, char **err)
+{
+    bs_sparql *q = NULL;
+    bs_sparql_error perr;
+    bs_sparql_cursor *c = NULL;
+    bs_sparql_opts opts = { 0 };
+    opts.union_default = true;
+    if (restricted) opts.visible = hide_secret;
+    ck_assert_int_eq(bs_sparql_parse(text, strlen(text), NULL, false, &q, &perr), BS_OK);
+    *out = 0;
+    *err = NULL;
+    bs_status st = bs_sparql_open(s, q, &opts, &c, err);
+    const bs_term *const *row;
+    while (st == BS_OK && (st = bs_sparql_next(c, &row)) == BS_OK) {
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%.*s", used ? "|" : "",
+                 row[0] ? (int)row[0]->lex_len : 1, row[0] ? row[0]->lex : "-");
+    }
+    if (st != BS_OK && st != BS_END && !*err && c && bs_sparql_cursor_error(c))
+        *err = strdup(bs_sparql_cursor_error(c));
+    bs_sparql_close(c);
+    bs_sparql_free(q);
+    return st == BS_END ? BS_OK : st;
+}
+
+#define PFX "PREFIX bs: <https://w3id.org/battstore#> " \
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+
+START_TEST(test_sparql_matches)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    ck_assert_int_eq(load_nq(s,
+        "<http://x/a> " RDFS_LABEL " \"cathode material\" <http://g/pub> .\n"
+        "<http://x/b> " RDFS_LABEL " \"cathode\" <http://g/pub> .\n"
+        "<http://x/c> " DCT_DESC " \"a cathode and an anode, cathode first\" <http://g/pub> .\n"
+        "<http://x/s> " RDFS_LABEL " \"secret cathode recipe\" <http://g/secret> .\n"), BS_OK);
+    bs_txn *t = NULL;
+    bs_id g = 0;
+    bs_term gt = bs_term_iri("http://g/secret", 15);
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_dict_lookup(t, &gt, &g), BS_OK);
+    ck_assert_int_eq(bs_graph_set_access(t, g, BS_ACCESS_RESTRICTED), BS_OK);
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    char out[1024], *err = NULL;
+    /* every match, ranked: the short label first, the description last */
+    ck_assert_int_eq(select_col(s, PFX "SELECT ?l { ?l bs:matches \"cathode\" } "
+                                "ORDER BY DESC(bs:score(?l, \"cathode\"))", false,
+                                out, sizeof out, &err), BS_OK);
+    ck_assert_str_eq(out, "cathode|cathode material|secret cathode recipe|"
+                          "a cathode and an anode, cathode first");
+    free(err);
+    /* the restricted graph's literal is never produced */
+    ck_assert_int_eq(select_col(s, PFX "SELECT ?l { ?l bs:matches \"cathode\" } ORDER BY ?l",
+                                true, out, sizeof out, &err), BS_OK);
+    ck_assert_str_eq(out, "a cathode and an anode, cathode first|cathode|cathode material");
+    free(err);
+    ck_assert_int_eq(select_col(s, PFX "SELECT ?l { ?l bs:matches \"secret\" }", true,
+                                out, sizeof out, &err), BS_OK);
+    ck_assert_str_eq(out, "");
+    free(err);
+    /* joined with the quads, a bound query variable, prefix search, scores */
+    ck_assert_int_eq(select_col(s, PFX "SELECT ?x { VALUES ?q { \"mater*\" } "
+                                "?x rdfs:label ?l . ?l bs:matches ?q }", false,
+                                out, sizeof out, &err), BS_OK);
+    ck_assert_str_eq(out, "http://x/a");
+    free(err);
+    ck_assert_int_eq(select_col(s, PFX "SELECT (bs:score(?l, \"anode\") > 0 AS ?p) "
+                                "{ ?l bs:matches \"anode\" }", false, out, sizeof out, &err),
+                     BS_OK);
+    ck_assert_str_eq(out, "true");
+    free(err);
+    ck_assert_int_eq(select_col(s, PFX "SELECT (COUNT(*) AS ?n) { ?l bs:matches \"cathode\" }",
+                                true, out, sizeof out, &err), BS_OK);
+    ck_assert_str_eq(out, "3");
+    free(err);
+    /* an unbound query is an error, so is a missing index */
+    ck_assert_int_ne(select_col(s, PFX "SELECT ?l { ?l bs:matches ?q }", false, out,
+                                sizeof out, &err), BS_OK);
+    ck_assert_ptr_nonnull(strstr(err, "query string"));
+    free(err);
+    close_attached(s, idx);
+    ck_assert_int_eq(bs_store_open(dir, BS_STORE_RDONLY, &s), BS_OK);
+    ck_assert_int_ne(select_col(s, PFX "SELECT ?l { ?l bs:matches \"cathode\" }", false, out,
+                                sizeof out, &err), BS_OK);
+    ck_assert_ptr_nonnull(strstr(err, "bs:matches needs the text index"));
+    free(err);
+    bs_store_close(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("search_index");
@@ -276,6 +671,21 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_tix_storage);
     tcase_add_test(tc, test_tix_many_postings);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("maintenance");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_maint_load_drop);
+    tcase_add_test(tc, test_maint_field_change);
+    tcase_add_test(tc, test_maint_failed_txn);
+    tcase_add_test(tc, test_maint_stale_rebuilt);
+    tcase_add_test(tc, test_maint_reindex_same);
+    tcase_add_test(tc, test_no_search_env);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("sparql");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_sparql_matches);
     suite_add_tcase(s, tc);
     return s;
 }
