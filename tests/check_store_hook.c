@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT
  * Unit tests: the store's write hooks (touched literals through every
- * writer, failure aborts, map-full retry, stale marking). */
+ * writer, failure aborts, map-full retry, stale marking) and map growth
+ * while readers are active (the map lock). */
 #include "config.h"
-#include "store/store.h"
+#include "store/store_int.h" /* the map lock's state, white-box */
 
 #include <check.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -491,6 +493,221 @@ START_TEST(test_hook_stale_other_handle)
 }
 END_TEST
 
+/* ---- map growth while readers are active --------------------------- */
+
+typedef struct {
+    bs_store *s;
+    volatile int stop;
+    int errors;
+    long rounds;
+} readers_ctx;
+
+/* A reader: snapshots one after the other, each walking every quad and
+ * reading its terms from the map, checking the walk against the count. */
+static void *reader(void *arg)
+{
+    readers_ctx *c = arg;
+    uint64_t last = 0;
+    while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+        bs_txn *t;
+        if (bs_txn_begin(c->s, false, &t) != BS_OK) { c->errors++; break; }
+        bs_quad any = {BS_ANY, BS_ANY, BS_ANY, BS_ANY}, q;
+        uint64_t n = 0, walked = 0;
+        bs_iter *it;
+        if (bs_quad_count(t, &any, &n) != BS_OK || bs_iter_new(t, &any, &it) != BS_OK) {
+            c->errors++;
+            bs_txn_abort(t);
+            break;
+        }
+        while (bs_iter_next(it, &q) == BS_OK) {
+            bs_term term;
+            if (bs_dict_get(t, q.s, &term) != BS_OK || term.kind != BS_TERM_IRI) c->errors++;
+            walked++;
+        }
+        bs_iter_free(it);
+        bs_txn_abort(t);
+        if (walked != n || n < last) c->errors++;
+        last = n;
+        c->rounds++;
+    }
+    return NULL;
+}
+
+typedef struct { int from, to; } span;
+
+static bs_status write_span(bs_txn *t, void *ctx)
+{
+    span *r = ctx;
+    bs_status st = BS_OK;
+    for (int i = r->from; i < r->to && st == BS_OK; i++) {
+        char buf[80];
+        snprintf(buf, sizeof buf, "http://example.org/a/subject/of/a/growing/map/%d", i);
+        bs_term term = bs_term_iri(buf, strlen(buf));
+        bs_quad q = {0, 0, 0, 0};
+        st = bs_dict_intern(t, &term, &q.s);
+        if (st == BS_OK) { q.p = q.o = q.s; st = bs_quad_add(t, &q, NULL); }
+    }
+    return st;
+}
+
+static uint64_t map_bytes(bs_store *s)
+{
+    bs_txn *t;
+    bs_store_stats st;
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_store_stat(t, &st), BS_OK);
+    bs_txn_abort(t);
+    return st.map_bytes;
+}
+
+#define NREADERS 4
+
+START_TEST(test_grow_with_readers)
+{
+    setenv("BATTSTORE_MAP_SIZE", "262144", 1); /* 256 KiB */
+    bs_store *s = open_store();
+    unsetenv("BATTSTORE_MAP_SIZE");
+    span first = {0, 100};
+    ck_assert_int_eq(bs_store_write(s, write_span, &first), BS_OK);
+    readers_ctx rc[NREADERS];
+    pthread_t th[NREADERS];
+    for (int i = 0; i < NREADERS; i++) {
+        rc[i] = (readers_ctx){s, 0, 0, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, reader, &rc[i]), 0);
+    }
+    for (int k = 1; k <= 12; k++) {
+        span r = {k * 1000 - 900, k * 1000 + 100};
+        ck_assert_int_eq(bs_store_write(s, write_span, &r), BS_OK);
+    }
+    for (int i = 0; i < NREADERS; i++) {
+        __atomic_store_n(&rc[i].stop, 1, __ATOMIC_RELEASE);
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(rc[i].errors, 0);
+        ck_assert_int_gt(rc[i].rounds, 0);
+    }
+    ck_assert_uint_ge(map_bytes(s), 262144 * 8); /* grown three times at least */
+    bs_txn *t;
+    uint64_t n;
+    bs_quad any = {BS_ANY, BS_ANY, BS_ANY, BS_ANY};
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_quad_count(t, &any, &n), BS_OK);
+    ck_assert_uint_eq(n, 12100);
+    bs_txn_abort(t);
+    bs_store_close(s);
+}
+END_TEST
+
+/* A thread holding a read txn cannot grow the map: its write fails with
+ * BS_ERR_BUSY at once (no self-deadlock, no retry loop). */
+START_TEST(test_grow_refused_own_reader)
+{
+    setenv("BATTSTORE_MAP_SIZE", "262144", 1);
+    bs_store *s = open_store();
+    unsetenv("BATTSTORE_MAP_SIZE");
+    bs_txn *r;
+    ck_assert_int_eq(bs_txn_begin(s, false, &r), BS_OK);
+    span big = {0, 6000};
+    ck_assert_int_eq(bs_store_write(s, write_span, &big), BS_ERR_BUSY);
+    ck_assert_int_eq(bs_store_reserve(s, 1 << 24), BS_ERR_BUSY);
+    bs_txn_abort(r);
+    ck_assert_int_eq(bs_store_write(s, write_span, &big), BS_OK);
+    ck_assert_int_eq(bs_store_reserve(s, 1 << 24), BS_OK);
+    ck_assert_uint_ge(map_bytes(s), 1 << 24);
+    bs_store_close(s);
+}
+END_TEST
+
+static int growers(bs_store *s)
+{
+    pthread_mutex_lock(&s->maplock.mu);
+    int n = s->maplock.growers;
+    pthread_mutex_unlock(&s->maplock.mu);
+    return n;
+}
+
+typedef struct { bs_store *s; bs_status st; volatile int done; uint64_t map; } grow_ctx;
+
+static void *reserver(void *arg)
+{
+    grow_ctx *g = arg;
+    g->st = bs_store_reserve(g->s, (uint64_t)64 << 20);
+    __atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+/* A late reader: begins (and records the map size it sees) as soon as
+ * it is let in. */
+static void *late_reader(void *arg)
+{
+    grow_ctx *g = arg;
+    bs_txn *t;
+    bs_store_stats st;
+    g->st = bs_txn_begin(g->s, false, &t);
+    if (g->st == BS_OK) {
+        g->st = bs_store_stat(t, &st);
+        g->map = st.map_bytes;
+        bs_txn_abort(t);
+    }
+    __atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+/* Writer preference: while a grower waits for this thread's read txn, a
+ * reader of another thread waits for the growth; this thread, holding a
+ * txn, begins another without waiting (it would deadlock). */
+START_TEST(test_grow_waits_for_readers)
+{
+    setenv("BATTSTORE_MAP_SIZE", "1048576", 1);
+    bs_store *s = open_store();
+    unsetenv("BATTSTORE_MAP_SIZE");
+    bs_txn *a, *b;
+    ck_assert_int_eq(bs_txn_begin(s, false, &a), BS_OK);
+    grow_ctx g = {s, BS_ERR_INTERNAL, 0, 0}, l = {s, BS_ERR_INTERNAL, 0, 0};
+    pthread_t tg, tl;
+    ck_assert_int_eq(pthread_create(&tg, NULL, reserver, &g), 0);
+    while (growers(s) == 0) usleep(1000);
+    ck_assert_int_eq(pthread_create(&tl, NULL, late_reader, &l), 0);
+    usleep(200000);
+    ck_assert_int_eq(__atomic_load_n(&g.done, __ATOMIC_ACQUIRE), 0);
+    ck_assert_int_eq(__atomic_load_n(&l.done, __ATOMIC_ACQUIRE), 0);
+    ck_assert_int_eq(bs_txn_begin(s, false, &b), BS_OK); /* no wait */
+    bs_quad any = {BS_ANY, BS_ANY, BS_ANY, BS_ANY};
+    uint64_t n = 1;
+    ck_assert_int_eq(bs_quad_count(b, &any, &n), BS_OK);
+    ck_assert_uint_eq(n, 0);
+    bs_txn_abort(b);
+    bs_txn_abort(a);
+    pthread_join(tg, NULL);
+    pthread_join(tl, NULL);
+    ck_assert_int_eq(g.st, BS_OK);
+    ck_assert_int_eq(l.st, BS_OK);
+    ck_assert_uint_ge(l.map, (uint64_t)64 << 20); /* it began after the growth */
+    bs_store_close(s);
+}
+END_TEST
+
+/* A read txn ended by another thread than the one that began it still
+ * releases its thread's share: that thread may grow the map after. */
+static void *ender(void *arg)
+{
+    bs_txn_abort(arg);
+    return NULL;
+}
+
+START_TEST(test_grow_txn_moved)
+{
+    bs_store *s = open_store();
+    bs_txn *t;
+    pthread_t th;
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(pthread_create(&th, NULL, ender, t), 0);
+    pthread_join(th, NULL);
+    ck_assert_int_eq(bs_store_reserve(s, (uint64_t)64 << 20), BS_OK);
+    ck_assert_uint_ge(map_bytes(s), (uint64_t)64 << 20);
+    bs_store_close(s);
+}
+END_TEST
+
 static Suite *hook_suite(void)
 {
     Suite *s = suite_create("store_hook");
@@ -505,6 +722,14 @@ static Suite *hook_suite(void)
     tcase_add_test(tc, test_hook_full_in_hook);
     tcase_add_test(tc, test_hook_stale);
     tcase_add_test(tc, test_hook_stale_other_handle);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("map growth");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_grow_with_readers);
+    tcase_add_test(tc, test_grow_refused_own_reader);
+    tcase_add_test(tc, test_grow_waits_for_readers);
+    tcase_add_test(tc, test_grow_txn_moved);
     suite_add_tcase(s, tc);
     return s;
 }

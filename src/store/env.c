@@ -81,7 +81,7 @@ bs_status bs_store_open(const char *dir, unsigned flags, bs_store **out)
     bs_store *s = calloc(1, sizeof *s);
     if (!s) return BS_ERR_NOMEM;
     s->flags = flags;
-    pthread_mutex_init(&s->grow_lock, NULL);
+    if ((st = bs_maplock_init(&s->maplock)) != BS_OK) goto fail;
     if (!(s->path = strdup(dir))) { st = BS_ERR_NOMEM; goto fail; }
     int rc = mdb_env_create(&s->env);
     if (rc) { st = bs_mdb_status(rc); goto fail; }
@@ -113,7 +113,7 @@ void bs_store_close(bs_store *s)
     if (!s) return;
     if (s->env) mdb_env_close(s->env);
     bs_hook_clear_all(s);
-    pthread_mutex_destroy(&s->grow_lock);
+    bs_maplock_destroy(&s->maplock);
     free(s->path);
     free(s);
 }
@@ -123,38 +123,74 @@ const char *bs_store_path(const bs_store *s)
     return s->path;
 }
 
-/* Grow the map to hold `need` bytes in all (at least doubling). */
-static bs_status grow_to(bs_store *s, uint64_t need)
+/* ---- map size changes: under the map lock held exclusive ---------- */
+
+typedef struct {
+    bs_store *s;
+    uint64_t need;      ///< grow to hold this many bytes in all (0: none)
+    uint64_t reserve;   ///< or: room for this many more bytes
+    bool adopt;         ///< or: adopt the size another process set
+} resize_ctx;
+
+static bs_status resize_fn(void *ctx)
 {
+    resize_ctx *r = ctx;
     MDB_envinfo info;
-    pthread_mutex_lock(&s->grow_lock);
-    mdb_env_info(s->env, &info);
-    size_t cur = info.me_mapsize;
-    int rc = 0;
-    if (need > cur) {
-        size_t next = cur * 2 > need ? cur * 2 : (size_t)need;
-        rc = mdb_env_set_mapsize(s->env, next);
+    MDB_stat ms;
+    if (r->adopt) return bs_mdb_status(mdb_env_set_mapsize(r->s->env, 0));
+    mdb_env_info(r->s->env, &info);
+    uint64_t cur = info.me_mapsize, need = r->need;
+    if (r->reserve) {
+        mdb_env_stat(r->s->env, &ms);
+        uint64_t used = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
+        need = used + r->reserve <= cur ? 0 : used + r->reserve + r->reserve / 2;
     }
-    pthread_mutex_unlock(&s->grow_lock);
-    return bs_mdb_status(rc);
+    if (need <= cur) return BS_OK; /* another thread grew it meanwhile */
+    uint64_t next = cur * 2 > need ? cur * 2 : need;
+    return bs_mdb_status(mdb_env_set_mapsize(r->s->env, (size_t)next));
 }
 
-static bs_status grow(bs_store *s)
+static bs_status resize(bs_store *s, uint64_t need, uint64_t reserve, bool adopt)
+{
+    resize_ctx r = {s, need, reserve, adopt};
+    return bs_maplock_exclusive(&s->maplock, resize_fn, &r);
+}
+
+/* The map size, read while the caller's transaction holds the map lock. */
+static uint64_t map_size(bs_store *s)
 {
     MDB_envinfo info;
     mdb_env_info(s->env, &info);
-    return grow_to(s, (uint64_t)info.me_mapsize * 2);
+    return info.me_mapsize;
+}
+
+/* After MAP_FULL in a transaction that has ended, the map being `seen`
+ * bytes then: double it.  BS_ERR_FULL (run the transaction again) when it
+ * grew, else why not (BS_ERR_BUSY: this thread holds a transaction). */
+static bs_status grow_after_full(bs_store *s, uint64_t seen)
+{
+    bs_status st = resize(s, seen * 2, 0, false);
+    return st == BS_OK ? BS_ERR_FULL : st;
 }
 
 bs_status bs_store_reserve(bs_store *s, uint64_t bytes)
 {
-    MDB_envinfo info;
-    MDB_stat ms;
-    mdb_env_info(s->env, &info);
-    mdb_env_stat(s->env, &ms);
-    uint64_t used = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
-    if (used + bytes <= info.me_mapsize) return BS_OK;
-    return grow_to(s, used + bytes + bytes / 2);
+    return bytes ? resize(s, 0, bytes, false) : BS_OK;
+}
+
+/* Begin the LMDB transaction; a map grown by another process is adopted
+ * (map lock exclusive) and the begin tried again. */
+static int begin_mdb(bs_txn *t, bs_status *st)
+{
+    bs_store *s = t->store;
+    unsigned fl = t->write ? 0 : MDB_RDONLY;
+    int rc = mdb_txn_begin(s->env, NULL, fl, &t->txn);
+    if (rc != MDB_MAP_RESIZED) return rc;
+    bs_maplock_leave(&s->maplock, t->owner);
+    *st = resize(s, 0, 0, true);
+    if (*st == BS_OK) *st = bs_maplock_enter(&s->maplock, &t->owner);
+    if (*st != BS_OK) return -1;   /* the lock is not held */
+    return mdb_txn_begin(s->env, NULL, fl, &t->txn);
 }
 
 bs_status bs_txn_begin(bs_store *s, bool write, bs_txn **out)
@@ -165,14 +201,16 @@ bs_status bs_txn_begin(bs_store *s, bool write, bs_txn **out)
     if (!t) return BS_ERR_NOMEM;
     t->store = s;
     t->write = write;
-    int rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
-    if (rc == MDB_MAP_RESIZED) { /* another process grew the map */
-        mdb_env_set_mapsize(s->env, 0);
-        rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
-    }
-    if (rc) {
+    bs_status st = bs_maplock_enter(&s->maplock, &t->owner);
+    if (st != BS_OK) {
         free(t);
-        return bs_mdb_status(rc);
+        return st;
+    }
+    int rc = begin_mdb(t, &st);
+    if (rc) {
+        if (rc != -1) bs_maplock_leave(&s->maplock, t->owner);
+        free(t);
+        return rc == -1 ? st : bs_mdb_status(rc);
     }
     if (write) {
         MDB_val k = {8, "next_seq"}, v;
@@ -183,44 +221,42 @@ bs_status bs_txn_begin(bs_store *s, bool write, bs_txn **out)
     return BS_OK;
 }
 
+/* Free what is left of a transaction whose LMDB txn has ended, and
+ * release the map lock. */
+static void txn_free(bs_txn *t)
+{
+    bs_hook_txn_free(t);
+    bs_maplock_leave(&t->store->maplock, t->owner);
+    free(t);
+}
+
 bs_status bs_txn_commit(bs_txn *t)
 {
     if (!t) return BS_ERR_ARG;
+    bs_store *s = t->store;
     int rc = 0;
     bs_status hst = t->write ? bs_hook_commit(t) : BS_OK;
-    bs_hook_txn_free(t);
+    uint64_t seen = map_size(s);
     if (t->i2t_cur) mdb_cursor_close(t->i2t_cur);
-    if (hst != BS_OK) {
-        bs_store *s = t->store;
-        mdb_txn_abort(t->txn);
-        free(t);
-        if (hst == BS_ERR_FULL) grow(s);
-        return hst;
-    }
-    if (t->write && t->seq_dirty) {
+    if (hst == BS_OK && t->write && t->seq_dirty) {
         uint8_t buf[8];
         bs_put64be(buf, t->next_seq);
         MDB_val k = {8, "next_seq"}, v = {8, buf};
-        rc = mdb_put(t->txn, t->store->meta, &k, &v, 0);
+        rc = mdb_put(t->txn, s->meta, &k, &v, 0);
     }
-    if (rc) mdb_txn_abort(t->txn);
+    if (hst != BS_OK || rc) mdb_txn_abort(t->txn);
     else rc = mdb_txn_commit(t->txn);
-    bs_store *s = t->store;
-    free(t);
-    if (rc == MDB_MAP_FULL) {
-        grow(s);
-        return BS_ERR_FULL;
-    }
-    return bs_mdb_status(rc);
+    txn_free(t);
+    if (hst == BS_ERR_FULL || rc == MDB_MAP_FULL) return grow_after_full(s, seen);
+    return hst != BS_OK ? hst : bs_mdb_status(rc);
 }
 
 void bs_txn_abort(bs_txn *t)
 {
     if (!t) return;
-    bs_hook_txn_free(t);
     if (t->i2t_cur) mdb_cursor_close(t->i2t_cur);
     mdb_txn_abort(t->txn);
-    free(t);
+    txn_free(t);
 }
 
 bool bs_txn_writable(const bs_txn *t)
@@ -243,8 +279,9 @@ bs_status bs_store_write(bs_store *s, bs_status (*fn)(bs_txn *, void *), void *c
         if (st == BS_OK) {
             st = bs_txn_commit(t);   /* grows the map itself on MAP_FULL */
         } else {
+            uint64_t seen = map_size(s);
             bs_txn_abort(t);
-            if (st == BS_ERR_FULL) grow(s);
+            if (st == BS_ERR_FULL) st = grow_after_full(s, seen);
         }
         if (st != BS_ERR_FULL) return st;
     }

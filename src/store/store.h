@@ -53,19 +53,39 @@ void bs_store_close(bs_store *store);
 const char *bs_store_path(const bs_store *store);
 
 /** Make sure the map has room for at least `bytes` more data before a
- *  big write (no transaction of this process may be active). */
+ *  big write.  Waits for the other threads' transactions to end (see
+ *  "Map growth" below); BS_ERR_BUSY when the calling thread holds one. */
 bs_status bs_store_reserve(bs_store *store, uint64_t bytes);
 
 /** Begin a transaction.  A read transaction sees a snapshot and never
  *  waits for a writer; at most one write transaction runs at a time
  *  (others block).  Caller ends it with bs_txn_commit() or
- *  bs_txn_abort().  Read transactions may move between threads. */
+ *  bs_txn_abort().  Read transactions may move between threads.
+ *
+ *  Map growth.  When a write fills the map, the store grows it once the
+ *  failing transaction has ended.  LMDB remaps the file then, so no
+ *  transaction of the handle may be open: every transaction holds the
+ *  handle's map lock shared from begin to end, growth holds it exclusive
+ *  (it waits for open transactions to end, and transactions beginning
+ *  meanwhile wait for it: writers first).  The rules that follow:
+ *   - a thread that holds a transaction never waits to begin another;
+ *   - a thread that holds a transaction cannot grow the map (it would
+ *     wait for itself): a write of that thread that fills the map fails
+ *     with BS_ERR_BUSY instead of BS_ERR_FULL and is not retried.  So end
+ *     your read transactions before writing (bs_store_write), or write
+ *     from a thread that holds none;
+ *   - a transaction counts for the thread that began it until it ends,
+ *     wherever it ends;
+ *   - growth waits for long readers (a query streaming to a slow client):
+ *     keep read transactions short-lived and bounded (query timeouts). */
 bs_status bs_txn_begin(bs_store *store, bool write, bs_txn **out);
 
 /** Commit and free the transaction.  On failure the transaction is
  *  aborted (nothing written) and freed all the same.  When the map was
  *  full the result is BS_ERR_FULL: the map has been grown and the caller
- *  may redo the whole transaction (see bs_store_write()). */
+ *  may redo the whole transaction (see bs_store_write()); BS_ERR_BUSY
+ *  when it could not grow because this thread holds another transaction
+ *  (see "Map growth" above). */
 bs_status bs_txn_commit(bs_txn *txn);
 
 /// Abort and free the transaction.  NULL is safe.
@@ -79,7 +99,8 @@ bs_store *bs_txn_store(const bs_txn *txn);
 
 /** Run fn(txn, ctx) in a write transaction and commit it; when the map
  *  fills, grow it and run fn again from scratch (fn must be repeatable).
- *  fn's failure aborts everything. */
+ *  fn's failure aborts everything.  Call it holding no transaction of
+ *  the store, or a full map is BS_ERR_BUSY (see "Map growth"). */
 bs_status bs_store_write(bs_store *store,
                          bs_status (*fn)(bs_txn *txn, void *ctx), void *ctx);
 
@@ -218,6 +239,7 @@ typedef struct {
     const char *name;          ///< unique per handle, e.g. "search" (copied)
     const bs_id *preds;        ///< watched predicate ids (copied)
     size_t npreds;
+    /** Writing quads from it fails with BS_ERR_ARG (the txn aborts). */
     bs_status (*before_commit)(bs_txn *txn, const bs_id *lits, size_t n, void *ctx);
     void *ctx;
 } bs_store_hook;

@@ -37,6 +37,35 @@ typedef struct {
     size_t n, cap;
 } bs_idvec;
 
+/** The map lock (maplock.c): every transaction of a handle holds it
+ *  shared; a map size change holds it exclusive.  Writer-preferring, and
+ *  counting per thread so a thread holding a transaction never waits to
+ *  begin another. */
+typedef struct {
+    pthread_t thread;
+    size_t n;           ///< transactions this thread began and not ended
+} bs_maplock_holder;
+
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t enter_cv;   ///< new transactions wait here for growers
+    pthread_cond_t grow_cv;    ///< growers wait here for active == 0
+    size_t active;             ///< open transactions
+    int growers;               ///< threads waiting for or holding exclusive
+    bs_maplock_holder *holders;
+    size_t nholders, cap;
+    bool ready;
+} bs_maplock;
+
+bs_status bs_maplock_init(bs_maplock *l);
+void bs_maplock_destroy(bs_maplock *l);
+/// Take the lock shared for a transaction; *owner is given back to leave.
+bs_status bs_maplock_enter(bs_maplock *l, pthread_t *owner);
+void bs_maplock_leave(bs_maplock *l, pthread_t owner);
+/** Run fn(ctx) when no transaction of the handle is open and none can
+ *  begin; BS_ERR_BUSY (fn not run) when the calling thread holds one. */
+bs_status bs_maplock_exclusive(bs_maplock *l, bs_status (*fn)(void *ctx), void *ctx);
+
 struct bs_store {
     MDB_env *env;
     MDB_dbi i2t;        ///< sequence (BS_ID_BYTES, BE) -> term encoding
@@ -48,7 +77,7 @@ struct bs_store {
     MDB_dbi tixdoc;     ///< text index: doc id -> record (textidx.c)
     char *path;
     unsigned flags;
-    pthread_mutex_t grow_lock;
+    bs_maplock maplock;
     bs_hook_reg hooks[BS_MAX_HOOKS]; ///< changed only while no txn is active
     int nhooks;
 };
@@ -56,6 +85,7 @@ struct bs_store {
 struct bs_txn {
     bs_store *store;
     MDB_txn *txn;
+    pthread_t owner;    ///< thread that began it (the map lock's count)
     bool write;
     bool seq_dirty;     ///< next_seq must be written at commit
     uint64_t next_seq;  ///< next dictionary sequence number (write txns)
