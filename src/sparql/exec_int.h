@@ -218,6 +218,8 @@ bs_status bs_sp_count_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
 extern int bs_sp_count_policy;
 /// For tests: how many times the counting join was taken (process-wide).
 extern unsigned long bs_sp_count_taken;
+/// ... and how many times through the value map (a functional pattern 1).
+extern unsigned long bs_sp_count_mapped;
 bs_status bs_sp_order_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
                            const bs_id *seed, bs_sp_iter **out);
 bs_status bs_sp_distinct_eval(bs_sp_exec *ex, const bs_sp_node *n,
