@@ -7,6 +7,7 @@ import {renderSearch} from './js/search.js';
 import {renderResource, renderWp} from './js/resource.js';
 import {renderHighway} from './js/highway.js';
 import {renderSparql} from './js/sparql.js';
+import {token, setToken} from './js/util.js';
 
 const routes = {
   '': renderSearch,
@@ -64,5 +65,28 @@ document.querySelector('.skip').addEventListener('click', (ev) => {
   main.focus();
   main.scrollIntoView();
 });
+// The access token (roles reader:restricted, reader:confidential): sent
+// as a Bearer token with every request of this tab.
+function tokenForm() {
+  const form = document.getElementById('token-form');
+  const input = document.getElementById('token');
+  const state = document.getElementById('token-state');
+  const say = () => { state.textContent = token() ? 'A token is in use.' : 'Anonymous: public data only.'; };
+  say();
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    setToken(input.value.trim());
+    input.value = '';
+    say();
+    show();
+  });
+  document.getElementById('token-forget').addEventListener('click', () => {
+    setToken('');
+    say();
+    show();
+  });
+}
+
+tokenForm();
 window.addEventListener('hashchange', show);
 show();

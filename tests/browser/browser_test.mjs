@@ -26,6 +26,10 @@ const SHARED = process.env.BS_SHARED || path.resolve(TOP, '../shared');
 const OUT = process.env.BS_BROWSER_OUT || path.join(BUILD, 'tests/browser/out');
 const CHROMIUM = process.env.BS_CHROMIUM || '/usr/bin/chromium';
 const T = 20000; // ms: every wait (sanitizer builds are slow)
+const SECRET_GRAPH = 'https://web.test/restricted';
+const SECRET_DS = 'https://web.test/secret-dataset';
+const SECRET_WORD = 'Quokkasecret';
+const SECRET_TOKEN = 'rr-t0k-browser';
 
 const {chromium} = await import(path.join(TOP, 'node_modules/playwright-core/index.mjs'));
 
@@ -92,12 +96,20 @@ function makeStore(dir) {
   for (const f of ['bigmap-dmp', 'bigmap-dmp-data', 'battinfo-terms'])
     load(store, ['--replace', '--graph', `https://w3id.org/battstore/graph/${f}`,
       path.join(TOP, 'ontology', f + '.ttl')]);
-  return {store, closure};
+  // a dataset only a reader:restricted token may see
+  const secret = path.join(dir, 'secret.ttl');
+  fs.writeFileSync(secret, `<${SECRET_DS}> a <http://www.w3.org/ns/dcat#Dataset> ;
+  <http://purl.org/dc/terms/title> "${SECRET_WORD} electrode dataset"@en .\n`);
+  load(store, ['--graph', SECRET_GRAPH, secret]);
+  execFileSync(BS, ['graphs', '--store', store, '--set-access', SECRET_GRAPH, 'restricted'],
+    {stdio: 'ignore'});
+  fs.writeFileSync(path.join(dir, 'tokens'), `${SECRET_TOKEN} reader:restricted\n`);
+  return {store, closure, tokens: path.join(dir, 'tokens')};
 }
 
-function serve(store) {
+function serve(store, tokens) {
   return new Promise((resolve, reject) => {
-    const p = spawn(BS, ['serve', '--store', store, '--port', '0', '--quiet',
+    const p = spawn(BS, ['serve', '--store', store, '--port', '0', '--quiet', '--tokens', tokens,
       '--web', path.join(TOP, 'web'), '--queries', path.join(TOP, 'queries')],
     {stdio: ['ignore', 'ignore', 'pipe']});
     let err = '';
@@ -153,9 +165,9 @@ async function run() {
   const wpsWithData = new Set([...datasets.values()].map((d) => d.wp));
   let srv = null, browser = null;
   try {
-    const {store, closure} = makeStore(tmp);
+    const {store, closure, tokens} = makeStore(tmp);
     ok(true, `store loaded (plan, battinfo-terms${closure ? ', the BattINFO closure' : ''})`);
-    srv = await serve(store);
+    srv = await serve(store, tokens);
     ok(true, `battstore serve at ${srv.url}`);
     browser = await chromium.launch({executablePath: CHROMIUM, headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -172,6 +184,7 @@ async function run() {
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
     await steps(page, srv.url, datasets, wpsWithData);
+    await tokenSteps(page, srv.url);
     await phone(browser, srv.url);
     ok(problems.length === 0, 'no console errors, page errors or failed requests',
       problems.slice(0, 10).join('\n'));
@@ -375,6 +388,31 @@ async function steps(page, url, datasets, wpsWithData) {
     await page.waitForTimeout(200); // the console message comes after the response
     expectHttpError = false;
     return /^400/.test(text);
+  });
+}
+
+/** The access token form: restricted data appears with the token only. */
+async function tokenSteps(page, url) {
+  const search = async () => {
+    await page.goto(`${url}/#/search?q=${SECRET_WORD}`);
+    await settled(page);
+    return page.locator('.summary').innerText();
+  };
+  await step('anonymous: a restricted dataset is not found', async () =>
+    /^No results/.test(await search()));
+  await step('with a reader:restricted token (footer form) it is found; forgetting it hides it again', async () => {
+    await page.locator('.token summary').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#token').focus();
+    await page.keyboard.type(SECRET_TOKEN);
+    await page.keyboard.press('Enter');
+    await settled(page);
+    const link = page.locator('ol.hits h3 a', {hasText: SECRET_WORD});
+    await link.first().waitFor({timeout: T});
+    if ((await page.locator('#token-state').innerText()) !== 'A token is in use.') return false;
+    await page.locator('#token-forget').click();
+    await settled(page);
+    return /^No results/.test(await page.locator('.summary').innerText());
   });
 }
 

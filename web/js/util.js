@@ -41,6 +41,27 @@ export class HttpError extends Error {
   }
 }
 
+const TOKEN_KEY = 'battstore-token';
+
+/** The access token the user gave for this tab (sessionStorage), or "". */
+export function token() {
+  try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch (e) { return ''; }
+}
+
+/** Remember (or with "" forget) the access token for this tab. */
+export function setToken(t) {
+  try {
+    if (t) sessionStorage.setItem(TOKEN_KEY, t);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch (e) { /* storage refused: the token lasts until the page reloads */ }
+}
+
+/** Request headers: h plus Authorization when a token is set. */
+function headers(h) {
+  const t = token();
+  return t ? {...h, Authorization: `Bearer ${t}`} : h;
+}
+
 async function check(resp) {
   if (resp.ok) return resp;
   let text = '';
@@ -51,13 +72,13 @@ async function check(resp) {
 /** GET a JSON door: getJSON('/search', {q: 'x'}) (empty parameters are
  *  left out). */
 export async function getJSON(path, params, signal) {
-  const resp = await fetch(path + query(params), {headers: {Accept: 'application/json'}, signal});
+  const resp = await fetch(path + query(params), {headers: headers({Accept: 'application/json'}), signal});
   return (await check(resp)).json();
 }
 
 /** GET as text (e.g. /highway.svg). */
 export async function getText(path, signal) {
-  return (await check(await fetch(path, {signal}))).text();
+  return (await check(await fetch(path, {headers: headers({}), signal}))).text();
 }
 
 /** The query string of params ("" when none is set). */
@@ -75,10 +96,10 @@ export function query(params) {
 export async function sparql(text, signal) {
   const resp = await fetch('/sparql', {
     method: 'POST',
-    headers: {
+    headers: headers({
       'Content-Type': 'application/x-www-form-urlencoded',
       Accept: 'application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1',
-    },
+    }),
     body: new URLSearchParams({query: text}).toString(),
     signal,
   });
