@@ -222,6 +222,15 @@ async function steps(page, url, datasets, wpsWithData) {
     if (!texts.some((t) => /electrode/i.test(t))) throw new Error('completions: ' + texts.join(' | '));
     return (await box.getAttribute('aria-expanded')) === 'true';
   });
+  await step('Escape closes the completions, ArrowDown opens them again', async () => {
+    await page.keyboard.press('Escape');
+    if ((await box.getAttribute('aria-expanded')) !== 'false') return false;
+    if (!(await page.locator('[role=listbox]').isHidden())) return false;
+    if ((await box.inputValue()) !== 'electrode') return false;
+    await page.keyboard.press('ArrowDown');
+    return (await box.getAttribute('aria-expanded')) === 'true' &&
+      !(await box.getAttribute('aria-activedescendant'));
+  });
   await shot(page, '1-suggest');
   let picked = '';
   await step('ArrowDown makes the first completion active (aria-activedescendant)', async () => {

@@ -7,6 +7,7 @@ import {el, append, replace, getJSON, searchHref, resourceHref, shortIri, localN
   errorBox} from './util.js';
 
 const PAGE = 10;
+const FACET_SHOWN = 8;
 const DEBOUNCE_MS = 150;
 const FILTERS = ['type', 'wp', 'access', 'format', 'size'];
 const FACET_TITLES = {wp: 'Work package', type: 'Type', format: 'Format', size: 'Size',
@@ -176,8 +177,17 @@ function facetList(name, values, params) {
       el('span', {class: 'box', 'aria-hidden': 'true'}, on ? '☑' : '☐'),
       el('span', {class: 'ftext'}, text), el('span', {class: 'count'}, String(v.count))));
   });
+  // long lists show their first values; a button shows the rest
+  const extra = items.filter((li, i) => i >= FACET_SHOWN && !li.querySelector('[aria-current]'));
+  extra.forEach((li) => { li.hidden = true; });
+  const more = extra.length ? el('button', {type: 'button', class: 'more', onclick: (ev) => {
+      extra.forEach((li) => { li.hidden = false; });
+      ev.currentTarget.remove();
+      const first = extra[0].querySelector('a');
+      if (first) first.focus();
+    }}, `Show ${extra.length} more`) : null;
   return el('section', {class: 'facet-group', 'aria-labelledby': `facet-${name}`},
-    el('h3', {id: `facet-${name}`}, FACET_TITLES[name]), el('ul', {}, items));
+    el('h3', {id: `facet-${name}`}, FACET_TITLES[name]), el('ul', {}, items), more);
 }
 
 function facetsPanel(facets, params) {
@@ -213,9 +223,10 @@ function pager(r, params) {
 /** The search page for the route's parameters. */
 export async function renderSearch(main, params) {
   const box = searchBox(params.q, (text) => {
-    location.hash = searchHref({...params, q: text, offset: ''});
-    // same address (search again): the hash does not change, run it here
-    if (text === (params.q || '')) renderSearch(main, {...params, q: text});
+    const next = searchHref({...params, q: text, offset: ''});
+    // the same address (search again) fires no hashchange: run it here
+    if (next === location.hash) renderSearch(main, {...params, q: text, offset: ''});
+    else location.hash = next;
   });
   const results = el('div', {class: 'results', 'aria-live': 'polite', 'aria-busy': 'false'});
   replace(main, el('h1', {}, 'Search'), box, results);
