@@ -35,6 +35,11 @@ static const char serve_help[] =
     "  --threads N        queries running at once (default: CPUs); more wait up to\n"
     "                     1 s for a turn, then get 503\n"
     "  --allow-load DIR   SPARQL LOAD may read files under DIR (default: refused)\n"
+    "  --service-allow PREFIX[,PREFIX...]\n"
+    "                     federated SERVICE may call endpoints whose IRI starts\n"
+    "                     with one of these prefixes (repeatable); others answer\n"
+    "                     403 (SILENT: no rows).  Default: none allowed (a SERVICE\n"
+    "                     to any URL would let callers reach hosts they cannot)\n"
     "  --cors-origin O    Access-Control-Allow-Origin (default *)\n"
     "  --max-body BYTES   largest request body (default 64 MiB; larger get 413)\n"
     "  --queries DIR      named queries (default ./queries)\n"
@@ -63,7 +68,20 @@ static bool parse_size(const char *s, unsigned long long max, unsigned long long
 typedef struct {
     const char *store_dir;
     bs_http_config cfg;
+    char *service_allow;    ///< --service-allow values joined by ',' (owned)
 } serve_args;
+
+/* Add a --service-allow value to the comma-separated list. */
+static bool add_allow(serve_args *a, const char *v)
+{
+    if (!*v || strspn(v, ",") == strlen(v)) return false;
+    char *old = a->service_allow, *joined = NULL;
+    if (asprintf(&joined, "%s%s%s", old ? old : "", old ? "," : "", v) < 0) return false;
+    free(old);
+    a->service_allow = joined;
+    a->cfg.service_allow = joined;
+    return true;
+}
 
 static int bad_value(const char *opt, const char *val)
 {
@@ -75,13 +93,14 @@ static int bad_value(const char *opt, const char *val)
 static int serve_options(int argc, char **argv, serve_args *a)
 {
     enum { O_BIND = 256, O_PORT, O_TOKENS, O_TIMEOUT, O_THREADS, O_LOAD, O_CORS,
-           O_BODY, O_QUERIES, O_WEB, O_QUIET };
+           O_BODY, O_QUERIES, O_WEB, O_QUIET, O_SERVICE };
     static const struct option opts[] = {
         {"store", required_argument, 0, 's'}, {"bind", required_argument, 0, O_BIND},
         {"port", required_argument, 0, O_PORT}, {"tokens", required_argument, 0, O_TOKENS},
         {"timeout", required_argument, 0, O_TIMEOUT},
         {"threads", required_argument, 0, O_THREADS},
         {"allow-load", required_argument, 0, O_LOAD},
+        {"service-allow", required_argument, 0, O_SERVICE},
         {"cors-origin", required_argument, 0, O_CORS},
         {"max-body", required_argument, 0, O_BODY},
         {"queries", required_argument, 0, O_QUERIES}, {"web", required_argument, 0, O_WEB},
@@ -111,6 +130,9 @@ static int serve_options(int argc, char **argv, serve_args *a)
             a->cfg.threads = (unsigned)v;
             break;
         case O_LOAD: a->cfg.allow_load = optarg; break;
+        case O_SERVICE:
+            if (!add_allow(a, optarg)) return bad_value("--service-allow", optarg);
+            break;
         case O_CORS: a->cfg.cors_origin = optarg; break;
         case O_BODY:
             if (!parse_size(optarg, SIZE_MAX, &v) || v == 0) return bad_value("--max-body", optarg);
@@ -135,7 +157,10 @@ int bs_cmd_serve(int argc, char **argv)
 {
     serve_args a = {0};
     int rc = serve_options(argc, argv, &a);
-    if (rc >= 0) return rc;
+    if (rc >= 0) {
+        free(a.service_allow);
+        return rc;
+    }
     /* SIGTERM and SIGINT go to sigwait() below, in every thread */
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -145,7 +170,10 @@ int bs_cmd_serve(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     const char *dir = bs_cli_store_dir(a.store_dir);
     bs_store *store = bs_cli_open("serve", dir, true);
-    if (!store) return 1;
+    if (!store) {
+        free(a.service_allow);
+        return 1;
+    }
     bs_http_server *srv = NULL;
     char *err = NULL;
     bs_status st = bs_http_start(store, &a.cfg, &srv, &err);
@@ -157,6 +185,7 @@ int bs_cmd_serve(int argc, char **argv)
             bs_cli_error("serve", "%s", err ? err : bs_strerror(st));
         free(err);
         bs_cli_close(store);
+        free(a.service_allow);
         return 1;
     }
     const char *bind = a.cfg.bind ? a.cfg.bind : "127.0.0.1";
@@ -168,5 +197,6 @@ int bs_cmd_serve(int argc, char **argv)
     sigwait(&sigs, &sig);
     bs_http_stop(srv, 5.0);
     bs_cli_close(store);
+    free(a.service_allow);
     return 0;
 }

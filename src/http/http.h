@@ -22,6 +22,10 @@ typedef struct {
     size_t mem_limit;        ///< per-query memory cap, bytes (default 1 GiB)
     const char *cors_origin; ///< Access-Control-Allow-Origin (default "*")
     const char *allow_load;  ///< directory SPARQL LOAD may read, or NULL (LOAD refused)
+    /** SERVICE endpoints called: comma-separated IRI prefixes; an endpoint
+     *  IRI starting with none of them is refused (403).  NULL or "":
+     *  none allowed (the default). */
+    const char *service_allow;
     const char *queries_dir; ///< named queries (*.rq), default "queries"
     const char *web_dir;     ///< static files served at /, default "web"
     FILE *access_log;        ///< one line per request (default stderr)

@@ -229,6 +229,7 @@ void bs_http_fill_opts(bs_http_req *rq, bs_sparql_opts *o, bool update)
     o->visible = bs_http_visible;
     o->visible_ctx = &rq->role;
     o->cancel = &rq->cancel;
+    bs_http_svc_guard(rq, o);   /* SERVICE only to --service-allow prefixes */
 }
 
 static bs_status run_update(bs_http_req *rq, bs_http_resp *rs, const operation *op)
@@ -236,6 +237,7 @@ static bs_status run_update(bs_http_req *rq, bs_http_resp *rs, const operation *
     bs_sparql *u = NULL;
     bs_sparql_opts o;
     bs_sparql_update_stats stats = {0};
+    bs_http_svc svc = {0};
     char *err = NULL;
     bs_status st;
     if (rq->role == BS_ROLE_ANONYMOUS) {
@@ -247,6 +249,7 @@ static bs_status run_update(bs_http_req *rq, bs_http_resp *rs, const operation *
         return refuse(rs, 403, "an update needs the writer role");
     TRY(st, parse_op(rq, rs, op->text, op->len, true, &u));
     bs_http_fill_opts(rq, &o, true);
+    bs_http_svc_attach(&svc, rq, &o);
     if ((o.n_default || o.n_named) && bs_sparql_has_dataset(u)) {
         st = BS_ERR_ARG;
         bs_http_text(rs, 400, "the update names its dataset (USING or WITH) and the "
@@ -264,13 +267,14 @@ static bs_status run_update(bs_http_req *rq, bs_http_resp *rs, const operation *
     st = bs_sparql_update(rq->srv->store, u, &o, rq->srv->cfg.allow_load, &stats, &err);
     bs_http_slot_give(rq->srv);
     if (st != BS_OK) {
-        bs_http_run_error(rq, rs, st, err);
+        if (!bs_http_svc_error(&svc, rs, st, err)) bs_http_run_error(rq, rs, st, err);
         goto fail;
     }
     st = bs_http_text(rs, 200, "OK: %zu operations, %llu quads inserted, %llu deleted",
                       stats.operations, (unsigned long long)stats.inserted,
                       (unsigned long long)stats.deleted);
 fail:
+    bs_http_svc_clear(&svc);
     free(err);
     bs_sparql_free(u);
     return st;

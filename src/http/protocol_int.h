@@ -32,6 +32,33 @@ void bs_http_fill_opts(bs_http_req *rq, bs_sparql_opts *o, bool update);
 bs_status bs_http_run_error(bs_http_req *rq, bs_http_resp *rs, bs_status st,
                             const char *msg);
 
+/* ---- SERVICE: the --service-allow list (protocol_service.c) ---------- */
+
+/// Whether iri starts with one of the comma-separated prefixes of allow.
+bool bs_http_service_allowed(const char *allow, const char *iri);
+
+/** What a query's SERVICE guard saw, for the error answer. */
+typedef struct {
+    const char *allow;  ///< the server's --service-allow (borrowed)
+    char *refused;      ///< first endpoint refused (owned), or NULL
+    char *called;       ///< last endpoint called that answered or failed (owned)
+} bs_http_svc;
+
+/** Make o's SERVICE calls go through the allow list (no recording): what
+ *  bs_http_fill_opts() does for every door. */
+void bs_http_svc_guard(const bs_http_req *rq, bs_sparql_opts *o);
+
+/** Make o's SERVICE calls go through the allow list, recording in v
+ *  (which must outlive the run); free with bs_http_svc_clear(). */
+void bs_http_svc_attach(bs_http_svc *v, const bs_http_req *rq, bs_sparql_opts *o);
+void bs_http_svc_clear(bs_http_svc *v);
+
+/** When a run's failure (st, engine message msg) is about a SERVICE: set
+ *  the answer (403 refused endpoint, 502 a remote failure) and return
+ *  true; else false (answer with bs_http_run_error()). */
+bool bs_http_svc_error(const bs_http_svc *v, bs_http_resp *rs, bs_status st,
+                       const char *msg);
+
 /** Everything a GET /sparql?query= does, for this query text: the
  *  request's dataset parameters, content negotiation (Accept, format=),
  *  a query slot, a streamed body.  Also used by /queries/NAME. */

@@ -108,6 +108,7 @@ typedef struct {
     bs_sparql *q;
     bs_sparql_stream *s;
     bs_sparql_opts opts;
+    bs_http_svc svc;        ///< what the SERVICE guard saw
     bool slot;
 } qbody;
 
@@ -126,6 +127,7 @@ static void qbody_free(void *ctx)
     qbody *b = ctx;
     if (!b) return;
     bs_sparql_stream_close(b->s);
+    bs_http_svc_clear(&b->svc);
     bs_sparql_free(b->q);
     if (b->slot) bs_http_slot_give(b->srv);
     free(b);
@@ -154,9 +156,10 @@ bs_status bs_http_run_query(bs_http_req *rq, bs_http_resp *rs, const char *text,
         goto fail;
     }
     bs_http_fill_opts(rq, &b->opts, false);
+    bs_http_svc_attach(&b->svc, rq, &b->opts);
     st = bs_sparql_stream_open(rq->srv->store, q, &b->opts, t->format, &b->s, &err);
     if (st != BS_OK) {
-        bs_http_run_error(rq, rs, st, err);
+        if (!bs_http_svc_error(&b->svc, rs, st, err)) bs_http_run_error(rq, rs, st, err);
         goto fail;
     }
     b->q = q;

@@ -3,7 +3,10 @@
 # SERVICE (federated query) between two real `battstore serve` instances:
 # A joins its data with B's through SERVICE <B/sparql>, SERVICE ?ep from
 # A's data, SILENT on a dead port, a silent endpoint bounded by
-# --timeout, and `battstore query` using the built-in client.
+# --timeout, and `battstore query` using the built-in client.  The
+# --service-allow list: A allows http://127.0.0.1: (a dead port is 502),
+# C (A's store) only B's endpoint (others 403, SILENT empty, SERVICE ?ep
+# too), D nothing (the default).
 . "$(dirname "$0")/lib.sh"
 
 X='PREFIX ex: <http://ex.org/>'
@@ -42,7 +45,8 @@ ex:dave ex:name "Dave" .
 ex:partnerB ex:endpoint <$URL_B/sparql> .
 TTL
 "$BS" load --store "$T/a" "$T/a.ttl" >/dev/null 2>&1 || fail "load A"
-bs_serve_start --store "$T/a" --timeout 2 --quiet || { fail "A starts"; finish; exit 1; }
+bs_serve_start --store "$T/a" --timeout 2 --quiet --service-allow 'http://127.0.0.1:' ||
+  { fail "A starts"; finish; exit 1; }
 URL_A=$URL PID_A=$SPID
 ok "A serves at $URL_A"
 
@@ -64,11 +68,11 @@ eq "SERVICE SILENT to a dead port: 200" "$(code)" 200
 eq "SILENT: A's rows, joined with the empty solution" "$got" "$(printf 'n\nAlice\nBob\nDave')"
 
 got=$(sparql "$URL_A" "$X SELECT ?n { ?s ex:name ?n SERVICE <http://127.0.0.1:$DEAD/sparql> { ?s ex:age ?age } }")
-case $(code) in 2*) fail "SERVICE to a dead port fails" "status $(code)" ;; *) ok "SERVICE to a dead port fails ($(code))" ;; esac
+eq "SERVICE to a dead port (allowed): 502 Bad Gateway" "$(code)" 502
 check "the error names the endpoint" grep -q "SERVICE <http://127.0.0.1:$DEAD/sparql>" "$T/body"
 
 got=$(sparql "$URL_A" "SELECT * { SERVICE <file:///etc/passwd> { ?s ?p ?o } }")
-case $(code) in 2*) fail "SERVICE <file:...> is refused" "status $(code)" ;; *) ok "SERVICE <file:...> is refused ($(code))" ;; esac
+eq "SERVICE <file:...> is refused (not an allowed prefix): 403" "$(code)" 403
 check "no file content in the answer" bash -c "! grep -q 'root:' '$T/body'"
 
 # an endpoint that accepts and never answers: A's --timeout 2 ends it
@@ -90,6 +94,45 @@ for silent in "" SILENT; do
 done
 kill "$SLOW" 2>/dev/null
 wait "$SLOW" 2>/dev/null
+
+# ---- the allow list: C allows only B's endpoint ------------------------
+"$BS" load --store "$T/c" "$T/a.ttl" >/dev/null 2>&1 || fail "load C"
+printf '<http://ex.org/partnerX> <http://ex.org/endpoint> <http://127.0.0.1:%s/sparql> .\n' "$DEAD" \
+  >"$T/x.nt"
+"$BS" load --store "$T/c" "$T/x.nt" >/dev/null 2>&1 || fail "load C's second partner"
+bs_serve_start --store "$T/c" --quiet --service-allow "$URL_B/" || { fail "C starts"; finish; exit 1; }
+URL_C=$URL PID_C=$SPID
+got=$(sparql "$URL_C" "$X SELECT ?n ?age { ?s ex:name ?n SERVICE <$URL_B/sparql> { ?s ex:age ?age } } ORDER BY ?n")
+eq "C: an allowed prefix is called (200)" "$(code)" 200
+eq "C: the joined rows" "$got" "$(printf 'n,age\nAlice,30\nBob,40')"
+got=$(sparql "$URL_C" "$X SELECT ?n { ?s ex:name ?n SERVICE <http://127.0.0.1:$DEAD/sparql> { ?s ex:age ?age } }")
+eq "C: an endpoint outside the list: 403" "$(code)" 403
+eq "C: the refusal says why" "$got" \
+  "SERVICE <http://127.0.0.1:$DEAD/sparql> is not allowed by this server (see --service-allow)"
+got=$(sparql "$URL_C" "$X SELECT ?n { ?s ex:name ?n SERVICE SILENT <http://127.0.0.1:$DEAD/sparql> { ?s ex:age ?age } } ORDER BY ?n")
+eq "C: SILENT on a refused endpoint: 200" "$(code)" 200
+eq "C: SILENT: the empty solution" "$got" "$(printf 'n\nAlice\nBob\nDave')"
+got=$(sparql "$URL_C" "$X SELECT ?age { ex:partnerX ex:endpoint ?ep SERVICE ?ep { ex:carol ex:age ?age } }")
+eq "C: SERVICE ?ep bound to a refused endpoint: 403" "$(code)" 403
+check "C: ... naming it" grep -q "^SERVICE <http://127.0.0.1:$DEAD/sparql> is not allowed" "$T/body"
+got=$(sparql "$URL_C" "$X SELECT ?age { ex:partnerB ex:endpoint ?ep SERVICE ?ep { ex:carol ex:age ?age } }")
+eq "C: SERVICE ?ep bound to the allowed one" "$got" "$(printf 'age\n50')"
+sparql "$URL_C" "SELECT * { SERVICE <${URL_B}0/sparql> { ?s ?p ?o } }" >/dev/null
+eq "C: another port that starts with B's digits does not match '$URL_B/': 403" "$(code)" 403
+check "C stops" bs_serve_stop "$PID_C"
+
+# ---- D: no --service-allow: nothing is called ---------------------------
+bs_serve_start --store "$T/c" --quiet || { fail "D starts"; finish; exit 1; }
+URL_D=$URL PID_D=$SPID
+sparql "$URL_D" "$X SELECT ?age { SERVICE <$URL_B/sparql> { ex:carol ex:age ?age } }" >/dev/null
+eq "D (default): SERVICE to B is refused, 403" "$(code)" 403
+got=$(sparql "$URL_D" "$X SELECT ?n { ?s ex:name ?n SERVICE SILENT <$URL_B/sparql> { ?s ex:age ?age } } ORDER BY ?n")
+eq "D: SILENT: the empty solution" "$got" "$(printf 'n\nAlice\nBob\nDave')"
+check "D stops" bs_serve_stop "$PID_D"
+"$BS" serve --help | grep -q -- '--service-allow' && ok "serve --help documents --service-allow" ||
+  fail "serve --help documents --service-allow"
+"$BS" serve --help | grep -q 'Default: none allowed' && ok "serve --help: none allowed by default" ||
+  fail "serve --help: none allowed by default"
 
 # the CLI uses the built-in client too (B is still serving)
 got=$("$BS" query --store "$T/a" --format csv \
