@@ -173,7 +173,10 @@ static bs_status read_pairs(bs_sp_exec *ex, const bs_sp_triple *t, bs_id graph, 
                             int vpos, bs_sp_rows *pairs, bs_id *kmin, bs_id *kmax)
 {
     bs_sp_scan *sc = NULL;
-    bs_status st = scan_of(ex, t, graph, &sc);
+    double est = 0;
+    bs_status st = bs_sp_triple_estimate(ex, t, graph, NULL, &est);
+    if (st == BS_OK && est > 0 && est < 1e8) st = bs_sp_rows_reserve(pairs, (size_t)est + 1);
+    if (st == BS_OK) st = scan_of(ex, t, graph, &sc);
     bs_quad q;
     *kmin = BS_ANY;
     *kmax = 0;
@@ -201,6 +204,9 @@ static bs_status vmap_build(bs_sp_exec *ex, const bs_sp_rows *pairs, bs_id kmin,
     bs_status st = bs_sp_mem(ex, m->mem);
     if (st != BS_OK) return st;
     if (!(m->map = calloc(m->span, sizeof *m->map))) return BS_ERR_NOMEM;
+    bs_id lastv = 0;
+    size_t idx = 0;
+    bool have = false;
     for (size_t i = 0; i < n; i++) {
         const bs_id *pr = bs_sp_rows_at(pairs, i);
         uint16_t *slot = &m->map[pr[0] - kmin];
@@ -209,11 +215,14 @@ static bs_status vmap_build(bs_sp_exec *ex, const bs_sp_rows *pairs, bs_id kmin,
             ++*slot;
             continue;
         }
-        size_t idx;
         bool added;
         if (*slot) return BS_OK; /* two values for one id */
-        if ((st = bs_sp_hset_put(&m->seen, &pr[1], &idx, &added)) != BS_OK) return st;
-        if (idx + 1 >= UINT16_MAX) return BS_OK;
+        if (!have || pr[1] != lastv) { /* values come in runs (an object's range) */
+            if ((st = bs_sp_hset_put(&m->seen, &pr[1], &idx, &added)) != BS_OK) return st;
+            if (idx + 1 >= UINT16_MAX) return BS_OK;
+            lastv = pr[1];
+            have = true;
+        }
         *slot = (uint16_t)(idx + 1);
     }
     m->nvals = m->seen.keys.n;

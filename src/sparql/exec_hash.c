@@ -14,9 +14,8 @@ void bs_sp_rows_init(bs_sp_rows *r, bs_sp_exec *ex, size_t width)
     r->width = width;
 }
 
-static bs_status rows_grow(bs_sp_rows *r)
+static bs_status rows_grow_to(bs_sp_rows *r, size_t ncap)
 {
-    size_t ncap = r->cap ? 2 * r->cap : 16;
     size_t w = r->width ? r->width : 1;
     bs_status st = bs_sp_mem(r->ex, (long long)((ncap - r->cap) * w * sizeof(bs_id)));
     if (st != BS_OK) return st;
@@ -25,6 +24,16 @@ static bs_status rows_grow(bs_sp_rows *r)
     r->data = d;
     r->cap = ncap;
     return BS_OK;
+}
+
+static bs_status rows_grow(bs_sp_rows *r)
+{
+    return rows_grow_to(r, r->cap ? 2 * r->cap : 16);
+}
+
+bs_status bs_sp_rows_reserve(bs_sp_rows *r, size_t n)
+{
+    return n > r->cap ? rows_grow_to(r, n) : BS_OK;
 }
 
 bs_status bs_sp_rows_push(bs_sp_rows *r, const bs_id *row, size_t *out)

@@ -25,6 +25,8 @@ static inline bs_id *bs_sp_rows_at(const bs_sp_rows *r, size_t i)
     return r->data + i * r->width;
 }
 void bs_sp_rows_clear(bs_sp_rows *r);
+/// Room for n rows in all (one allocation instead of doublings and copies).
+bs_status bs_sp_rows_reserve(bs_sp_rows *r, size_t n);
 
 /** A set of keys of `width` ids each, numbered 0.. in insertion order. */
 typedef struct {
