@@ -15,12 +15,12 @@ bool bs_qis_class(bs_qctx *c, bs_id cls)
     bs_search_ids *ids = &c->s->ids;
     bool yes = false;
     if (ids->rdf_type && bs_id_kind(cls) != BS_TERM_LITERAL) {
-        if (c->owl_class) yes = bs_qvis_exists(&c->vis, c->txn, cls, ids->rdf_type, c->owl_class, NULL);
+        if (c->owl_class) yes = bs_qexists(c, cls, ids->rdf_type, c->owl_class);
         if (!yes && c->rdfs_class)
-            yes = bs_qvis_exists(&c->vis, c->txn, cls, ids->rdf_type, c->rdfs_class, NULL);
+            yes = bs_qexists(c, cls, ids->rdf_type, c->rdfs_class);
     }
     if (!yes && ids->rdfs_subclass)
-        yes = bs_qvis_exists(&c->vis, c->txn, cls, ids->rdfs_subclass, BS_ANY, NULL);
+        yes = bs_qexists(c, cls, ids->rdfs_subclass, BS_ANY);
     (void)bs_idmap_put(&c->class_cache, cls, yes ? 1 : 2);
     return yes;
 }
@@ -57,7 +57,7 @@ static bs_status neighbours(bs_qctx *c, queue *q, bs_idset *set, bs_id cls,
                                : (bs_quad){ cls, pred, BS_ANY, BS_ANY };
     bs_quad x;
     bs_iter *it;
-    bs_status st = bs_iter_new(c->txn, &pat, &it);
+    bs_status st = bs_qctx_iter(c, &pat, &it);
     if (st != BS_OK) return st;
     while ((st = bs_iter_next(it, &x)) == BS_OK) {
         if (!bs_qvis_ok(&c->vis, c->txn, x.g)) continue;
@@ -65,7 +65,6 @@ static bs_status neighbours(bs_qctx *c, queue *q, bs_idset *set, bs_id cls,
         if (bs_id_kind(n) == BS_TERM_LITERAL) continue;
         if ((st = enqueue(q, set, n, val)) != BS_OK) break;
     }
-    bs_iter_free(it);
     return st == BS_END ? BS_OK : st;
 }
 

@@ -123,12 +123,10 @@ bs_status bs_qfilter_apply(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
     if (!*pass || (!any && !fc->on)) return BS_OK;
     scan_state s = { 0 };
     bs_quad pat = { r->subj, BS_ANY, BS_ANY, BS_ANY }, q;
-    bs_iter *it;
-    bs_status st = bs_iter_new(c->txn, &pat, &it);
+    bs_status st = fc->it ? bs_iter_reset(fc->it, &pat) : bs_iter_new(c->txn, &pat, &fc->it);
     if (st != BS_OK) return st;
-    while ((st = bs_iter_next(it, &q)) == BS_OK)
+    while ((st = bs_iter_next(fc->it, &q)) == BS_OK)
         if (bs_qvis_ok(&c->vis, c->txn, q.g)) on_quad(c, f, &q, &s);
-    bs_iter_free(it);
     if (st != BS_END) return st;
     *pass = (!f->has_type || s.type_ok) && (!f->wp || s.wp_ok) &&
             (!f->size || s.size_ok) && (!f->format || s.format_ok);
@@ -203,4 +201,6 @@ bs_status bs_qfacets_finish(bs_qctx *c, bs_qfacets *fc, bs_search_result *out)
 void bs_qfacets_free(bs_qfacets *fc)
 {
     for (int k = 0; k < BS_NFACETS; k++) bs_idmap_free(&fc->counts[k]);
+    bs_iter_free(fc->it);
+    fc->it = NULL;
 }

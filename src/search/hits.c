@@ -138,14 +138,13 @@ static bs_id pick_type(bs_qctx *c, bs_id subj)
     bs_iter *it;
     bs_id best = 0;
     int best_rank = 9;
-    if (!c->s->ids.rdf_type || bs_iter_new(c->txn, &pat, &it) != BS_OK) return 0;
+    if (!c->s->ids.rdf_type || bs_qctx_iter(c, &pat, &it) != BS_OK) return 0;
     while (best_rank > 0 && bs_iter_next(it, &q) == BS_OK) {
         if (!bs_qvis_ok(&c->vis, c->txn, q.g) || bs_id_kind(q.o) != BS_TERM_IRI) continue;
         int rank = q.o == c->owl_named_ind || q.o == c->owl_thing ? 3
                  : q.o == c->owl_class || q.o == c->rdfs_class ? 2 : 0;
         if (rank < best_rank) { best = q.o; best_rank = rank; }
     }
-    bs_iter_free(it);
     return best;
 }
 
@@ -212,6 +211,7 @@ bs_status bs_qhit_build(bs_qctx *c, const bs_qparsed *p, const bs_qresset *rs,
     if (type) {
         h->type = bs_qterm_str(c->txn, type);
         h->type_label = bs_qlabel(c, type);
+        if (!h->type_label && h->type) h->type_label = strdup(bs_qlocal_name(h->type));
     }
     bs_status st = build_why(c, p, rs, i, h);
     if (st == BS_OK) st = build_snippet(c, p, rs, i, h);

@@ -58,6 +58,7 @@ void bs_qfilter_free(bs_qfilter *f);
 typedef struct {
     bs_idmap counts[BS_NFACETS];
     bool on;
+    bs_iter *it;       ///< reused for each resource's scan
 } bs_qfacets;
 
 /** Apply the filters to resource r (one scan of its quads) and, when it

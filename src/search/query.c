@@ -4,11 +4,14 @@
  * literal of it, or by a class its label names), class expansion,
  * exclusions, then filters, facets and the page (facets.c, hits.c).
  *
- * Cost: a literal is turned into its subjects with one index seek.  A
- * query may resolve at most BUDGET literals; a word matching more is
- * resolved best-scored first and the total is then an estimate
- * (bs_search_result.total_exact is false).  Later groups are checked on
- * the candidates of the first (the rarest) when those are fewer. */
+ * Cost: a literal is turned into its subjects with one index seek, and
+ * each candidate costs a scan of its quads for filters and facets.  A
+ * query resolves at most BUDGET subjects: literals are visited best
+ * scored first, and when the budget runs out the total is extrapolated
+ * from the share of literals visited (bs_search_result.total_exact is
+ * false; facets then count the candidates found).  Later groups are
+ * checked on the candidates of the first (the rarest) when those are
+ * fewer than their literals. */
 #include "config.h"
 #include "search/qres.h"
 
@@ -16,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BUDGET 40000
+#define BUDGET 2000          ///< subjects a query resolves before it estimates
+#define TOP_SORTED 4096      ///< literals visited in score order (the rest after)
+#define CLASS_LABELS_MAX 20000 ///< label literals tested for class-ness
 #define CLASS_LABEL_MAX_TOKENS 6
 
 const char *const bs_search_facet_names[BS_NFACETS] = {
@@ -72,7 +77,7 @@ typedef struct {
     bs_qcorpus corpus;
     bs_qresset rs;
     bs_qlits *lits;        ///< per group
-    size_t budget;         ///< literal resolutions left
+    size_t budget;         ///< subject resolutions left
     bool inexact;
     double ratio;          ///< share of the first group's literals resolved
     bool expand;
@@ -119,9 +124,12 @@ static bs_status resolve_lit(run *r, bs_iter *it, const bs_qlit *l, int gi, bool
         int field = bs_search_pred_field(r->c.s, q.p);
         if (field < 0 || !bs_qvis_ok(&r->c.vis, r->c.txn, q.g)) continue;
         if (gi >= 0 && r->expand && field == BS_FIELD_LABEL &&
-            l->len <= CLASS_LABEL_MAX_TOKENS && bs_qis_class(&r->c, q.s))
+            l->len <= CLASS_LABEL_MAX_TOKENS &&
+            !r->p.groups[gi].alts[l->alt].prefix && bs_qis_class(&r->c, q.s))
             if ((st = note_class(r, q.s, l)) != BS_OK) return st;
         if (classes_only) continue;
+        if (r->budget == 0 && first) { r->inexact = true; break; } /* a literal of many subjects */
+        if (r->budget) r->budget--;
         size_t idx;
         st = bs_qres_get(&r->rs, q.s, q.g, first, &idx);
         if (st == BS_NOT_FOUND) continue;
@@ -138,35 +146,53 @@ static int cmp_score_desc(const void *a, const void *b)
     return x > y ? -1 : x < y;
 }
 
-static int cmp_lit_asc(const void *a, const void *b)
+static void swap_lit(bs_qlit *a, bs_qlit *b)
 {
-    bs_id x = ((const bs_qlit *)a)->lit, y = ((const bs_qlit *)b)->lit;
-    return x < y ? -1 : x > y;
+    bs_qlit t = *a;
+    *a = *b;
+    *b = t;
 }
 
-/* Keep the best-scored budget literals of l (in id order again). */
-static void cut_to_budget(run *r, bs_qlits *l, bool first)
+/* Move the k best-scored literals of v[0..n) to the front (quickselect
+ * with a three-way partition), then sort those by score, best first. */
+static void best_first(bs_qlit *v, size_t n, size_t k)
 {
-    if (l->n <= r->budget) return;
-    qsort(l->v, l->n, sizeof *l->v, cmp_score_desc);
-    if (first) r->ratio = (double)r->budget / (double)l->n;
-    l->n = r->budget;
-    qsort(l->v, l->n, sizeof *l->v, cmp_lit_asc);
-    r->inexact = true;
+    size_t lo = 0, hi = n;  /* [0,lo) beats [lo,n); [0,hi) beats [hi,n) */
+    if (k > n) k = n;
+    while (hi - lo > 1 && k > lo && k < hi) {
+        float p = v[lo + (hi - lo) / 2].score;
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            if (v[i].score > p) swap_lit(&v[lt++], &v[i++]);
+            else if (v[i].score < p) swap_lit(&v[i], &v[--gt]);
+            else i++;
+        }
+        if (k <= lt) hi = lt;
+        else if (k >= gt) lo = gt;
+        else break;
+    }
+    qsort(v, k, sizeof *v, cmp_score_desc);
 }
 
-/* Every literal of list l → its subjects (by index seeks). */
+/* Every literal of list l → its subjects (by index seeks), best scored
+ * first, until the budget of subjects runs out.  l is reordered. */
 static bs_status resolve_all(run *r, bs_qlits *l, int gi, bool first, bool classes_only)
 {
     bs_iter *it = NULL;
     bs_status st = BS_OK;
-    if (!classes_only) cut_to_budget(r, l, first);
+    size_t tested = 0;
+    if (!classes_only) best_first(l->v, l->n, TOP_SORTED);
     for (size_t i = 0; i < l->n; i++) {
         const bs_qlit *x = &l->v[i];
-        if (classes_only && (x->field != BS_FIELD_LABEL || x->len > CLASS_LABEL_MAX_TOKENS))
+        if (classes_only && (x->field != BS_FIELD_LABEL || x->len > CLASS_LABEL_MAX_TOKENS ||
+                             r->p.groups[gi].alts[x->alt].prefix))
             continue;
-        if (r->budget == 0) { r->inexact = true; break; }
-        r->budget--;
+        if (classes_only && ++tested > CLASS_LABELS_MAX) break;
+        if (!classes_only && r->budget == 0) {
+            r->inexact = true;
+            if (first) r->ratio = (double)i / (double)l->n;
+            break;
+        }
         TRY(st, bs_qclock_check(&r->c.clock));
         bs_quad pat = { BS_ANY, BS_ANY, x->lit, BS_ANY };
         TRY(st, it ? bs_iter_reset(it, &pat) : bs_iter_new(r->c.txn, &pat, &it));

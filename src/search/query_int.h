@@ -123,10 +123,6 @@ bool bs_qvis_ok(bs_qvis *v, bs_txn *txn, bs_id g);
 bs_access bs_qvis_level(bs_qvis *v, bs_txn *txn, bs_id g);
 void bs_qvis_free(bs_qvis *v);
 
-/** True when some quad {s, p, o, g} (BS_ANY allowed) lies in a visible
- *  graph; *g_out (may be NULL) = that graph. */
-bool bs_qvis_exists(bs_qvis *v, bs_txn *txn, bs_id s, bs_id p, bs_id o, bs_id *g_out);
-
 /* ---- time and cancellation ------------------------------------------ */
 
 /** A deadline (0 = none) and cancel flag, checked in loops. */
@@ -150,7 +146,17 @@ typedef struct {
     bs_qclock clock;
     bs_id owl_class, rdfs_class, owl_thing, owl_named_ind; ///< 0 = absent
     bs_idmap class_cache;  ///< subject → 1 class, 2 not a class
+    bs_iter *aux;          ///< reused by leaf lookups (bs_qctx_iter)
 } bs_qctx;
+
+/** c's auxiliary iterator aimed at pat (one LMDB cursor reused by the
+ *  leaf lookups: labels, class tests, closures; never two at once).
+ *  Borrowed: freed by bs_qctx_free. */
+bs_status bs_qctx_iter(bs_qctx *c, const bs_quad *pat, bs_iter **it);
+
+/** True when some quad {s, p, o, ?} (BS_ANY allowed) lies in a visible
+ *  graph (uses c->aux). */
+bool bs_qexists(bs_qctx *c, bs_id s, bs_id p, bs_id o);
 
 /** Set up c (looks up the extra class ids).  Free with bs_qctx_free(). */
 void bs_qctx_init(bs_qctx *c, bs_search *s, bs_txn *txn,

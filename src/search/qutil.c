@@ -100,22 +100,6 @@ bs_access bs_qvis_level(bs_qvis *v, bs_txn *txn, bs_id g)
 
 void bs_qvis_free(bs_qvis *v) { bs_idmap_free(&v->cache); }
 
-bool bs_qvis_exists(bs_qvis *v, bs_txn *txn, bs_id s, bs_id p, bs_id o, bs_id *g_out)
-{
-    bs_quad pat = { s, p, o, BS_ANY }, q;
-    bs_iter *it;
-    bool found = false;
-    if (bs_iter_new(txn, &pat, &it) != BS_OK) return false;
-    while (!found && bs_iter_next(it, &q) == BS_OK) {
-        if (bs_qvis_ok(v, txn, q.g)) {
-            found = true;
-            if (g_out) *g_out = q.g;
-        }
-    }
-    bs_iter_free(it);
-    return found;
-}
-
 /* ---- time ------------------------------------------------------------ */
 
 double bs_qnow(void)
@@ -171,7 +155,7 @@ char *bs_qlabel(bs_qctx *c, bs_id subj)
         if (!preds[i]) continue;
         bs_quad pat = { subj, preds[i], BS_ANY, BS_ANY }, q;
         bs_iter *it;
-        if (bs_iter_new(txn, &pat, &it) != BS_OK) continue;
+        if (bs_qctx_iter(c, &pat, &it) != BS_OK) continue;
         while (best_rank > 0 && bs_iter_next(it, &q) == BS_OK) {
             bs_term t;
             if (!bs_qvis_ok(v, txn, q.g) || bs_dict_get(txn, q.o, &t) != BS_OK) continue;
@@ -184,7 +168,6 @@ char *bs_qlabel(bs_qctx *c, bs_id subj)
             best = d;
             best_rank = r;
         }
-        bs_iter_free(it);
     }
     return best;
 }
@@ -218,8 +201,30 @@ void bs_qctx_init(bs_qctx *c, bs_search *s, bs_txn *txn,
     c->owl_named_ind = lookup_iri(txn, BS_OWL "NamedIndividual");
 }
 
+bs_status bs_qctx_iter(bs_qctx *c, const bs_quad *pat, bs_iter **it)
+{
+    bs_status st = c->aux ? bs_iter_reset(c->aux, pat) : bs_iter_new(c->txn, pat, &c->aux);
+    if (st != BS_OK) {
+        bs_iter_free(c->aux); /* a failed reset leaves it only freeable */
+        c->aux = NULL;
+    }
+    *it = c->aux;
+    return st;
+}
+
+bool bs_qexists(bs_qctx *c, bs_id s, bs_id p, bs_id o)
+{
+    bs_quad pat = { s, p, o, BS_ANY }, q;
+    bs_iter *it;
+    if (bs_qctx_iter(c, &pat, &it) != BS_OK) return false;
+    while (bs_iter_next(it, &q) == BS_OK)
+        if (bs_qvis_ok(&c->vis, c->txn, q.g)) return true;
+    return false;
+}
+
 void bs_qctx_free(bs_qctx *c)
 {
+    bs_iter_free(c->aux);
     bs_qvis_free(&c->vis);
     bs_idmap_free(&c->class_cache);
 }

@@ -12,7 +12,7 @@
 /* A prefix (word*) stops collecting postings beyond this many: "e*" on
  * a big store would otherwise gather every literal.  The list is then
  * partial (the query says its total is not exact). */
-#define PREFIX_MAX_POSTINGS 400000
+#define PREFIX_MAX_POSTINGS 100000
 
 bs_status bs_qcorpus_get(bs_txn *txn, bs_qcorpus *out)
 {
