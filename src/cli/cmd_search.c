@@ -110,21 +110,61 @@ static int option(int c, search_args *a)
     }
 }
 
+static const struct option search_opts[] = {
+    {"store", required_argument, 0, 's'}, {"type", required_argument, 0, 't'},
+    {"wp", required_argument, 0, 'w'}, {"access", required_argument, 0, 'a'},
+    {"data-format", required_argument, 0, 'F'}, {"size", required_argument, 0, 'z'},
+    {"limit", required_argument, 0, 'l'}, {"offset", required_argument, 0, 'o'},
+    {"no-expand", no_argument, 0, 'n'}, {"format", required_argument, 0, 'f'},
+    {"timeout", required_argument, 0, 'T'}, {"suggest", required_argument, 0, 'g'},
+    {"reindex", no_argument, 0, 'r'}, {"stats", no_argument, 0, 'S'},
+    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+
+/* Whether the long option arg (after "--") takes its value from the
+ * next argument. */
+static bool takes_next(const char *arg)
+{
+    if (strchr(arg, '=')) return false;
+    for (const struct option *o = search_opts; o->name; o++)
+        if (o->has_arg == required_argument && strcmp(o->name, arg) == 0) return true;
+    return false;
+}
+
+/* argv with the options first, then "--" and the words: a word may
+ * start with '-' (an exclusion: electrode -positive), which getopt would
+ * take for an option.  *out is malloc'ed (the strings are argv's). */
+static int order_args(int argc, char **argv, char ***out)
+{
+    char **v = malloc(sizeof *v * ((size_t)argc + 2)), **words = malloc(sizeof *v * (size_t)argc);
+    int n = 0, nw = 0;
+    if (!v || !words) { free(v); free(words); return -1; }
+    v[n++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool is_long = a[0] == '-' && a[1] == '-' && a[2], is_short = !strcmp(a, "-s") || !strcmp(a, "-h");
+        if (strcmp(a, "--") == 0) {
+            while (++i < argc) words[nw++] = argv[i];
+        } else if (is_long || is_short) {
+            v[n++] = argv[i];
+            if ((is_long ? takes_next(a + 2) : a[1] == 's') && i + 1 < argc)
+                v[n++] = argv[++i];
+        } else {
+            words[nw++] = argv[i];
+        }
+    }
+    v[n++] = (char *)"--";
+    memcpy(v + n, words, sizeof *v * (size_t)nw);
+    free(words);
+    *out = v;
+    return n + nw;
+}
+
 /* Parse the options; returns -1 to go on, else the exit status. */
 static int search_options(int argc, char **argv, search_args *a)
 {
-    static const struct option opts[] = {
-        {"store", required_argument, 0, 's'}, {"type", required_argument, 0, 't'},
-        {"wp", required_argument, 0, 'w'}, {"access", required_argument, 0, 'a'},
-        {"data-format", required_argument, 0, 'F'}, {"size", required_argument, 0, 'z'},
-        {"limit", required_argument, 0, 'l'}, {"offset", required_argument, 0, 'o'},
-        {"no-expand", no_argument, 0, 'n'}, {"format", required_argument, 0, 'f'},
-        {"timeout", required_argument, 0, 'T'}, {"suggest", required_argument, 0, 'g'},
-        {"reindex", no_argument, 0, 'r'}, {"stats", no_argument, 0, 'S'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c, rc = -1;
     optind = 1;
-    while (rc < 0 && (c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1)
+    while (rc < 0 && (c = getopt_long(argc, argv, "s:h", search_opts, NULL)) != -1)
         rc = option(c, a);
     if (rc >= 0) return rc;
     bool words = optind < argc;
@@ -329,8 +369,8 @@ static void print_table(const bs_search_result *r, const bs_search_query *q)
         print_why(h);
         putchar('\n');
     }
-    printf("%zu of %llu hits (from %zu), %.2f ms\n", r->nhits, (unsigned long long)r->total,
-           r->nhits ? q->offset + 1 : q->offset, r->ms);
+    printf("%zu of %s%llu hits (from %zu), %.2f ms\n", r->nhits, r->total_exact ? "" : "about ",
+           (unsigned long long)r->total, r->nhits ? q->offset + 1 : q->offset, r->ms);
 }
 
 /* ---- searching and suggesting --------------------------------------- */
@@ -380,7 +420,7 @@ static int do_suggest(search_args *a, bs_store *store, bs_search *s)
     return st == BS_OK ? 0 : 1;
 }
 
-int bs_cmd_search(int argc, char **argv)
+static int search_main(int argc, char **argv)
 {
     search_args a = {0};
     int rc = search_options(argc, argv, &a);
@@ -399,5 +439,14 @@ int bs_cmd_search(int argc, char **argv)
     else if (s) rc = do_search(&a, store, s);
     bs_cli_close(store);
     free(words);
+    return rc;
+}
+
+int bs_cmd_search(int argc, char **argv)
+{
+    char **args = NULL;
+    int n = order_args(argc, argv, &args);
+    int rc = n < 0 ? 1 : search_main(n, args);
+    free(args);
     return rc;
 }
