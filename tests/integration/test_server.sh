@@ -36,7 +36,7 @@ eq "non-UTF-8 in the query string: 400" "$(status "$URL/sparql?query=%ff%fe")" 4
 eq "unknown credentials: 401" "$(status -H 'Authorization: Bearer nope' "$URL/")" 401
 h=$(curl -s -D - -o /dev/null -H 'Authorization: Bearer nope' "$URL/" | tr -d '\r')
 check "401 names the schemes" grep -q '^WWW-Authenticate: Bearer realm="battstore", Basic realm="battstore"$' <<<"$h"
-eq "/search is not there yet: 404" "$(status "$URL/search?q=x")" 404
+eq "/search without q: 400" "$(status "$URL/search")" 400
 
 check "server stops on SIGTERM with status 0" bs_serve_stop
 check "access log: one line per request" grep -q '^127\.0\.0\.1 GET /nothing-here 404 [0-9]* [0-9.]*ms$' "$SLOG"
