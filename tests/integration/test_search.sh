@@ -256,13 +256,15 @@ while IFS=, read -r c l; do
   get anon "/search?q=$(enc "\"$l\"")&expand=0&type=$(enc "$OWLC")&limit=1000"
   [ "$(js "'$c' in [h['iri'] for h in j['hits']]")" = True ] && nsearch=$((nsearch + 1))
   get anon "/suggest?q=$(enc "$l")&limit=100"
-  [ "$(js "'$c' in [s['iri'] for s in j['suggestions']]")" = True ] && nsugg=$((nsugg + 1))
+  # suggestions are distinct labels: a class sharing its label with another
+  # (EMMO's and CHAMEO's Grinding) may be represented by the other
+  [ "$(js "'$c' in [s['iri'] for s in j['suggestions']] or '$l' in [s['label'] for s in j['suggestions']]")" = True ] && nsugg=$((nsugg + 1))
   # its first 4 letters: it is suggested, or 100 shorter-or-equal labels are
   p4=${l:0:4}
   t=$(curl -s -o "$T/body" -w '%{time_total}' "$URL/suggest?q=$(enc "$p4")&limit=100")
   times="$times $t"
   python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 0.2 else 1)' "$t" || slow=$((slow + 1))
-  [ "$(js "'$c' in [s['iri'] for s in j['suggestions']] or (len(j['suggestions']) == 100 and all(len(s['label']) <= len('$l') for s in j['suggestions']))")" = True ] &&
+  [ "$(js "'$c' in [s['iri'] for s in j['suggestions']] or '$l' in [s['label'] for s in j['suggestions']] or (len(j['suggestions']) == 100 and all(len(s['label']) <= len('$l') for s in j['suggestions']))")" = True ] &&
     nsugg4=$((nsugg4 + 1))
 done <"$T/sample"
 eq "each of 20 random class labels finds its class" "$nsearch" 20
