@@ -415,7 +415,7 @@ static bs_status run_finish(bs_ld_ctx *c)
     if (c->opts->replace) {
         if (!c->opts->imports && c->clear_target)
             TRY(st, push_id(&c->repl, &c->nrepl, &c->repl_cap, c->target));
-        qsort(c->repl, c->nrepl, sizeof *c->repl, cmp_id);
+        if (c->nrepl > 1) qsort(c->repl, c->nrepl, sizeof *c->repl, cmp_id);
         for (size_t i = 0; i < c->nrepl; i++)
             if (i == 0 || c->repl[i] != c->repl[i - 1])
                 TRY(st, bs_graph_clear(c->txn, c->repl[i], false, NULL));

@@ -171,7 +171,7 @@ static bs_status one_facet(bs_qctx *c, int facet, const bs_idmap *m, bs_search_r
     if (!v) return BS_ERR_NOMEM;
     for (size_t i = 0; i < m->cap; i++)
         if (m->keys[i]) v[n++] = (kv){ m->keys[i], m->vals[i] };
-    qsort(v, n, sizeof *v, cmp_kv);
+    if (n > 1) qsort(v, n, sizeof *v, cmp_kv);
     if (n > FACET_MAX_VALUES) n = FACET_MAX_VALUES;
     out->facets[facet] = calloc(n + 1, sizeof *out->facets[facet]);
     bs_status st = out->facets[facet] ? BS_OK : BS_ERR_NOMEM;

@@ -171,7 +171,7 @@ static void best_first(bs_qlit *v, size_t n, size_t k)
         else if (k >= gt) lo = gt;
         else break;
     }
-    qsort(v, k, sizeof *v, cmp_score_desc);
+    if (k) qsort(v, k, sizeof *v, cmp_score_desc); /* v may be NULL when n is 0 */
 }
 
 /* Every literal of list l → its subjects (by index seeks), best scored
@@ -259,7 +259,7 @@ static int cmp_cm(const void *a, const void *b)
 static bs_status expansion_set(run *r, bs_idset *xs)
 {
     bs_status st = BS_OK;
-    qsort(r->cm, r->ncm, sizeof *r->cm, cmp_cm);
+    if (r->ncm > 1) qsort(r->cm, r->ncm, sizeof *r->cm, cmp_cm);
     for (size_t i = 0; st == BS_OK && i < r->ncm; i++)
         st = bs_qclass_closure(&r->c, r->cm[i].cls, xs, (uint32_t)i);
     return st;
@@ -428,7 +428,7 @@ static bs_status make_page(run *r, const bs_search_query *q, ranked *v, size_t n
     if (limit > 1000) limit = 1000;
     size_t from = q->offset < n ? q->offset : n;
     size_t to = n - from < limit ? n : from + limit;
-    qsort(v, n, sizeof *v, cmp_ranked); /* n is bounded by BUDGET-ish */
+    if (n) qsort(v, n, sizeof *v, cmp_ranked); /* v may be NULL when n is 0 */
     res->hits = calloc(to - from + 1, sizeof *res->hits);
     if (!res->hits) return BS_ERR_NOMEM;
     for (size_t i = from; i < to; i++) {

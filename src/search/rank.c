@@ -60,7 +60,7 @@ static int cmp_lit(const void *a, const void *b)
 static void lits_normalize(bs_qlits *l)
 {
     if (l->n < 2) return;
-    qsort(l->v, l->n, sizeof *l->v, cmp_lit);
+    if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, cmp_lit);
     size_t k = 0;
     for (size_t i = 1; i < l->n; i++) {
         if (l->v[i].lit == l->v[k].lit) {

@@ -70,7 +70,7 @@ static bs_status label_cands(bs_txn *txn, const char *tok, bool prefix, cands *o
     bs_status st = bs_tix_scan(txn, tok, strlen(tok), prefix, on_label_postings, out);
     if (st == BS_END || st == BS_NOT_FOUND) st = BS_OK;
     if (st != BS_OK || out->n < 2) return st;
-    qsort(out->v, out->n, sizeof *out->v, cmp_cand_lit);
+    if (out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_cand_lit);
     size_t k = 0;
     for (size_t i = 1; i < out->n; i++)
         if (out->v[i].lit != out->v[k].lit) out->v[++k] = out->v[i];
@@ -130,7 +130,7 @@ static int cmp_entry(const void *a, const void *b)
 static unsigned cutoff(entry *v, size_t n, size_t limit)
 {
     if (n < limit) return ~0u;
-    qsort(v, n, sizeof *v, cmp_entry);
+    if (n > 1) qsort(v, n, sizeof *v, cmp_entry);
     return v[limit - 1].key;
 }
 
@@ -150,7 +150,7 @@ static bs_status rank(bs_qctx *c, cands *cs, size_t limit, entry **out, size_t *
     entry *v = calloc(cap, sizeof *v);
     unsigned worst = ~0u;
     if (!v) return BS_ERR_NOMEM;
-    qsort(cs->v, cs->n, sizeof *cs->v, cmp_cand_len);
+    if (cs->n > 1) qsort(cs->v, cs->n, sizeof *cs->v, cmp_cand_len);
     for (size_t i = 0; i < cs->n; i++) {
         if (cs->v[i].len > worst) break;  /* no later candidate can enter */
         TRY(st, bs_qclock_check(&c->clock));
@@ -164,14 +164,14 @@ static bs_status rank(bs_qctx *c, cands *cs, size_t limit, entry **out, size_t *
         if (!label) { st = BS_ERR_NOMEM; goto fail; }
         if (seen_label(v, n, label)) { free(label); continue; }
         if (n == cap) { /* drop the tail beyond limit */
-            qsort(v, n, sizeof *v, cmp_entry);
+            if (n > 1) qsort(v, n, sizeof *v, cmp_entry);
             for (size_t k = limit; k < n; k++) free(v[k].label);
             n = limit;
         }
         v[n++] = (entry){ label, subj, key, t.lex_len };
         worst = cutoff(v, n, limit);
     }
-    qsort(v, n, sizeof *v, cmp_entry);
+    if (n > 1) qsort(v, n, sizeof *v, cmp_entry);
     for (size_t k = limit; k < n; k++) free(v[k].label);
     *out = v;
     *nout = n < limit ? n : limit;

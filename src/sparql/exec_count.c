@@ -370,6 +370,7 @@ static bs_status count_next(bs_sp_iter *it, bs_id *row)
     bs_sp_val_int(&v, (int64_t)c->counts[g]);
     bs_id id;
     bs_status st = bs_sp_val_intern(&ec, &v, &id);
+    bs_sp_arena_free(&ec); /* the count's lexical form, copied when interned */
     if (st != BS_OK) return st;
     for (size_t i = 0; i < n->naggs; i++)
         if (n->aggs[i].var >= 0) row[n->aggs[i].var] = id;

@@ -39,7 +39,7 @@ static int cmp_id(const void *a, const void *b)
 static void sort_unique(bs_idvec *v)
 {
     if (v->n < 2) return;
-    qsort(v->v, v->n, sizeof *v->v, cmp_id);
+    if (v->n > 1) qsort(v->v, v->n, sizeof *v->v, cmp_id);
     size_t m = 1;
     for (size_t i = 1; i < v->n; i++)
         if (v->v[i] != v->v[m - 1]) v->v[m++] = v->v[i];

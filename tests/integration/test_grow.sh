@@ -32,9 +32,12 @@ eq "a first small insert" "$(update "INSERT DATA { <${EX}seed> <${EX}p> \"seed\"
 # client N: queries until $T/stop exists; one line per answer: status and
 # the count it saw (must never go down: snapshots only move forward)
 client() {
-  local i=$1 last=0 q c s
+  local i=$1 last=0 q c s final=
   q="SELECT (COUNT(*) AS ?n) WHERE { ?s <${EX}p> ?o }"
-  while [ ! -e "$T/stop" ]; do
+  # one more round after the stop file appears: a query begun after the
+  # last load returned must see all of it
+  while [ -z "$final" ]; do
+    [ -e "$T/stop" ] && final=1
     s=$(curl -s -o "$T/c$i.b" -w '%{http_code}' -G -H 'Accept: text/csv' --data-urlencode "query=$q" "$URL/sparql")
     c=$(sed -n 2p "$T/c$i.b" | tr -d '\r')
     if [ "$s" != 200 ] || [ -z "$c" ] || [ "$c" -lt "$last" ]; then echo "bad $s $c $last"; else echo "ok $c"; fi
