@@ -37,6 +37,7 @@
 #include <time.h>
 
 #include "ingest/ingest.h"
+#include "search/search.h"
 #include "sparql/sparql.h"
 #include "store/store.h"
 #include "util/status.h"
@@ -371,10 +372,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "query_bench: %s: %s\n", o.store_dir, bs_strerror(st));
         return 1;
     }
+    /* the text index, as battstore query and serve attach it (none with
+     * BATTSTORE_NO_SEARCH=1): substring FILTERs may use it */
+    bs_search *idx = NULL;
+    if (bs_search_attach(store, NULL, &idx) != BS_OK) idx = NULL;
     int rc = 0;
     for (int i = first; i < argc; i++)
         if (!bench_query(store, &o, argv[i]))
             rc = 1;
+    bs_search_detach(idx);
     bs_store_close(store);
     return rc;
 }

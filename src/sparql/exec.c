@@ -214,6 +214,7 @@ void bs_sp_exec_free(bs_sp_exec *ex)
     if (!ex) return;
     bs_sp_service_free(ex->service); /* before the terms: its rows hold mem */
     bs_sp_matches_free(ex);
+    bs_sp_tfcands_free(ex);
     bs_sp_terms_free(ex->terms);
     bs_sp_hset_clear(&ex->vis);
     bs_sp_hset_clear(&ex->plans);

@@ -32,6 +32,7 @@ typedef struct {
     uint32_t ent;       ///< next entry of the current lookup
     bs_sp_mscan *ms;    ///< a bs:matches level's generator (exec_match.c)
     bool match;         ///< the level is a bs:matches pattern
+    bs_sp_tfscan *tf;   ///< candidates of a substring filter (exec_textfilter.c)
 } level_state;
 
 typedef struct {
@@ -162,6 +163,7 @@ static void bgp_free(bs_sp_iter *it)
     for (size_t i = 0; b->ls && i < b->nt; i++) {
         bs_sp_qhash_free(b->ls[i].h);
         bs_sp_mscan_free(b->ls[i].ms);
+        bs_sp_tfscan_free(b->ls[i].tf);
     }
     free(b->ls);
     free(b->flevel);
@@ -189,6 +191,7 @@ static bs_status open_level(bgp_iter *b, size_t k)
     bs_id p = bs_sp_tpos_id(b->ex, t->p, b->row);
     bs_id o = bs_sp_tpos_id(b->ex, t->o, b->row);
     if (b->ls[k].match) return bs_sp_mscan_open(b->ex, b->graph, s, p, o, &b->ls[k].ms);
+    if (b->ls[k].tf) return bs_sp_tfscan_open(b->ls[k].tf, b->graph);
     bs_status st = maybe_hash(b, k);
     if (st != BS_OK) return st;
     if (b->ls[k].h) {
@@ -219,6 +222,7 @@ static bs_status advance(bgp_iter *b, size_t k)
         unbind(b, k);
         bs_quad q;
         bs_status st = b->ls[k].match ? bs_sp_mscan_next(b->ls[k].ms, &q)
+                       : b->ls[k].tf ? bs_sp_tfscan_next(b->ls[k].tf, &q)
                        : b->ls[k].h ? hash_next(b, k, &q) : bs_sp_scan_next(b->scans[k], &q);
         if (st != BS_OK) return st;
         if (bind_pos(b, k, 0, t->s, q.s) && bind_pos(b, k, 1, t->p, q.p) &&
@@ -276,6 +280,22 @@ static bs_status place_filters(bgp_iter *b)
     }
     free(vars);
     return BS_OK;
+}
+
+/* Level k from the text index when its pattern is ?s P ?v with both
+ * variables first bound there and a substring filter on ?v placed there
+ * (exec_textfilter.c): no hash join over it. */
+static bs_status textfilter_level(bgp_iter *b, size_t k)
+{
+    const bs_sp_triple *t = &b->n->triples[b->order[k]];
+    int s = t->s.var, o = t->o.var;
+    if (b->ls[k].match || s < 0 || o < 0 || s == o || b->seed[s] || b->seed[o] ||
+        bind_level(b, s) != k || bind_level(b, o) != k)
+        return BS_OK;
+    bs_status st = bs_sp_tfscan_plan(b->ex, t, b->filters, b->flevel, b->nfilters, k,
+                                     &b->ls[k].tf);
+    if (b->ls[k].tf) b->ls[k].never = true;
+    return st;
 }
 
 static bs_status bgp_next(bs_sp_iter *it, bs_id *row)
@@ -421,6 +441,7 @@ bs_status bs_sp_bgp_eval_filtered(bs_sp_exec *ex, const bs_sp_node *n,
         b->filters = filters;
         b->nfilters = nfilters;
         TRY(st, place_filters(b));
+        for (size_t k = 0; k < b->nt; k++) TRY(st, textfilter_level(b, k));
     }
     *out = &b->base;
     return BS_OK;

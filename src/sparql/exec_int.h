@@ -89,6 +89,7 @@ struct bs_sp_exec {
     struct bs_sp_match *matches;   ///< bs:matches results per query string (exec_match.c)
     bs_id match_id;                ///< the constant bs:matches, 0 = not in the request
     bool match_id_known;
+    struct bs_sp_tfcand *tfcands;  ///< substring FILTER candidates per needle (exec_textfilter.c)
 };
 
 /// Whether graph g (0 = default) is visible to the request.
@@ -250,6 +251,27 @@ bs_status bs_sp_mscan_open(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p, bs_id 
 bs_status bs_sp_mscan_next(bs_sp_mscan *ms, bs_quad *out);
 void bs_sp_mscan_free(bs_sp_mscan *ms);
 void bs_sp_matches_free(bs_sp_exec *ex);
+
+/* exec_textfilter.c: substring FILTERs from the text index (a BGP level) */
+typedef struct bs_sp_tfscan bs_sp_tfscan;
+/** Level `level` of a BGP, pattern t, whose subject and object variables
+ *  it binds first: *out = a generator of its quads from the text index
+ *  when a filter placed at the level (flevel[i] == level) allows it and
+ *  the index covers t's predicate, else NULL.  Free with
+ *  bs_sp_tfscan_free(). */
+bs_status bs_sp_tfscan_plan(bs_sp_exec *ex, const bs_sp_triple *t,
+                            bs_sp_expr *const *filters, const size_t *flevel,
+                            size_t nfilters, size_t level, bs_sp_tfscan **out);
+/// (Re)open the level in graph (its subject and object unbound).
+bs_status bs_sp_tfscan_open(bs_sp_tfscan *ts, bs_id graph);
+/// Next quad (?, p, candidate) of the active graph: BS_OK or BS_END.
+bs_status bs_sp_tfscan_next(bs_sp_tfscan *ts, bs_quad *out);
+void bs_sp_tfscan_free(bs_sp_tfscan *ts);
+void bs_sp_tfcands_free(bs_sp_exec *ex);
+/// For tests (process-wide): -1 = never answer a FILTER from the text index.
+extern int bs_sp_textfilter_policy;
+/// For tests: how many BGP levels took the text index (process-wide).
+extern unsigned long bs_sp_textfilter_taken;
 
 /* exec_ops.c */
 bs_status bs_sp_filters_pass(bs_sp_exec *ex, bs_sp_expr *const *e, size_t n,

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — substring FILTERs answered from the text index.
+ *
+ * A BGP level whose pattern is  ?s P ?v  (P a constant the text index
+ * covers, ?s and ?v first bound at this level, not by the seed) and
+ * that has, among the filters placed at it, a conjunct
+ *
+ *   CONTAINS(X, "w")   STRSTARTS(X, "w")   REGEX(X, "w" [, "flags"])
+ *   with X = ?v or LCASE(?v), w = ASCII letters and digits only (at
+ *   least one), flags (a constant) made of i s m x q only
+ *
+ * does not scan every quad of P: it takes the literals whose tokens
+ * contain w lower-cased (src/search/vocab.c: a superset of the literals
+ * that can satisfy the conjunct), ascending by id, and for each one the
+ * quads (?, P, literal) of the active graph through the same scan the
+ * normal level uses (same graph, default-graph merge and visibility
+ * rules).  The filters of the level, the substring test included, still
+ * run on every row, so the rows are exactly those of the full scan: a
+ * literal outside the candidates cannot pass the conjunct (why: see
+ * vocab.c; LCASE maps only A-Z and U+0130 to ASCII letters, and the
+ * index folds U+0130 to "i" too; REGEX's caseless matching relates
+ * ASCII letters to U+017F and U+212A, which fold to "s" and "k").  Only
+ * their order differs (by literal id).  Not taken: in a write
+ * transaction, without an attached fresh index, for other shapes
+ * (STR(?v), UCASE, a needle with '-', '_', spaces, non-ASCII...).
+ *
+ * One assumption: stored literals are valid UTF-8 (serd loads strictly).
+ * An overlong encoding of an ASCII letter would be lower-cased by LCASE
+ * but is a separator for the tokenizer. */
+#include "config.h"
+#include "sparql/exec_int.h"
+#include "search/vocab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NEEDLE_MAX 256
+
+int bs_sp_textfilter_policy;
+unsigned long bs_sp_textfilter_taken;
+
+/* The candidates of one needle, kept for the life of the request. */
+typedef struct bs_sp_tfcand {
+    char *needle;
+    bs_id *lits;        ///< ascending
+    size_t n;
+    struct bs_sp_tfcand *next;
+} bs_sp_tfcand;
+
+struct bs_sp_tfscan {
+    bs_sp_exec *ex;
+    const bs_sp_tfcand *c;
+    bs_id p;
+    bs_id graph;
+    size_t at;          ///< next candidate to aim at
+    bs_sp_scan *sc;     ///< the quads of the current candidate
+};
+
+/* ---- the shape ------------------------------------------------------- */
+
+/* e is ?v or LCASE(?v). */
+static bool is_subject_arg(const bs_sp_expr *e, int v)
+{
+    if (e->op == BS_EX_VAR) return e->var == v;
+    return e->op == BS_EX_FUNC && e->fn == BS_FN_LCASE && e->nargs == 1 &&
+           e->args[0]->op == BS_EX_VAR && e->args[0]->var == v;
+}
+
+/* The lexical form of a literal constant e, or NULL. */
+static const bs_sp_const *literal_const(const bs_sp_exec *ex, const bs_sp_expr *e)
+{
+    if (e->op != BS_EX_CONST || e->cid < 0 || (size_t)e->cid >= ex->q->nconsts) return NULL;
+    const bs_sp_const *c = &ex->q->consts[e->cid];
+    bool lit = c->kind == BS_TERM_LITERAL || c->kind == BS_TERM_LANG || c->kind == BS_TERM_TYPED;
+    return lit ? c : NULL;
+}
+
+static bool all_of(const char *s, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!s[i] || !strchr(set, s[i])) return false;
+    return true;
+}
+
+#define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+/* The needle of one conjunct on variable v (lower-cased into buf,
+ * *len), or false when e has another shape. */
+static bool conjunct_needle(const bs_sp_exec *ex, const bs_sp_expr *e, int v,
+                            char *buf, size_t *len)
+{
+    if (e->op != BS_EX_FUNC) return false;
+    bool regex = e->fn == BS_FN_REGEX;
+    if (e->fn != BS_FN_CONTAINS && e->fn != BS_FN_STRSTARTS && !regex) return false;
+    if (e->nargs != 2 && !(regex && e->nargs == 3)) return false;
+    if (!is_subject_arg(e->args[0], v)) return false;
+    const bs_sp_const *w = literal_const(ex, e->args[1]);
+    if (!w || w->lex_len == 0 || w->lex_len >= NEEDLE_MAX || !all_of(w->lex, w->lex_len, ALNUM))
+        return false;
+    if (e->nargs == 3) {
+        const bs_sp_const *f = literal_const(ex, e->args[2]);
+        if (!f || !all_of(f->lex, f->lex_len, "imsxq")) return false;
+    }
+    for (size_t i = 0; i < w->lex_len; i++) {
+        char ch = w->lex[i];
+        buf[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+    }
+    buf[w->lex_len] = 0;
+    *len = w->lex_len;
+    return true;
+}
+
+/* The longest needle among the conjuncts of e (ANDs walked). */
+static void best_needle(const bs_sp_exec *ex, const bs_sp_expr *e, int v, char *best,
+                        size_t *blen)
+{
+    if (e->op == BS_EX_AND) {
+        for (size_t i = 0; i < e->nargs; i++) best_needle(ex, e->args[i], v, best, blen);
+        return;
+    }
+    char buf[NEEDLE_MAX];
+    size_t n = 0;
+    if (conjunct_needle(ex, e, v, buf, &n) && n > *blen) {
+        memcpy(best, buf, n + 1);
+        *blen = n;
+    }
+}
+
+/* ---- candidates -------------------------------------------------------- */
+
+static bs_status candidates(bs_sp_exec *ex, bs_search *s, const char *needle, size_t len,
+                            const bs_sp_tfcand **out)
+{
+    bs_sp_tfcand *c;
+    for (c = ex->tfcands; c; c = c->next)
+        if (strcmp(c->needle, needle) == 0) {
+            *out = c;
+            return BS_OK;
+        }
+    if (!(c = calloc(1, sizeof *c))) return BS_ERR_NOMEM;
+    if (!(c->needle = strdup(needle))) {
+        free(c);
+        return BS_ERR_NOMEM;
+    }
+    bs_status st = bs_search_substring_docs(s, ex->txn, needle, len, &c->lits, &c->n);
+    if (st != BS_OK) {
+        free(c->needle);
+        free(c);
+        return st;
+    }
+    c->next = ex->tfcands;
+    ex->tfcands = c;
+    *out = c;
+    return BS_OK;
+}
+
+void bs_sp_tfcands_free(bs_sp_exec *ex)
+{
+    while (ex->tfcands) {
+        bs_sp_tfcand *c = ex->tfcands;
+        ex->tfcands = c->next;
+        free(c->needle);
+        free(c->lits);
+        free(c);
+    }
+}
+
+/* ---- the generator ----------------------------------------------------- */
+
+bs_status bs_sp_tfscan_plan(bs_sp_exec *ex, const bs_sp_triple *t,
+                            bs_sp_expr *const *filters, const size_t *flevel,
+                            size_t nfilters, size_t level, bs_sp_tfscan **out)
+{
+    char needle[NEEDLE_MAX];
+    size_t len = 0;
+    *out = NULL;
+    if (bs_sp_textfilter_policy < 0 || t->p.cid < 0 || t->o.var < 0) return BS_OK;
+    for (size_t i = 0; i < nfilters; i++)
+        if (flevel[i] == level) best_needle(ex, filters[i], t->o.var, needle, &len);
+    if (!len) return BS_OK;
+    bs_id p = bs_sp_const_id(ex, t->p.cid);
+    if (!p || bs_sp_is_local(p)) return BS_OK;
+    bs_search *s = bs_search_of(bs_txn_store(ex->txn));
+    if (!bs_search_covers(s, ex->txn, p)) return BS_OK;
+    const bs_sp_tfcand *c = NULL;
+    bs_status st = candidates(ex, s, needle, len, &c);
+    if (st == BS_ERR_NOMEM) return st;
+    if (st != BS_OK) return BS_OK; /* no usable index after all: the full scan */
+    bs_sp_tfscan *ts = calloc(1, sizeof *ts);
+    if (!ts) return BS_ERR_NOMEM;
+    ts->ex = ex;
+    ts->c = c;
+    ts->p = p;
+    bs_sp_textfilter_taken++;
+    *out = ts;
+    return BS_OK;
+}
+
+bs_status bs_sp_tfscan_open(bs_sp_tfscan *ts, bs_id graph)
+{
+    ts->graph = graph; /* the scan is aimed at the first candidate by next */
+    ts->at = 0;
+    return BS_OK;
+}
+
+/* Aim the scan at the next candidate: BS_END when none is left. */
+static bs_status next_candidate(bs_sp_tfscan *ts)
+{
+    if (ts->at >= ts->c->n) return BS_END;
+    bs_id lit = ts->c->lits[ts->at++];
+    if (ts->sc) return bs_sp_scan_reset(ts->sc, ts->graph, BS_ANY, ts->p, lit);
+    return bs_sp_scan_new(ts->ex, ts->graph, BS_ANY, ts->p, lit, &ts->sc);
+}
+
+bs_status bs_sp_tfscan_next(bs_sp_tfscan *ts, bs_quad *out)
+{
+    for (;;) {
+        bs_status st = BS_END;
+        if (ts->sc && ts->at > 0) st = bs_sp_scan_next(ts->sc, out);
+        if (st != BS_END) return st;
+        if ((st = bs_sp_tick(ts->ex)) != BS_OK) return st;
+        if ((st = next_candidate(ts)) != BS_OK) return st;
+    }
+}
+
+void bs_sp_tfscan_free(bs_sp_tfscan *ts)
+{
+    if (!ts) return;
+    bs_sp_scan_free(ts->sc);
+    free(ts);
+}

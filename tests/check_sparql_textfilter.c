@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: MIT
+ * Unit tests: substring FILTERs answered from the text index
+ * (src/sparql/exec_textfilter.c) give the same multiset of rows as the
+ * full scan (bs_sp_textfilter_policy = -1), and the rewrite is taken
+ * exactly when it may be. */
+#include "config.h"
+#include "sparql/exec_int.h"
+#include "ingest/ingest.h"
+#include "search/search.h"
+#include "store/store.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+    (void)sb; (void)flag; (void)f;
+    return remove(p);
+}
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/bs_check_tfilter_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    strcat(dir, "/store");
+    bs_sp_textfilter_policy = 0;
+}
+
+static void teardown(void)
+{
+    char *slash = strrchr(dir, '/');
+    *slash = 0;
+    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+#define TITLE "<http://purl.org/dc/terms/title>"
+#define NOTE "<http://x/note>"
+#define PFX "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX ex: <http://x/> "
+#define LONGTOK "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
+/* Titles with case, accents, hyphens, digits, needles inside tokens and
+ * across token boundaries, in several graphs (one restricted), typed
+ * and tagged literals, one literal in two graphs, a predicate the index
+ * does not cover. */
+static const char DATA[] =
+    "<http://x/a> " TITLE " \"Electrolyte additives\" <http://g/one> .\n"
+    "<http://x/a> " TITLE " \"Electrolyte additives\" <http://g/two> .\n"
+    "<http://x/b> " TITLE " \"ELECTROLYTE\" <http://g/two> .\n"
+    "<http://x/c> " TITLE " \"\\u00E9lectrolyte solide\" <http://g/one> .\n"
+    "<http://x/d> " TITLE " \"Solid-electrolyte interphase\" <http://g/one> .\n"
+    "<http://x/e> " TITLE " \"electrolyte2024 study, 2024\" <http://g/one> .\n"
+    "<http://x/f> " TITLE " \"Polyelectrolytes\" <http://g/one> .\n"
+    "<http://x/g> " TITLE " \"electro lyte\" <http://g/one> .\n"
+    "<http://x/h> " TITLE " \"electro_lyte and electro-lyte\" <http://g/one> .\n"
+    "<http://x/i> " TITLE " \"\\u0130NDIUM foil\" <http://g/one> .\n"
+    "<http://x/j> " TITLE " \"\\u212Aelvin probe\" <http://g/one> .\n"
+    "<http://x/k> " TITLE " \"" LONGTOK "electrolyte\" <http://g/one> .\n"
+    "<http://x/l> " TITLE " \"Electrolyte\"@en <http://g/one> .\n"
+    "<http://x/m> " TITLE " \"electrolyte\"^^<http://x/dt> <http://g/one> .\n"
+    "<http://x/n> " TITLE " \"electro\\u0301lyte\" <http://g/one> .\n"
+    "<http://x/o> " TITLE " <http://x/electrolyte> <http://g/one> .\n"
+    "<http://x/s> " TITLE " \"secret electrolyte recipe\" <http://g/secret> .\n"
+    "<http://x/t> " TITLE " \"electrolyte in the default graph\" .\n"
+    "<http://x/a> " NOTE " \"electrolyte note\" <http://g/one> .\n"
+    "<http://x/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://x/Doc> <http://g/one> .\n"
+    "<http://x/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://x/Doc> <http://g/two> .\n";
+
+static bs_status load_nq(bs_store *s, const char *text)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s.%d.nq", dir, rand());
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    const char *paths[] = { path };
+    bs_load_report rep;
+    bs_status st = bs_load_files(s, paths, 1, NULL, &rep);
+    bs_load_report_free(&rep);
+    unlink(path);
+    return st;
+}
+
+static void restrict_graph(bs_store *s, const char *iri)
+{
+    bs_txn *t = NULL;
+    bs_id g = 0;
+    bs_term gt = bs_term_iri(iri, strlen(iri));
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_dict_lookup(t, &gt, &g), BS_OK);
+    ck_assert_int_eq(bs_graph_set_access(t, g, BS_ACCESS_RESTRICTED), BS_OK);
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+}
+
+static bs_store *open_store(bool attach, bool write)
+{
+    bs_store *s = NULL;
+    bs_search *idx = NULL;
+    ck_assert_int_eq(bs_store_open(dir, write ? BS_STORE_CREATE : BS_STORE_RDONLY, &s), BS_OK);
+    if (attach) ck_assert_int_eq(bs_search_attach(s, NULL, &idx), BS_OK);
+    return s;
+}
+
+static void close_store(bs_store *s)
+{
+    bs_search_detach(bs_search_of(s));
+    bs_store_close(s);
+}
+
+static bs_store *fixture(void)
+{
+    bs_store *s = open_store(true, true);
+    ck_assert_int_eq(load_nq(s, DATA), BS_OK);
+    restrict_graph(s, "http://g/secret");
+    return s;
+}
+
+static bool public_only(void *ctx, bs_id graph, bs_access level)
+{
+    (void)ctx; (void)graph;
+    return level == BS_ACCESS_PUBLIC;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct {
+    char text[8192];    ///< the rows, sorted, one per line
+    size_t n;           ///< rows
+    unsigned long taken; ///< text-index levels the query took
+} result;
+
+/* One row as "v1\tv2..." (unbound = "-"); malloc'ed. */
+static char *row_text(const bs_term *const *row, size_t nv)
+{
+    char buf[1024] = "";
+    for (size_t i = 0; i < nv; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, sizeof buf - used, "%s%.*s", i ? "\t" : "",
+                 row[i] ? (int)row[i]->lex_len : 1, row[i] ? row[i]->lex : "-");
+    }
+    return strdup(buf);
+}
+
+/* Run a SELECT (union default graph; public graphs only when
+ * restricted) with the rewrite on (policy 0) or off (-1). */
+static result run(bs_store *s, const char *query, bool restricted, int policy)
+{
+    static result r;
+    bs_sparql *q = NULL;
+    bs_sparql_cursor *c = NULL;
+    bs_sparql_opts opts = { 0 };
+    char *err = NULL, *rows[256];
+    const bs_term *const *row;
+    memset(&r, 0, sizeof r);
+    opts.union_default = true;
+    if (restricted) opts.visible = public_only;
+    ck_assert_int_eq(bs_sparql_parse(query, strlen(query), NULL, false, &q, NULL), BS_OK);
+    bs_sp_textfilter_policy = policy;
+    unsigned long before = bs_sp_textfilter_taken;
+    bs_status st = bs_sparql_open(s, q, &opts, &c, &err);
+    ck_assert_msg(st == BS_OK, "%s: %s", query, err ? err : "?");
+    size_t nv = bs_sparql_cursor_nvars(c);
+    while ((st = bs_sparql_next(c, &row)) == BS_OK) {
+        ck_assert_uint_lt(r.n, 256);
+        rows[r.n++] = row_text(row, nv);
+    }
+    ck_assert_int_eq(st, BS_END);
+    r.taken = bs_sp_textfilter_taken - before;
+    bs_sp_textfilter_policy = 0;
+    bs_sparql_close(c);
+    bs_sparql_free(q);
+    free(err);
+    if (r.n > 1) qsort(rows, r.n, sizeof *rows, cmp_str);
+    for (size_t i = 0; i < r.n; i++) {
+        size_t used = strlen(r.text);
+        snprintf(r.text + used, sizeof r.text - used, "%s\n", rows[i]);
+        free(rows[i]);
+    }
+    return r;
+}
+
+/* The rows with the rewrite equal those without; taken: 1 = the rewrite
+ * must run, 0 = it must not, -1 = either.  Returns the number of rows. */
+static size_t same_rows(bs_store *s, const char *query, bool restricted, int taken)
+{
+    result off = run(s, query, restricted, -1);
+    ck_assert_uint_eq(off.taken, 0);
+    char ref[sizeof off.text];
+    strcpy(ref, off.text);
+    size_t n = off.n;
+    result on = run(s, query, restricted, 0);
+    ck_assert_msg(strcmp(on.text, ref) == 0, "%s\nwith the index:\n%s\nfull scan:\n%s",
+                  query, on.text, ref);
+    if (taken >= 0)
+        ck_assert_msg((on.taken > 0) == (taken > 0), "%s: taken %lu", query, on.taken);
+    return n;
+}
+
+/* Whether the rows of a query contain a line with text. */
+static bool has_row(bs_store *s, const char *query, const char *text)
+{
+    return strstr(run(s, query, false, 0).text, text) != NULL;
+}
+
+#define Q_TITLE(f) PFX "SELECT ?d ?t { ?d dcterms:title ?t FILTER(" f ") }"
+
+START_TEST(test_forms_taken)
+{
+    bs_store *s = fixture();
+    static const char *const forms[] = {
+        "CONTAINS(LCASE(?t), \"electrolyte\")",   /* the benchmark's q2 */
+        "CONTAINS(?t, \"Electrolyte\")",
+        "CONTAINS(?t, \"ELECTROLYTE\")",
+        "CONTAINS(LCASE(?t), \"lectrol\")",       /* inside a token */
+        "CONTAINS(LCASE(?t), \"ELECTROLYTE\")",   /* never true, still exact */
+        "STRSTARTS(LCASE(?t), \"electro\")",
+        "STRSTARTS(?t, \"Solid\")",
+        "REGEX(?t, \"electrolyte\", \"i\")",
+        "REGEX(?t, \"Electrolyte\")",
+        "REGEX(LCASE(?t), \"lyte\", \"is\")",
+        "CONTAINS(LCASE(?t), \"2024\")",          /* digits */
+        "CONTAINS(LCASE(?t), \"e2024\")",         /* letters and digits */
+        "CONTAINS(LCASE(?t), \"indium\")",        /* U+0130 lower-cases to i */
+        "REGEX(?t, \"kelvin\", \"i\")",           /* U+212A matches k caselessly */
+        "CONTAINS(?t, \"electrolyte\"@en)",
+        "CONTAINS(LCASE(?t), \"electrolyte\") && STRLEN(?t) > 12",
+        "STRLEN(?t) > 3 && (CONTAINS(?t, \"lyte\") && CONTAINS(LCASE(?t), \"polyelec\"))",
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        char q[512];
+        snprintf(q, sizeof q, Q_TITLE("%s"), forms[i]);
+        same_rows(s, q, false, 1);
+        same_rows(s, q, true, 1);
+    }
+    close_store(s);
+}
+END_TEST
+
+START_TEST(test_rows_found)
+{
+    bs_store *s = fixture();
+    /* the benchmark's form: case, hyphen, digits, inside a token, a tag,
+     * the default graph, a literal in two graphs counted once */
+    ck_assert_uint_eq(same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, 1),
+                      9);
+    ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"),
+                      "http://x/f\tPolyelectrolytes\n"));
+    /* the needle after the 64 bytes a token keeps */
+    ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"),
+                      "http://x/k\t" LONGTOK "electrolyte\n"));
+    ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"indium\")"), "http://x/i\t"));
+    ck_assert(has_row(s, Q_TITLE("REGEX(?t, \"kelvin\", \"i\")"), "http://x/j\t"));
+    /* an accent or a combining mark inside the word: not a substring */
+    ck_assert(!has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), "http://x/c\t"));
+    ck_assert(!has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), "http://x/n\t"));
+    ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"lectrolyte\")"), "http://x/c\t"));
+    /* restricted graph: its title never comes out */
+    ck_assert_uint_eq(same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"secret\")"), true, 1), 0);
+    ck_assert_uint_eq(same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"secret\")"), false, 1), 1);
+    close_store(s);
+}
+END_TEST
+
+START_TEST(test_not_taken)
+{
+    bs_store *s = fixture();
+    static const char *const forms[] = {
+        "CONTAINS(LCASE(?t), \"o l\")",           /* spans a token boundary */
+        "CONTAINS(LCASE(?t), \"o_l\")",
+        "CONTAINS(LCASE(?t), \"o-l\")",
+        "CONTAINS(LCASE(?t), \"\\u00E9lectrolyte\")", /* not ASCII */
+        "CONTAINS(LCASE(?t), \"\")",
+        "CONTAINS(UCASE(?t), \"ELECTROLYTE\")",
+        "CONTAINS(STR(?t), \"electrolyte\")",
+        "CONTAINS(LCASE(?t), ?t)",
+        "REGEX(?t, \"electro.yte\", \"i\")",
+        "REGEX(?t, \"electrolyte\", \"iu\")",
+        "STRENDS(?t, \"lyte\")",
+        "!CONTAINS(LCASE(?t), \"electrolyte\")",
+        "CONTAINS(LCASE(?t), \"electrolyte\") || CONTAINS(?t, \"x\")",
+        "CONTAINS(LCASE(?d), \"electrolyte\")",
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        char q[512];
+        snprintf(q, sizeof q, Q_TITLE("%s"), forms[i]);
+        same_rows(s, q, false, 0);
+    }
+    /* a predicate the index does not cover */
+    same_rows(s, PFX "SELECT ?d ?n { ?d ex:note ?n FILTER(CONTAINS(LCASE(?n), \"electrolyte\")) }",
+              false, 0);
+    /* the object bound before the level: a lookup, not a scan */
+    same_rows(s, PFX "SELECT ?d { VALUES ?t { \"ELECTROLYTE\" } ?d dcterms:title ?t "
+                     "FILTER(CONTAINS(LCASE(?t), \"electrolyte\")) }", false, 0);
+    same_rows(s, PFX "SELECT ?t { ex:a dcterms:title ?t FILTER(CONTAINS(?t, \"lyte\")) }",
+              false, 0);
+    close_store(s);
+}
+END_TEST
+
+START_TEST(test_in_larger_patterns)
+{
+    bs_store *s = fixture();
+    static const struct {
+        const char *q;
+        int taken;
+    } qs[] = {
+        { PFX "SELECT ?g ?d ?t { GRAPH ?g { ?d dcterms:title ?t "
+              "FILTER(CONTAINS(LCASE(?t), \"electrolyte\")) } }", 1 },
+        { PFX "SELECT ?d ?t { GRAPH <http://g/two> { ?d dcterms:title ?t "
+              "FILTER(CONTAINS(LCASE(?t), \"electrolyte\")) } }", 1 },
+        { PFX "SELECT ?d ?t ?c { ?d dcterms:title ?t . ?d a ?c "
+              "FILTER(CONTAINS(LCASE(?t), \"electrolyte\")) }", -1 },
+        { PFX "SELECT ?d ?t ?n { ?d dcterms:title ?t OPTIONAL { ?d ex:note ?n } "
+              "FILTER(CONTAINS(LCASE(?t), \"lyte\")) }", -1 },
+        { PFX "SELECT ?d ?t ?n { { ?d dcterms:title ?t FILTER(CONTAINS(LCASE(?t), \"lyte\")) } "
+              "OPTIONAL { ?d ex:note ?n } }", 1 },
+        { PFX "SELECT (COUNT(*) AS ?n) { ?d dcterms:title ?t "
+              "FILTER(CONTAINS(LCASE(?t), \"electrolyte\")) }", 1 },
+        { PFX "SELECT DISTINCT ?t { ?d dcterms:title ?t "
+              "FILTER(REGEX(?t, \"lyte\", \"i\")) } ORDER BY ?t", 1 },
+        { PFX "SELECT ?d ?t { ?d dcterms:title ?t . ?x dcterms:title ?t "
+              "FILTER(CONTAINS(LCASE(?t), \"electrolyte\") && ?x != ?d) }", -1 },
+        { PFX "SELECT ?d ?t { ?d dcterms:title ?t . ?x dcterms:title ?t "
+              "FILTER(CONTAINS(LCASE(?t), \"electrolyte\")) FILTER(?x != ?d) }", 1 },
+        { PFX "SELECT ?d ?t { { ?d dcterms:title ?t FILTER(CONTAINS(?t, \"lyte\")) } UNION "
+              "{ ?d ex:note ?t FILTER(CONTAINS(?t, \"lyte\")) } }", 1 },
+    };
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        same_rows(s, qs[i].q, false, qs[i].taken);
+        same_rows(s, qs[i].q, true, qs[i].taken);
+    }
+    close_store(s);
+}
+END_TEST
+
+START_TEST(test_no_index)
+{
+    bs_store *s = fixture();
+    result ref = run(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, -1);
+    char want[sizeof ref.text];
+    strcpy(want, ref.text);
+    close_store(s);
+    /* no index attached to the handle */
+    s = open_store(false, false);
+    result r = run(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, 0);
+    ck_assert_uint_eq(r.taken, 0);
+    ck_assert_str_eq(r.text, want);
+    bs_store_close(s);
+    /* BATTSTORE_NO_SEARCH: no handle either */
+    setenv("BATTSTORE_NO_SEARCH", "1", 1);
+    s = open_store(true, false);
+    unsetenv("BATTSTORE_NO_SEARCH");
+    r = run(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, 0);
+    ck_assert_uint_eq(r.taken, 0);
+    ck_assert_str_eq(r.text, want);
+    close_store(s);
+}
+END_TEST
+
+/* Quads written by a handle without the index make it stale: a handle
+ * opened before (index fresh then) must see that in its next read
+ * transaction, one opened after must not use the index at all. */
+START_TEST(test_stale_index)
+{
+    bs_store *s = fixture();
+    close_store(s);
+    s = open_store(true, false);
+    result r = run(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, 0);
+    ck_assert_uint_gt(r.taken, 0);
+    size_t before = r.n;
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) { /* another process, no index attached */
+        bs_store *w = NULL;
+        int ok = bs_store_open(dir, BS_STORE_CREATE, &w) == BS_OK &&
+                 load_nq(w, "<http://x/z> " TITLE " \"fresh electrolyte\" .\n") == BS_OK;
+        bs_store_close(w);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    size_t n = same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, 0);
+    ck_assert_uint_eq(n, before + 1);
+    close_store(s);
+    s = open_store(true, false); /* read-only: attach cannot rebuild */
+    ck_assert_uint_eq(same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, 0),
+                      before + 1);
+    close_store(s);
+    s = open_store(true, true);  /* writable: attach rebuilds, the index is used again */
+    ck_assert_uint_eq(same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, 1),
+                      before + 1);
+    close_store(s);
+}
+END_TEST
+
+/* In an update's write transaction the index lags the quads written
+ * before: the WHERE must scan. */
+START_TEST(test_update_txn)
+{
+    bs_store *s = fixture();
+    const char *u = PFX "INSERT DATA { ex:y dcterms:title \"new electrolyte\" } ; "
+                        "INSERT { ?d ex:hit ?t } WHERE { ?d dcterms:title ?t "
+                        "FILTER(CONTAINS(LCASE(?t), \"electrolyte\")) }";
+    bs_sparql *q = NULL;
+    char *err = NULL;
+    ck_assert_int_eq(bs_sparql_parse(u, strlen(u), NULL, true, &q, NULL), BS_OK);
+    unsigned long before = bs_sp_textfilter_taken;
+    ck_assert_int_eq(bs_sparql_update(s, q, NULL, NULL, NULL, &err), BS_OK);
+    ck_assert_uint_eq(bs_sp_textfilter_taken, before);
+    bs_sparql_free(q);
+    free(err);
+    ck_assert(has_row(s, PFX "SELECT ?d ?t { ?d ex:hit ?t }", "http://x/y\tnew electrolyte\n"));
+    /* committed: the index holds it now and the rewrite finds it */
+    ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"),
+                      "http://x/y\tnew electrolyte\n"));
+    close_store(s);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *su = suite_create("sparql_textfilter");
+    TCase *tc = tcase_create("textfilter");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_forms_taken);
+    tcase_add_test(tc, test_rows_found);
+    tcase_add_test(tc, test_not_taken);
+    tcase_add_test(tc, test_in_larger_patterns);
+    tcase_add_test(tc, test_no_index);
+    tcase_add_test(tc, test_stale_index);
+    tcase_add_test(tc, test_update_txn);
+    suite_add_tcase(su, tc);
+    return su;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
