@@ -42,6 +42,7 @@ static void teardown(void)
 
 #define TITLE "<http://purl.org/dc/terms/title>"
 #define NOTE "<http://x/note>"
+#define DESC "<http://purl.org/dc/terms/description>"
 #define PFX "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX ex: <http://x/> "
 #define LONGTOK "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 
@@ -69,6 +70,9 @@ static const char DATA[] =
     "<http://x/s> " TITLE " \"secret electrolyte recipe\" <http://g/secret> .\n"
     "<http://x/t> " TITLE " \"electrolyte in the default graph\" .\n"
     "<http://x/a> " NOTE " \"electrolyte note\" <http://g/one> .\n"
+    "<http://x/p> " DESC " \"shared electrolyte text\" <http://g/one> .\n"
+    "<http://x/q> " TITLE " \"shared electrolyte text\" <http://g/two> .\n"
+    "<http://x/r> " DESC " \"only a described electrolyte\" <http://g/one> .\n"
     "<http://x/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://x/Doc> <http://g/one> .\n"
     "<http://x/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://x/Doc> <http://g/two> .\n";
 
@@ -252,7 +256,7 @@ START_TEST(test_rows_found)
     /* the benchmark's form: case, hyphen, digits, inside a token, a tag,
      * the default graph, a literal in two graphs counted once */
     ck_assert_uint_eq(same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, 1),
-                      9);
+                      10);
     ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"),
                       "http://x/f\tPolyelectrolytes\n"));
     /* the needle after the 64 bytes a token keeps */
@@ -264,6 +268,12 @@ START_TEST(test_rows_found)
     ck_assert(!has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), "http://x/c\t"));
     ck_assert(!has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), "http://x/n\t"));
     ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"lectrolyte\")"), "http://x/c\t"));
+    /* a literal that is a title and a description (indexed as a label)
+     * and one that is only a description */
+    ck_assert_uint_eq(same_rows(s, PFX "SELECT ?d ?t { ?d dcterms:description ?t "
+                                    "FILTER(CONTAINS(?t, \"electrolyte\")) }", false, 1), 2);
+    ck_assert(has_row(s, Q_TITLE("CONTAINS(?t, \"shared\")"), "http://x/q\tshared"));
+    ck_assert(!has_row(s, Q_TITLE("CONTAINS(?t, \"described\")"), "http://x/r\t"));
     /* restricted graph: its title never comes out */
     ck_assert_uint_eq(same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"secret\")"), true, 1), 0);
     ck_assert_uint_eq(same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"secret\")"), false, 1), 1);

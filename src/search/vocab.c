@@ -41,6 +41,7 @@ typedef struct {
     bs_txn *txn;
     const char *needle;
     size_t len;
+    int max_field;      ///< postings of a worse field are skipped
     bs_id *v;
     size_t n, cap;
 } collect;
@@ -58,7 +59,8 @@ static bs_status on_posting(void *ctx, const char *tok, size_t toklen,
         c->v = v;
         c->cap = cap;
     }
-    for (size_t i = 0; i < n; i++) c->v[c->n++] = ps[i].doc;
+    for (size_t i = 0; i < n; i++)
+        if (ps[i].field <= c->max_field) c->v[c->n++] = ps[i].doc;
     return BS_OK;
 }
 
@@ -87,14 +89,18 @@ static bool plain_needle(const char *s, size_t n)
     return true;
 }
 
-bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, const char *needle,
+bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, bs_id p, const char *needle,
                                    size_t len, bs_id **out, size_t *n)
 {
-    collect c = { txn, needle, len, NULL, 0, 0 };
+    collect c = { txn, needle, len, BS_NFIELDS, NULL, 0, 0 };
     *out = NULL;
     *n = 0;
     if (!s || !txn || !plain_needle(needle, len)) return BS_ERR_ARG;
     if (!s->usable) return BS_ERR_UNSUPPORTED;
+    if (p) {
+        c.max_field = bs_search_pred_field(s, p);
+        if (c.max_field < 0) return BS_ERR_ARG; /* not indexed: no answer here */
+    }
     bs_status st = bs_tix_vocab(txn, on_token, &c);
     if (st != BS_OK) {
         free(c.v);

@@ -18,9 +18,12 @@ bool bs_search_covers(bs_search *s, bs_txn *txn, bs_id p);
  *  needle[0..len), which must be lower-case ASCII letters and digits,
  *  plus every document with a token the tokenizer may have cut (a
  *  folded token is cut to 64 bytes, so the needle may lie in the part
- *  cut off).  Ascending, distinct; *out malloc'ed (NULL when *n = 0),
- *  caller frees.  BS_ERR_ARG for another needle. */
-bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, const char *needle,
+ *  cut off); only documents that may be objects of predicate p (p = 0:
+ *  of any indexed predicate): a document's field is the best among the
+ *  predicates it is an object of, so a literal object of p has a field
+ *  no worse than p's.  Ascending, distinct; *out malloc'ed (NULL when
+ *  *n = 0), caller frees.  BS_ERR_ARG for another needle. */
+bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, bs_id p, const char *needle,
                                    size_t len, bs_id **out, size_t *n);
 
 #endif

@@ -10,8 +10,9 @@
  *   least one), flags (a constant) made of i s m x q only
  *
  * does not scan every quad of P: it takes the literals whose tokens
- * contain w lower-cased (src/search/vocab.c: a superset of the literals
- * that can satisfy the conjunct), ascending by id, and for each one the
+ * contain w lower-cased, indexed in a field no worse than P's
+ * (src/search/vocab.c: a superset of the objects of P that can satisfy
+ * the conjunct), ascending by id, and for each one the
  * quads (?, P, literal) of the active graph through the same scan the
  * normal level uses (same graph, default-graph merge and visibility
  * rules).  The filters of the level, the substring test included, still
@@ -39,9 +40,11 @@
 int bs_sp_textfilter_policy;
 unsigned long bs_sp_textfilter_taken;
 
-/* The candidates of one needle, kept for the life of the request. */
+/* The candidates of one needle and predicate, kept for the life of the
+ * request. */
 typedef struct bs_sp_tfcand {
     char *needle;
+    bs_id p;
     bs_id *lits;        ///< ascending
     size_t n;
     struct bs_sp_tfcand *next;
@@ -128,12 +131,12 @@ static void best_needle(const bs_sp_exec *ex, const bs_sp_expr *e, int v, char *
 
 /* ---- candidates -------------------------------------------------------- */
 
-static bs_status candidates(bs_sp_exec *ex, bs_search *s, const char *needle, size_t len,
-                            const bs_sp_tfcand **out)
+static bs_status candidates(bs_sp_exec *ex, bs_search *s, bs_id p, const char *needle,
+                            size_t len, const bs_sp_tfcand **out)
 {
     bs_sp_tfcand *c;
     for (c = ex->tfcands; c; c = c->next)
-        if (strcmp(c->needle, needle) == 0) {
+        if (c->p == p && strcmp(c->needle, needle) == 0) {
             *out = c;
             return BS_OK;
         }
@@ -142,7 +145,8 @@ static bs_status candidates(bs_sp_exec *ex, bs_search *s, const char *needle, si
         free(c);
         return BS_ERR_NOMEM;
     }
-    bs_status st = bs_search_substring_docs(s, ex->txn, needle, len, &c->lits, &c->n);
+    c->p = p;
+    bs_status st = bs_search_substring_docs(s, ex->txn, p, needle, len, &c->lits, &c->n);
     if (st != BS_OK) {
         free(c->needle);
         free(c);
@@ -183,7 +187,7 @@ bs_status bs_sp_tfscan_plan(bs_sp_exec *ex, const bs_sp_triple *t,
     bs_search *s = bs_search_of(bs_txn_store(ex->txn));
     if (!bs_search_covers(s, ex->txn, p)) return BS_OK;
     const bs_sp_tfcand *c = NULL;
-    bs_status st = candidates(ex, s, needle, len, &c);
+    bs_status st = candidates(ex, s, p, needle, len, &c);
     if (st == BS_ERR_NOMEM) return st;
     if (st != BS_OK) return BS_OK; /* no usable index after all: the full scan */
     bs_sp_tfscan *ts = calloc(1, sizeof *ts);

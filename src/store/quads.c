@@ -288,6 +288,21 @@ static inline int prefix_cmp(const uint8_t *d, const uint8_t *w, size_t plen)
     return 0;
 }
 
+/* The first entry of the page in hand not before the bound prefix: the
+ * page GET_MULTIPLE returns after a range seek starts at the page's
+ * beginning, not at the cursor, and its entries are sorted (binary
+ * search instead of stepping over up to a page of entries per seek). */
+static size_t page_lower_bound(const bs_iter *it, size_t plen)
+{
+    size_t lo = it->ipage, hi = it->npage;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (prefix_cmp(it->page + BS_DATA_BYTES * mid, it->data, plen) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 bs_status bs_iter_next(bs_iter *it, bs_quad *out)
 {
     if (it->done) return BS_END;
@@ -304,12 +319,14 @@ bs_status bs_iter_next(bs_iter *it, bs_quad *out)
             bs_quad_unpack(it->index, it->at, d, out);
             return BS_OK;
         }
+        bool first = !it->started;
         int rc = iter_fill(it);
         if (rc == MDB_NOTFOUND) goto end;
         if (rc) {
             it->done = true;
             return bs_mdb_status(rc);
         }
+        if (first && plen) it->ipage = page_lower_bound(it, plen);
     }
 end:
     it->done = true;
