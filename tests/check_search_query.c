@@ -2,7 +2,8 @@
  * Unit tests: search queries — syntax, BM25, snippets, and on a small
  * store loaded through ingest with the index attached: AND/OR/phrase/
  * prefix/exclusion, class expansion, why, filters, facets, paging,
- * access control, suggest, bs:matches, JSON. */
+ * access control, suggest, bs:matches, JSON; the snapshot cache's path
+ * against the index seeks' (same JSON), and its invalidation. */
 #include "config.h"
 #include "search/qres.h"
 #include "ingest/ingest.h"
@@ -671,6 +672,123 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* ---- the snapshot cache (qcache.c, qfast.c) ---------------------------- */
+
+/* q's JSON (took_ms zeroed) with the cache off or on. */
+static char *result_json(const bs_search_query *q0, bool all, int mode)
+{
+    bs_search_query q = *q0;
+    bs_qcache_set_mode(mode);
+    bs_search_result *r = search(&q, all);
+    r->ms = 0;
+    char *s = bs_search_result_json(r, &q);
+    bs_search_result_free(r);
+    ck_assert_ptr_nonnull(s);
+    return s;
+}
+
+static void same_both_ways(const bs_search_query *q, bool all)
+{
+    char *slow = result_json(q, all, BS_QCACHE_OFF);
+    char *fast = result_json(q, all, BS_QCACHE_ON);
+    ck_assert_msg(!strcmp(slow, fast), "%s (all %d):\nseeks %s\ncache %s", q->q, all, slow, fast);
+    free(slow);
+    free(fast);
+}
+
+START_TEST(test_cache_same)
+{
+    static const char *const qs[] = {
+        "electrode", "electro*", "coating", "electrode coating", "common", "common -zebra",
+        "\"common words\"", "thickness OR cycling", "loopy", "terminal", "sighting", "secret",
+        "cathodelayer electrode", "electrode -coating", "positiveelectrode", "c*", NULL
+    };
+    for (size_t i = 0; qs[i]; i++)
+        for (int all = 0; all < 2; all++) {
+            bs_search_query q = { .q = qs[i], .limit = 100 };
+            same_both_ways(&q, all);
+            bs_search_query q2 = { .q = qs[i], .limit = 2, .offset = 1, .no_expand = true };
+            same_both_ways(&q2, all);
+        }
+    const bs_search_query fq[] = {
+        { .q = "electrode", .type = EX "Electrode" }, { .q = "electrode", .wp = "WP3" },
+        { .q = "coating OR electrode", .format = ".hdf5" }, { .q = "electrode", .size = "TB" },
+        { .q = "electrode", .access = "public" }, { .q = "electrode", .access = "restricted" },
+        { .q = "electrode", .wp = "WP9" }, { .q = "electrode", .no_facets = true },
+    };
+    for (size_t i = 0; i < sizeof fq / sizeof *fq; i++)
+        for (int all = 0; all < 2; all++) same_both_ways(&fq[i], all);
+}
+END_TEST
+
+static bs_status set_access(bs_txn *txn, void *ctx)
+{
+    return bs_graph_set_access(txn, secret_graph, *(bs_access *)ctx);
+}
+
+static uint64_t total_of(const char *text, bool all, const char *wp_facet, bool *has_facet)
+{
+    bs_search_query q = { .q = text, .limit = 100 };
+    bs_search_result *r = search(&q, all);
+    uint64_t n = r->total;
+    ck_assert(r->total_exact);
+    if (has_facet) *has_facet = facet(r, BS_FACET_WP, wp_facet) != NULL;
+    bs_search_result_free(r);
+    return n;
+}
+
+START_TEST(test_cache_invalidation)
+{
+    bs_qcache_set_mode(BS_QCACHE_ON);
+    bs_txn *txn;
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    bs_qcache *qc = bs_qcache_acquire(idx, txn);
+    ck_assert_ptr_nonnull(qc);
+    ck_assert_uint_eq(qc->txnid, bs_qcache_txnid(txn));
+    ck_assert_uint_gt(qc->nsubj, 10);
+    uint64_t first = qc->txnid;
+    bs_qcache_release(qc);
+    bs_txn_abort(txn);
+    ck_assert_uint_eq(total_of("quokka", false, NULL, NULL), 1);
+
+    /* a load: the new snapshot's cache has the new literal */
+    load_text("@prefix dct: <http://purl.org/dc/terms/> .\n"
+              "<" EX "d11> dct:title \"Quokka census\"@en .\n", EX "g/public");
+    ck_assert_uint_eq(total_of("quokka", false, NULL, NULL), 2);
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    qc = bs_qcache_acquire(idx, txn);
+    ck_assert_ptr_nonnull(qc);
+    ck_assert_uint_gt(qc->txnid, first);
+    bs_qcache_release(qc);
+    bs_txn_abort(txn);
+
+    /* --set-access: the secret graph made public, then restricted again */
+    bool wp9;
+    ck_assert_uint_eq(total_of("secret", false, "WP9", &wp9), 0);
+    ck_assert(!wp9);
+    bs_access lv = BS_ACCESS_PUBLIC;
+    ck_assert_int_eq(bs_store_write(store, set_access, &lv), BS_OK);
+    ck_assert_uint_eq(total_of("secret", false, "WP9", &wp9), 1);
+    ck_assert(wp9);
+    ck_assert_uint_eq(total_of("electrode", false, "WP9", &wp9),
+                      total_of("electrode", true, NULL, NULL));
+    ck_assert(wp9);
+    lv = BS_ACCESS_RESTRICTED;
+    ck_assert_int_eq(bs_store_write(store, set_access, &lv), BS_OK);
+    ck_assert_uint_eq(total_of("secret", false, "WP9", &wp9), 0);
+    ck_assert(!wp9);
+    ck_assert_uint_eq(total_of("electrode", false, "WP9", &wp9) + 1,
+                      total_of("electrode", true, NULL, NULL));
+    ck_assert(!wp9);
+}
+END_TEST
+
+static void setup_cached(void)
+{
+    setup();
+    bs_qcache_set_mode(BS_QCACHE_ON);
+}
+
 START_TEST(test_free_null)
 {
     bs_search_result_free(NULL);
@@ -700,7 +818,21 @@ int main(void)
     tcase_add_test(st, test_suggest);
     tcase_add_test(st, test_match);
     tcase_add_test(st, test_json);
+    tcase_add_test(st, test_cache_same);
+    tcase_add_test(st, test_cache_invalidation);
     suite_add_tcase(s, st);
+    /* the same searches through the snapshot cache */
+    TCase *ct = tcase_create("store-cached");
+    tcase_add_checked_fixture(ct, setup_cached, teardown);
+    tcase_set_timeout(ct, 60);
+    tcase_add_test(ct, test_ranking);
+    tcase_add_test(ct, test_operators);
+    tcase_add_test(ct, test_expansion);
+    tcase_add_test(ct, test_filters_facets);
+    tcase_add_test(ct, test_paging);
+    tcase_add_test(ct, test_access);
+    tcase_add_test(ct, test_json);
+    suite_add_tcase(s, ct);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

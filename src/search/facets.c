@@ -107,11 +107,73 @@ static void on_quad(bs_qctx *c, const bs_qfilter *f, const bs_quad *q, scan_stat
     }
 }
 
-static bs_status count(bs_idmap *m, bs_id key)
+/* The resource's quads from the store (one seek and scan). */
+static bs_status scan_quads(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc, const bs_qres *r,
+                            scan_state *s)
+{
+    bs_quad pat = { r->subj, BS_ANY, BS_ANY, BS_ANY }, q;
+    bs_status st = fc->it ? bs_iter_reset(fc->it, &pat) : bs_iter_new(c->txn, &pat, &fc->it);
+    if (st != BS_OK) return st;
+    while ((st = bs_iter_next(fc->it, &q)) == BS_OK)
+        if (bs_qvis_ok(&c->vis, c->txn, q.g)) on_quad(c, f, &q, s);
+    return st == BS_END ? BS_OK : st;
+}
+
+/* A cached profile's quads (the facet predicates on_quad reads), visible ones. */
+static void profile_scan(bs_qctx *c, const bs_qfilter *f, const bs_qfacets *fc, uint32_t p,
+                         scan_state *s)
+{
+    const bs_qcache *qc = fc->qc;
+    for (uint32_t k = qc->prof_off[p]; k < qc->prof_off[p + 1]; k++) {
+        const bs_qc_fac *e = &qc->fac[k];
+        if (!bs_qc_visible(c, qc, fc->gvis, e->graph)) continue;
+        bs_quad q = { 0, qc->preds[e->pred], e->val, qc->graphs[e->graph] };
+        on_quad(c, f, &q, s);
+    }
+}
+
+static bool filters_pass(const bs_qfilter *f, const scan_state *s)
+{
+    return (!f->has_type || s->type_ok) && (!f->wp || s->wp_ok) &&
+           (!f->size || s->size_ok) && (!f->format || s->format_ok);
+}
+
+static bs_status count_n(bs_idmap *m, bs_id key, uint32_t n)
 {
     uint32_t *e = bs_idmap_get(m, key);
-    if (e) { (*e)++; return BS_OK; }
-    return bs_idmap_put(m, key, 1);
+    if (e) { *e += n; return BS_OK; }
+    return bs_idmap_put(m, key, n);
+}
+
+static bs_status count_state(bs_qfacets *fc, const scan_state *s, uint32_t n)
+{
+    bs_status st = BS_OK;
+    for (int k = 0; k < BS_NFACETS; k++)
+        for (size_t i = 0; st == BS_OK && i < s->n[k]; i++) st = count_n(&fc->counts[k], s->v[k][i], n);
+    return st;
+}
+
+/* The cached path: filters decided once per profile, facet values
+ * counted per profile (bs_qfacets_finish adds them up). */
+static bs_status apply_profile(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
+                               const bs_qres *r, bs_access level, bool *pass)
+{
+    const bs_qcache *qc = fc->qc;
+    uint32_t p = qc->prof[r->sidx];
+    if (!fc->pstate) {
+        fc->pstate = calloc(qc->nprof, sizeof *fc->pstate);
+        fc->pcount = calloc(qc->nprof, sizeof *fc->pcount);
+        if (!fc->pstate || !fc->pcount) return BS_ERR_NOMEM;
+    }
+    if (!fc->pstate[p]) {
+        scan_state s = { 0 };
+        profile_scan(c, f, fc, p, &s);
+        fc->pstate[p] = filters_pass(f, &s) ? 1 : -1;
+    }
+    *pass = fc->pstate[p] > 0;
+    if (!*pass || !fc->on) return BS_OK;
+    fc->pcount[p]++;
+    return count_n(&fc->counts[BS_FACET_ACCESS], (bs_id)level + 1, 1);
 }
 
 bs_status bs_qfilter_apply(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
@@ -121,20 +183,28 @@ bs_status bs_qfilter_apply(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
     bs_access level = bs_qvis_level(&c->vis, c->txn, r->graph);
     *pass = f->access < 0 || (int)level == f->access;
     if (!*pass || (!any && !fc->on)) return BS_OK;
+    if (fc->qc && r->sidx != BS_QRES_NO_SIDX) return apply_profile(c, f, fc, r, level, pass);
     scan_state s = { 0 };
-    bs_quad pat = { r->subj, BS_ANY, BS_ANY, BS_ANY }, q;
-    bs_status st = fc->it ? bs_iter_reset(fc->it, &pat) : bs_iter_new(c->txn, &pat, &fc->it);
+    bs_status st = scan_quads(c, f, fc, r, &s);
     if (st != BS_OK) return st;
-    while ((st = bs_iter_next(fc->it, &q)) == BS_OK)
-        if (bs_qvis_ok(&c->vis, c->txn, q.g)) on_quad(c, f, &q, &s);
-    if (st != BS_END) return st;
-    *pass = (!f->has_type || s.type_ok) && (!f->wp || s.wp_ok) &&
-            (!f->size || s.size_ok) && (!f->format || s.format_ok);
+    *pass = filters_pass(f, &s);
     if (!*pass || !fc->on) return BS_OK;
-    for (int k = 0; k < BS_NFACETS; k++)
-        for (size_t i = 0; i < s.n[k]; i++)
-            if ((st = count(&fc->counts[k], s.v[k][i])) != BS_OK) return st;
-    return count(&fc->counts[BS_FACET_ACCESS], (bs_id)level + 1);
+    if ((st = count_state(fc, &s, 1)) != BS_OK) return st;
+    return count_n(&fc->counts[BS_FACET_ACCESS], (bs_id)level + 1, 1);
+}
+
+/* The per-profile counts into the facet tables. */
+static bs_status add_profiles(bs_qctx *c, bs_qfacets *fc)
+{
+    static const bs_qfilter none = { .access = -1 };
+    bs_status st = BS_OK;
+    for (size_t p = 0; st == BS_OK && fc->pcount && p < fc->qc->nprof; p++) {
+        if (!fc->pcount[p]) continue;
+        scan_state s = { 0 };
+        profile_scan(c, &none, fc, (uint32_t)p, &s);
+        st = count_state(fc, &s, fc->pcount[p]);
+    }
+    return st;
 }
 
 /* ---- the facet arrays ------------------------------------------------- */
@@ -191,6 +261,8 @@ static bs_status one_facet(bs_qctx *c, int facet, const bs_idmap *m, bs_search_r
 
 bs_status bs_qfacets_finish(bs_qctx *c, bs_qfacets *fc, bs_search_result *out)
 {
+    bs_status pst = add_profiles(c, fc);
+    if (pst != BS_OK) return pst;
     for (int k = 0; k < BS_NFACETS; k++) {
         bs_status st = one_facet(c, k, &fc->counts[k], out);
         if (st != BS_OK) return st;
@@ -203,4 +275,8 @@ void bs_qfacets_free(bs_qfacets *fc)
     for (int k = 0; k < BS_NFACETS; k++) bs_idmap_free(&fc->counts[k]);
     bs_iter_free(fc->it);
     fc->it = NULL;
+    free(fc->pstate);
+    free(fc->pcount);
+    fc->pstate = NULL;
+    fc->pcount = NULL;
 }

@@ -4,6 +4,7 @@
  * upkeep itself (update, rebuild) is in index_docs.c. */
 #include "config.h"
 #include "search/search_int.h"
+#include "search/qcache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,7 @@ static bs_status register_hook(bs_store *store, bs_search *s)
 
 static void search_free(bs_search *s)
 {
+    bs_qcache_detach(s); /* the query side's snapshot cache (sfast) */
     for (size_t i = 0; i < s->npreds; i++) free(s->preds[i].iri);
     free(s->preds);
     pthread_mutex_destroy(&s->lock);

@@ -5,6 +5,7 @@
 #ifndef BS_QRES_H
 #define BS_QRES_H
 
+#include "search/qcache.h"
 #include "search/query_int.h"
 
 /** How a resource matched one AND-group. */
@@ -18,9 +19,12 @@ typedef struct {
 } bs_qgm;
 
 /** A candidate resource. */
+#define BS_QRES_NO_SIDX UINT32_MAX
+
 typedef struct {
     bs_id subj;
-    bs_id graph;       ///< graph of the first visible quad that found it
+    bs_id graph;       ///< least graph id of the visible quads that found it
+    uint32_t sidx;     ///< subject index in the snapshot cache, or BS_QRES_NO_SIDX
     uint32_t mask;     ///< groups matched
     bool excluded;
     float score;
@@ -37,6 +41,8 @@ typedef struct {
 /// The candidate for subj (create: add it when new), or NULL.
 bs_status bs_qres_get(bs_qresset *rs, bs_id subj, bs_id graph, bool create,
                       size_t *idx_out);
+/// Append a candidate (no index entry: the fast path keeps its own).
+bs_status bs_qres_append(bs_qresset *rs, bs_id subj, bs_id graph, size_t *idx_out);
 void bs_qresset_free(bs_qresset *rs);
 
 /** Filters resolved to ids once per query (0 = no filter; a filter whose
@@ -59,7 +65,14 @@ typedef struct {
     bs_idmap counts[BS_NFACETS];
     bool on;
     bs_iter *it;       ///< reused for each resource's scan
+    const bs_qcache *qc; ///< the snapshot cache: facet quads without seeks (or NULL)
+    int8_t *gvis;      ///< per cached graph: 0 unknown, 1 visible, -1 not
+    int8_t *pstate;    ///< per cached profile: 0 unknown, 1 passes the filters, -1 not
+    uint32_t *pcount;  ///< per cached profile: resources counted
 } bs_qfacets;
+
+/** Whether cached graph gi is visible (decided once per query in gvis). */
+bool bs_qc_visible(bs_qctx *c, const bs_qcache *qc, int8_t *gvis, uint16_t gi);
 
 /** Apply the filters to resource r (one scan of its quads) and, when it
  *  passes and facets are on, count its facet values.  *pass = kept. */
@@ -73,5 +86,54 @@ void bs_qfacets_free(bs_qfacets *fc);
 /** Fill hit h for resource i of rs. */
 bs_status bs_qhit_build(bs_qctx *c, const bs_qparsed *p, const bs_qresset *rs,
                         size_t i, bs_search_hit *h);
+
+/* ---- one run (query.c; the cached path in qfast.c) ------------------- */
+
+/** A class whose label a group's literal matched. */
+typedef struct {
+    bs_id cls, lit;
+    float score;
+    uint8_t alt;
+} bs_qcm;
+
+typedef struct {
+    bs_qctx c;
+    bs_qparsed p;
+    bs_qcorpus corpus;
+    bs_qresset rs;
+    bs_qlits *lits;        ///< per group
+    size_t budget;         ///< subject resolutions left
+    bool inexact;
+    double ratio;          ///< share of the first group's literals resolved
+    bool expand;
+    bs_qcm *cm;            ///< the current group's class-label matches
+    size_t ncm, capcm;
+    const bs_qcache *qc;   ///< the snapshot cache (fast path) or NULL
+    int8_t *gvis;          ///< per cached graph visibility (fast path)
+    uint32_t *slot;        ///< per cached subject: 1 + candidate index (fast path)
+} bs_qrun;
+
+#define BS_Q_CLASS_LABEL_MAX_TOKENS 6
+
+/** Note class cls matched by literal l (the best literal per class). */
+bs_status bs_qrun_note_class(bs_qrun *r, bs_id cls, const bs_qlit *l);
+/** Keep the best direct match of a group (score, then least literal,
+ *  then least predicate: independent of the visiting order). */
+void bs_qgm_direct(bs_qgm *g, const bs_qlit *l, bs_id pred, int field);
+/** Keep the best expansion match (score, then least class, then via). */
+void bs_qgm_expand(bs_qgm *g, const bs_qcm *m, bs_id via);
+/** The classes below the noted ones: class → index in r->cm. */
+bs_status bs_qrun_expansion_set(bs_qrun *r, bs_idset *xs);
+/** Whether a literal of group gi, found through a label, may name a class. */
+bool bs_qrun_class_label(const bs_qrun *r, size_t gi, const bs_qlit *l, int field);
+
+/* The cached path (qfast.c): exact, no budget. */
+/// Per-query state for r->qc (slot and gvis arrays).
+bs_status bs_qfast_init(bs_qrun *r);
+/// Group gi's literals (r->lits[gi]) and class expansion → candidates
+/// (first: created; else only existing ones updated).
+bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first);
+/// Mark the candidates holding a literal of l excluded.
+bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l);
 
 #endif

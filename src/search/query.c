@@ -22,7 +22,7 @@
 #define BUDGET 2000          ///< subjects a query resolves before it estimates
 #define TOP_SORTED 4096      ///< literals visited in score order (the rest after)
 #define CLASS_LABELS_MAX 20000 ///< label literals tested for class-ness
-#define CLASS_LABEL_MAX_TOKENS 6
+#define CLASS_LABEL_MAX_TOKENS BS_Q_CLASS_LABEL_MAX_TOKENS
 
 const char *const bs_search_facet_names[BS_NFACETS] = {
     "wp", "type", "format", "size", "access"
@@ -33,8 +33,18 @@ const char *const bs_search_facet_names[BS_NFACETS] = {
 bs_status bs_qres_get(bs_qresset *rs, bs_id subj, bs_id graph, bool create, size_t *idx)
 {
     uint32_t *e = bs_idmap_get(&rs->index, subj);
-    if (e) { *idx = *e; return BS_OK; }
+    if (e) {
+        *idx = *e;
+        if (graph < rs->res[*e].graph) rs->res[*e].graph = graph;
+        return BS_OK;
+    }
     if (!create) return BS_NOT_FOUND;
+    bs_status st = bs_qres_append(rs, subj, graph, idx);
+    return st == BS_OK ? bs_idmap_put(&rs->index, subj, (uint32_t)*idx) : st;
+}
+
+bs_status bs_qres_append(bs_qresset *rs, bs_id subj, bs_id graph, size_t *idx)
+{
     if (rs->n == rs->cap) {
         size_t cap = rs->cap ? 2 * rs->cap : 256;
         bs_qres *r = realloc(rs->res, cap * sizeof *r);
@@ -46,9 +56,7 @@ bs_status bs_qres_get(bs_qresset *rs, bs_id subj, bs_id graph, bool create, size
         rs->cap = cap;
     }
     size_t i = rs->n;
-    bs_status st = bs_idmap_put(&rs->index, subj, (uint32_t)i);
-    if (st != BS_OK) return st;
-    rs->res[i] = (bs_qres){ .subj = subj, .graph = graph };
+    rs->res[i] = (bs_qres){ .subj = subj, .graph = graph, .sidx = BS_QRES_NO_SIDX };
     memset(&rs->gm[i * rs->ngroups], 0, rs->ngroups * sizeof *rs->gm);
     rs->n++;
     *idx = i;
@@ -65,31 +73,22 @@ void bs_qresset_free(bs_qresset *rs)
 
 /* ---- one run --------------------------------------------------------- */
 
-typedef struct {
-    bs_id cls, lit;
-    float score;
-    uint8_t alt;
-} class_match;
+typedef bs_qrun run;
+typedef bs_qcm class_match;
 
-typedef struct {
-    bs_qctx c;
-    bs_qparsed p;
-    bs_qcorpus corpus;
-    bs_qresset rs;
-    bs_qlits *lits;        ///< per group
-    size_t budget;         ///< subject resolutions left
-    bool inexact;
-    double ratio;          ///< share of the first group's literals resolved
-    bool expand;
-    class_match *cm;       ///< the current group's class-label matches
-    size_t ncm, capcm;
-} run;
-
-static bs_status note_class(run *r, bs_id cls, const bs_qlit *l)
+/* a beats b: higher score, then the least literal (the visiting order
+ * does not matter) */
+static bool cm_better(const class_match *a, const class_match *b)
 {
+    return a->score != b->score ? a->score > b->score : a->lit < b->lit;
+}
+
+bs_status bs_qrun_note_class(bs_qrun *r, bs_id cls, const bs_qlit *l)
+{
+    class_match m = { cls, l->lit, l->score, l->alt };
     for (size_t i = 0; i < r->ncm; i++) {
         if (r->cm[i].cls != cls) continue;
-        if (l->score > r->cm[i].score) r->cm[i] = (class_match){ cls, l->lit, l->score, l->alt };
+        if (cm_better(&m, &r->cm[i])) r->cm[i] = m;
         return BS_OK;
     }
     if (r->ncm == r->capcm) {
@@ -99,18 +98,36 @@ static bs_status note_class(run *r, bs_id cls, const bs_qlit *l)
         r->cm = v;
         r->capcm = cap;
     }
-    r->cm[r->ncm++] = (class_match){ cls, l->lit, l->score, l->alt };
+    r->cm[r->ncm++] = m;
     return BS_OK;
 }
 
-static void update_direct(bs_qgm *g, const bs_qlit *l, bs_id pred, int field)
+bool bs_qrun_class_label(const bs_qrun *r, size_t gi, const bs_qlit *l, int field)
 {
-    if (l->score <= g->direct) return;
+    return r->expand && field == BS_FIELD_LABEL && l->len <= CLASS_LABEL_MAX_TOKENS &&
+           !r->p.groups[gi].alts[l->alt].prefix;
+}
+
+void bs_qgm_direct(bs_qgm *g, const bs_qlit *l, bs_id pred, int field)
+{
+    if (g->direct > 0 && (l->score < g->direct ||
+        (l->score == g->direct && (l->lit > g->lit || (l->lit == g->lit && pred >= g->pred)))))
+        return;
     g->direct = l->score;
     g->lit = l->lit;
     g->pred = pred;
     g->field = (uint8_t)field;
     g->alt = l->alt;
+}
+
+void bs_qgm_expand(bs_qgm *g, const class_match *m, bs_id via)
+{
+    float sc = (float)(BS_EXPAND_FACTOR * m->score);
+    if (g->expand > 0 && (sc < g->expand ||
+        (sc == g->expand && (m->cls > g->cls || (m->cls == g->cls && via >= g->via)))))
+        return;
+    g->expand = sc, g->cls = m->cls, g->via = via;
+    g->cls_lit = m->lit, g->xalt = m->alt;
 }
 
 /* Resolve literal l of group gi to its subjects.  first: candidates are
@@ -123,10 +140,8 @@ static bs_status resolve_lit(run *r, bs_iter *it, const bs_qlit *l, int gi, bool
     while ((st = bs_iter_next(it, &q)) == BS_OK) {
         int field = bs_search_pred_field(r->c.s, q.p);
         if (field < 0 || !bs_qvis_ok(&r->c.vis, r->c.txn, q.g)) continue;
-        if (gi >= 0 && r->expand && field == BS_FIELD_LABEL &&
-            l->len <= CLASS_LABEL_MAX_TOKENS &&
-            !r->p.groups[gi].alts[l->alt].prefix && bs_qis_class(&r->c, q.s))
-            if ((st = note_class(r, q.s, l)) != BS_OK) return st;
+        if (gi >= 0 && bs_qrun_class_label(r, (size_t)gi, l, field) && bs_qis_class(&r->c, q.s))
+            if ((st = bs_qrun_note_class(r, q.s, l)) != BS_OK) return st;
         if (classes_only) continue;
         if (r->budget == 0 && first) { r->inexact = true; break; } /* a literal of many subjects */
         if (r->budget) r->budget--;
@@ -135,7 +150,7 @@ static bs_status resolve_lit(run *r, bs_iter *it, const bs_qlit *l, int gi, bool
         if (st == BS_NOT_FOUND) continue;
         if (st != BS_OK) return st;
         if (gi < 0) r->rs.res[idx].excluded = true;
-        else update_direct(&r->rs.gm[idx * r->rs.ngroups + gi], l, q.p, field);
+        else bs_qgm_direct(&r->rs.gm[idx * r->rs.ngroups + gi], l, q.p, field);
     }
     return st == BS_END ? BS_OK : st;
 }
@@ -228,16 +243,10 @@ static bs_status check_candidates(run *r, const bs_qlits *l, int gi, const bs_id
                 ssize_t k = bs_qlits_find(l, q.o);
                 if (k < 0) continue;
                 if (gi < 0) r->rs.res[i].excluded = true;
-                else update_direct(&r->rs.gm[i * r->rs.ngroups + gi], &l->v[k], q.p, field);
+                else bs_qgm_direct(&r->rs.gm[i * r->rs.ngroups + gi], &l->v[k], q.p, field);
             } else if (gi >= 0 && xs && is_via(&r->c.s->ids, q.p) &&
                        (cm = bs_idmap_get(xs, q.o))) {
-                bs_qgm *g = &r->rs.gm[i * r->rs.ngroups + gi];
-                const class_match *m = &r->cm[*cm];
-                float sc = (float)(BS_EXPAND_FACTOR * m->score);
-                if (sc > g->expand) {
-                    g->expand = sc, g->cls = m->cls, g->via = q.p;
-                    g->cls_lit = m->lit, g->xalt = m->alt;
-                }
+                bs_qgm_expand(&r->rs.gm[i * r->rs.ngroups + gi], &r->cm[*cm], q.p);
             }
         }
         if (st != BS_END) goto fail;
@@ -250,13 +259,14 @@ fail:
 
 static int cmp_cm(const void *a, const void *b)
 {
-    float x = ((const class_match *)a)->score, y = ((const class_match *)b)->score;
-    return x > y ? -1 : x < y;
+    const class_match *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->cls < y->cls ? -1 : x->cls > y->cls;
 }
 
 /* The classes below the matched ones: class → index in r->cm (the best
  * matching ancestor's). */
-static bs_status expansion_set(run *r, bs_idset *xs)
+bs_status bs_qrun_expansion_set(bs_qrun *r, bs_idset *xs)
 {
     bs_status st = BS_OK;
     if (r->ncm > 1) qsort(r->cm, r->ncm, sizeof *r->cm, cmp_cm);
@@ -276,7 +286,6 @@ static bs_status expand_from_classes(run *r, const bs_idset *xs, int gi, bool fi
     for (size_t k = 0; k < xs->cap; k++) {
         if (!xs->keys[k]) continue;
         const class_match *m = &r->cm[xs->vals[k]];
-        float sc = (float)(BS_EXPAND_FACTOR * m->score);
         for (size_t v = 0; v < 4; v++) {
             if (!vias[v]) continue;
             bs_quad pat = { BS_ANY, vias[v], xs->keys[k], BS_ANY };
@@ -290,11 +299,7 @@ static bs_status expand_from_classes(run *r, const bs_idset *xs, int gi, bool fi
                 st = bs_qres_get(&r->rs, q.s, q.g, first, &idx);
                 if (st == BS_NOT_FOUND) continue;
                 if (st != BS_OK) goto fail;
-                bs_qgm *g = &r->rs.gm[idx * r->rs.ngroups + gi];
-                if (sc > g->expand) {
-                    g->expand = sc, g->cls = m->cls, g->via = q.p;
-                    g->cls_lit = m->lit, g->xalt = m->alt;
-                }
+                bs_qgm_expand(&r->rs.gm[idx * r->rs.ngroups + gi], m, q.p);
             }
             if (st != BS_END) goto fail;
             st = BS_OK;
@@ -319,7 +324,7 @@ static bs_status do_group(run *r, size_t gi, bool first)
     } else {
         TRY(st, resolve_all(r, l, (int)gi, first, false));
     }
-    if (r->expand && r->ncm) TRY(st, expansion_set(r, &xs));
+    if (r->expand && r->ncm) TRY(st, bs_qrun_expansion_set(r, &xs));
     if (per_candidate) TRY(st, check_candidates(r, l, (int)gi, r->ncm ? &xs : NULL));
     else if (xs.n) TRY(st, expand_from_classes(r, &xs, (int)gi, first));
 fail:
@@ -332,7 +337,8 @@ static bs_status do_exclusion(run *r, const bs_qterm *t)
     bs_qlits l;
     bs_status st = bs_qterm_eval(r->c.txn, &r->corpus, t, &l);
     if (st == BS_OK) {
-        if (r->rs.n * 4 < l.n) st = check_candidates(r, &l, -1, NULL);
+        if (r->qc) st = bs_qfast_exclusion(r, &l);
+        else if (r->rs.n * 4 < l.n) st = check_candidates(r, &l, -1, NULL);
         else {
             size_t keep = r->budget;
             r->budget = (size_t)-1; /* exclusions must be complete */
@@ -365,7 +371,7 @@ static bs_status collect(run *r)
     }
     qsort_r(order, ng, sizeof *order, cmp_groups_by_size, r->lits);
     for (size_t i = 0; i < ng; i++) {
-        TRY(st, do_group(r, order[i], i == 0));
+        TRY(st, r->qc ? bs_qfast_group(r, order[i], i == 0) : do_group(r, order[i], i == 0));
         if (!r->rs.n) break;
     }
     for (size_t i = 0; i < r->p.nnots && r->rs.n; i++)
@@ -421,6 +427,34 @@ fail:
     return st;
 }
 
+static void swap_ranked(ranked *a, ranked *b)
+{
+    ranked t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Move the k first of v[0..n) in cmp_ranked order (a total order: the
+ * subjects differ) to the front, sorted: a page needs no full sort. */
+static void top_sorted(ranked *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1 && k > lo && k < hi) {
+        ranked p = v[lo + (hi - lo) / 2];
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            int c = cmp_ranked(&v[i], &p);
+            if (c < 0) swap_ranked(&v[lt++], &v[i++]);
+            else if (c > 0) swap_ranked(&v[i], &v[--gt]);
+            else i++;
+        }
+        if (k <= lt) hi = lt;
+        else if (k >= gt) lo = gt;
+        else break;
+    }
+    if (k > 1) qsort(v, k, sizeof *v, cmp_ranked);
+}
+
 static bs_status make_page(run *r, const bs_search_query *q, ranked *v, size_t n,
                            bs_search_result *res)
 {
@@ -428,7 +462,7 @@ static bs_status make_page(run *r, const bs_search_query *q, ranked *v, size_t n
     if (limit > 1000) limit = 1000;
     size_t from = q->offset < n ? q->offset : n;
     size_t to = n - from < limit ? n : from + limit;
-    if (n) qsort(v, n, sizeof *v, cmp_ranked); /* v may be NULL when n is 0 */
+    top_sorted(v, n, to);
     res->hits = calloc(to - from + 1, sizeof *res->hits);
     if (!res->hits) return BS_ERR_NOMEM;
     for (size_t i = from; i < to; i++) {
@@ -444,6 +478,8 @@ static void run_free(run *r)
     for (size_t i = 0; r->lits && i < r->p.ngroups; i++) free(r->lits[i].v);
     free(r->lits);
     free(r->cm);
+    free(r->gvis);
+    free(r->slot);
     bs_qresset_free(&r->rs);
     bs_qparsed_free(&r->p);
     bs_qctx_free(&r->c);
@@ -472,6 +508,10 @@ bs_status bs_search_run(bs_search *s, bs_txn *txn, const bs_search_query *q,
     r.expand = !q->no_expand;
     TRY(st, bs_qfilter_init(&r.c, q, &f));
     fc.on = !q->no_facets;
+    r.qc = bs_qcache_acquire(s, txn);
+    if (r.qc) TRY(st, bs_qfast_init(&r));
+    fc.qc = r.qc;
+    fc.gvis = r.gvis;
     if (!f.impossible) TRY(st, collect(&r));
     if (!f.impossible) TRY(st, finish(&r, &f, &fc, &v, &n));
     res->total = r.inexact && r.ratio < 1.0 ? (uint64_t)llround((double)n / r.ratio) : n;
@@ -486,6 +526,7 @@ fail:
     bs_qfacets_free(&fc);
     bs_qfilter_free(&f);
     run_free(&r);
+    bs_qcache_release((bs_qcache *)r.qc);
     bs_search_result_free(res);
     return st;
 }

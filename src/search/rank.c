@@ -25,16 +25,27 @@ bs_status bs_qcorpus_get(bs_txn *txn, bs_qcorpus *out)
     return BS_OK;
 }
 
-double bs_qbm25(const bs_qcorpus *c, uint64_t df, unsigned tf, unsigned len,
-                unsigned field)
+static double bm25_idf(const bs_qcorpus *c, uint64_t df)
 {
     double d = (double)df;
     if (d > c->n_docs) d = c->n_docs;
-    double idf = log(1.0 + (c->n_docs - d + 0.5) / (d + 0.5));
+    return log(1.0 + (c->n_docs - d + 0.5) / (d + 0.5));
+}
+
+/* BM25 with the token's idf already computed (once per token). */
+static double bm25_with_idf(const bs_qcorpus *c, double idf, unsigned tf, unsigned len,
+                            unsigned field)
+{
     double norm = 1.0 - BS_BM25_B + BS_BM25_B * (double)len / c->avgdl;
     double sat = (double)tf * (BS_BM25_K1 + 1.0) / ((double)tf + BS_BM25_K1 * norm);
     double w = field < BS_NFIELDS ? bs_search_field_weight[field] : 1.0;
     return idf * sat * w;
+}
+
+double bs_qbm25(const bs_qcorpus *c, uint64_t df, unsigned tf, unsigned len,
+                unsigned field)
+{
+    return bm25_with_idf(c, bm25_idf(c, df), tf, len, field);
 }
 
 static bs_status lits_push(bs_qlits *l, bs_id lit, float score, uint8_t field, uint8_t len)
@@ -79,6 +90,7 @@ typedef struct {
     char last[72];       ///< token whose df is cached
     size_t last_len;
     uint64_t df;
+    double idf;          ///< of df
     bool prefix;
 } scan_ctx;
 
@@ -89,11 +101,12 @@ static bs_status on_postings(void *vctx, const char *tok, size_t toklen,
     bs_status st;
     if (toklen != c->last_len || memcmp(tok, c->last, toklen)) {
         if ((st = bs_tix_df(c->txn, tok, toklen, &c->df)) != BS_OK) return st;
+        c->idf = bm25_idf(c->c, c->df);
         c->last_len = toklen < sizeof c->last ? toklen : sizeof c->last;
         memcpy(c->last, tok, c->last_len);
     }
     for (size_t i = 0; i < n; i++) {
-        double sc = bs_qbm25(c->c, c->df, ps[i].tf, ps[i].len, ps[i].field);
+        double sc = bm25_with_idf(c->c, c->idf, ps[i].tf, ps[i].len, ps[i].field);
         if ((st = lits_push(c->out, ps[i].doc, (float)sc, ps[i].field, ps[i].len)) != BS_OK) return st;
     }
     if (c->prefix && c->out->n >= PREFIX_MAX_POSTINGS) {
