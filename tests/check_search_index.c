@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,6 +558,357 @@ START_TEST(test_no_search_env)
 }
 END_TEST
 
+/* ---- bulk upkeep against an oracle and the slow path ----------------- */
+
+#define DCAT_KW "<http://www.w3.org/ns/dcat#keyword>"
+#define MAX_LINES 20000
+
+/* A sorted list of text lines (postings "tok doc tf field len", records
+ * "#doc field len", totals "=..."), compared as a whole. */
+typedef struct {
+    char **v;
+    size_t n;
+} lines;
+
+static void lines_add(lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void lines_add(lines *l, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ck_assert_uint_lt(l->n, MAX_LINES);
+    if (!l->v) l->v = calloc(MAX_LINES, sizeof *l->v);
+    l->v[l->n++] = strdup(buf);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void lines_sort(lines *l)
+{
+    if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, cmp_str);
+}
+
+static void lines_free(lines *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static void lines_eq(lines *a, lines *b)
+{
+    lines_sort(a);
+    lines_sort(b);
+    for (size_t i = 0; i < a->n && i < b->n; i++) ck_assert_str_eq(a->v[i], b->v[i]);
+    ck_assert_uint_eq(a->n, b->n);
+}
+
+typedef struct {
+    lines *out;
+    bs_id docs[MAX_LINES];
+    size_t ndocs;
+} dump_ctx;
+
+static bs_status dump_cb(void *ctx, const char *tok, size_t toklen, const bs_posting *ps, size_t n)
+{
+    dump_ctx *d = ctx;
+    for (size_t i = 0; i < n; i++) {
+        lines_add(d->out, "%.*s %llu %u %u %u", (int)toklen, tok, (unsigned long long)ps[i].doc,
+                  ps[i].tf, ps[i].field, ps[i].len);
+        size_t j = 0;
+        while (j < d->ndocs && d->docs[j] != ps[i].doc) j++;
+        if (j == d->ndocs && d->ndocs < MAX_LINES) d->docs[d->ndocs++] = ps[i].doc;
+    }
+    return BS_OK;
+}
+
+/* Everything the text index holds: every posting, the record of every
+ * document that has one, and the totals. */
+static void dump_index(bs_store *s, lines *out)
+{
+    bs_txn *t = NULL;
+    static dump_ctx d;
+    memset(&d, 0, sizeof d);
+    d.out = out;
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_tix_scan(t, "", 0, true, dump_cb, &d), BS_OK);
+    for (size_t i = 0; i < d.ndocs; i++) {
+        bs_tix_doc rec;
+        ck_assert_int_eq(bs_tix_doc_get(t, d.docs[i], &rec), BS_OK);
+        lines_add(out, "#%llu %u %u", (unsigned long long)d.docs[i], rec.field, rec.len);
+    }
+    bs_tix_stats ts;
+    ck_assert_int_eq(bs_tix_stat(t, &ts), BS_OK);
+    ck_assert_uint_eq(ts.docs, d.ndocs); /* no record without postings */
+    lines_add(out, "=%llu docs %llu tokens %llu terms", (unsigned long long)ts.docs,
+              (unsigned long long)ts.tokens, (unsigned long long)ts.terms);
+    bs_txn_abort(t);
+}
+
+typedef struct {
+    char tok[64][72];
+    unsigned tf[64];
+    size_t n, total;
+} doc_toks;
+
+static void oracle_tok(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+    doc_toks *d = ctx;
+    (void)start; (void)end;
+    d->total++;
+    for (size_t i = 0; i < d->n; i++)
+        if (strlen(d->tok[i]) == len && !memcmp(d->tok[i], tok, len)) {
+            d->tf[i]++;
+            return;
+        }
+    ck_assert_uint_lt(d->n, 64);
+    snprintf(d->tok[d->n], sizeof d->tok[d->n], "%.*s", (int)len, tok);
+    d->tf[d->n++] = 1;
+}
+
+/* The index the quads call for, computed from scratch: the test data's
+ * indexed predicates are rdfs:label (0), dcat:keyword (1), dct:description (2). */
+static void oracle_index(bs_store *s, lines *out)
+{
+    static const char *const preds[3] = { "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://www.w3.org/ns/dcat#keyword", "http://purl.org/dc/terms/description" };
+    bs_id pid[3] = { 0, 0, 0 };
+    bs_txn *t = NULL;
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    for (int i = 0; i < 3; i++) {
+        bs_term term = bs_term_iri(preds[i], strlen(preds[i]));
+        if (bs_dict_lookup(t, &term, &pid[i]) != BS_OK) pid[i] = 0;
+    }
+    static bs_id lit[MAX_LINES];
+    static int field[MAX_LINES];
+    size_t nlit = 0;
+    bs_iter *it = NULL;
+    bs_quad all = { BS_ANY, BS_ANY, BS_ANY, BS_ANY }, q;
+    ck_assert_int_eq(bs_iter_new(t, &all, &it), BS_OK);
+    while (bs_iter_next(it, &q) == BS_OK) {
+        bs_term_kind k = bs_id_kind(q.o);
+        int f = -1;
+        for (int i = 0; i < 3; i++)
+            if (pid[i] && q.p == pid[i]) f = i;
+        if (f < 0 || (k != BS_TERM_LITERAL && k != BS_TERM_LANG)) continue;
+        size_t j = 0;
+        while (j < nlit && lit[j] != q.o) j++;
+        if (j == nlit) {
+            ck_assert_uint_lt(nlit, MAX_LINES);
+            lit[nlit] = q.o;
+            field[nlit++] = f;
+        } else if (f < field[j]) {
+            field[j] = f;
+        }
+    }
+    bs_iter_free(it);
+    uint64_t tokens = 0;
+    lines terms = { 0 };
+    for (size_t i = 0; i < nlit; i++) {
+        bs_term term;
+        static doc_toks d;
+        memset(&d, 0, sizeof d);
+        ck_assert_int_eq(bs_dict_get(t, lit[i], &term), BS_OK);
+        ck_assert_int_eq(bs_search_tokenize(term.lex, term.lex_len, oracle_tok, &d), BS_OK);
+        if (!d.total) continue;
+        unsigned dlen = d.total > 255 ? 255 : (unsigned)d.total;
+        for (size_t j = 0; j < d.n; j++) {
+            lines_add(out, "%s %llu %u %d %u", d.tok[j], (unsigned long long)lit[i],
+                      d.tf[j] > 255 ? 255 : d.tf[j], field[i], dlen);
+            lines_add(&terms, "%s", d.tok[j]);
+        }
+        lines_add(out, "#%llu %d %zu", (unsigned long long)lit[i], field[i], d.total);
+        tokens += d.total;
+    }
+    bs_txn_abort(t);
+    lines_sort(&terms);
+    size_t distinct = 0;
+    for (size_t i = 0; i < terms.n; i++) distinct += !i || strcmp(terms.v[i], terms.v[i - 1]);
+    lines_free(&terms);
+    size_t docs = 0;
+    for (size_t i = 0; i < out->n; i++) docs += out->v[i][0] == '#';
+    lines_add(out, "=%zu docs %llu tokens %zu terms", docs, (unsigned long long)tokens, distinct);
+}
+
+static void expect_exact_index(bs_store *s)
+{
+    lines got = { 0 }, want = { 0 };
+    dump_index(s, &got);
+    oracle_index(s, &want);
+    lines_eq(&got, &want);
+    lines_free(&got);
+    lines_free(&want);
+}
+
+/* N-Quads of n subjects from seed: labels, keywords, descriptions and an
+ * unindexed predicate over a small vocabulary with accents, repeats and
+ * typed literals, in two graphs; literals recur across subjects. */
+static char *gen_data(unsigned seed, int n, const char *prefix)
+{
+    static const char *const words[] = { "cathode", "Anode", "electrolyte", "LiFePO4",
+        "\xc3\x89lectrode", "electrode", "separator", "cell", "cycling", "capacity", "NMC811",
+        "graphite", "impedance", "\xe7\x94\xb5\xe6\xb1\xa0", "state-of-charge", "3.5V" };
+    static const char *const preds[] = { RDFS_LABEL, DCAT_KW, DCT_DESC, "<http://x/other>" };
+    size_t cap = (size_t)n * 400 + 1, used = 0;
+    char *buf = malloc(cap);
+    ck_assert_ptr_nonnull(buf);
+    for (int i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        int nw = 1 + (int)(seed >> 16) % 6;
+        char lit[200] = "";
+        for (int w = 0; w < nw; w++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t l = strlen(lit);
+            unsigned r = (seed >> 16) % 20;
+            if (r < 16) snprintf(lit + l, sizeof lit - l, "%s%s", w ? " " : "", words[r]);
+            else snprintf(lit + l, sizeof lit - l, "%sw%u", w ? " " : "", (seed >> 8) % 4000);
+        }
+        seed = seed * 1103515245u + 12345u;
+        const char *p = preds[(seed >> 16) % 4];
+        const char *g = (seed >> 20) % 2 ? "<http://g/1>" : "<http://g/2>";
+        const char *tail = (seed >> 22) % 5 == 0 ? "@en" : (seed >> 22) % 5 == 1
+            ? "^^<http://www.w3.org/2001/XMLSchema#token>" : "";
+        used += (size_t)snprintf(buf + used, cap - used, "<http://x/%s%d> %s \"%s\"%s %s .\n",
+                                 prefix, i % 97, p, lit, tail, g);
+    }
+    return buf;
+}
+
+/* Two loads (the second one mixing literals already indexed, some under
+ * a better field now, with new ones), then the same on a second store
+ * down the general path: both equal the oracle and each other. */
+START_TEST(test_bulk_exact)
+{
+    lines fast = { 0 }, slow = { 0 };
+    setenv("BATTSTORE_SEARCH_FLUSH", "37", 1); /* many flushes */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass) setenv("BATTSTORE_SEARCH_SLOW_UPKEEP", "1", 1);
+        bs_search *idx = NULL;
+        bs_store *s = open_attached(&idx);
+        char *a = gen_data(7, 600, "a"), *b = gen_data(8, 900, "b");
+        ck_assert_int_eq(load_nq(s, a), BS_OK);
+        expect_exact_index(s);
+        ck_assert_int_eq(load_nq(s, b), BS_OK);
+        expect_exact_index(s);
+        ck_assert_int_eq(clear_graph(s, "http://g/1"), BS_OK);
+        expect_exact_index(s);
+        ck_assert_int_eq(load_nq(s, a), BS_OK);
+        expect_exact_index(s);
+        ck_assert_uint_gt(tix_stats(s).docs, 50);
+        dump_index(s, pass ? &slow : &fast);
+        free(a);
+        free(b);
+        close_attached(s, idx);
+        teardown();
+        setup();
+    }
+    unsetenv("BATTSTORE_SEARCH_SLOW_UPKEEP");
+    unsetenv("BATTSTORE_SEARCH_FLUSH");
+    lines_eq(&fast, &slow);
+    lines_free(&fast);
+    lines_free(&slow);
+}
+END_TEST
+
+/* After a bulk load the index is the one bs_search_reindex builds. */
+START_TEST(test_bulk_equals_reindex)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    char *a = gen_data(11, 1500, "r");
+    ck_assert_int_eq(load_nq(s, a), BS_OK);
+    free(a);
+    quad_op(s, "http://x/k", "http://www.w3.org/ns/dcat#keyword", "cathode", true);
+    lines before = { 0 }, after = { 0 };
+    dump_index(s, &before);
+    ck_assert_int_eq(bs_store_write(s, reindex_fn, idx), BS_OK);
+    dump_index(s, &after);
+    lines_eq(&before, &after);
+    lines_free(&before);
+    lines_free(&after);
+    expect_exact_index(s);
+    close_attached(s, idx);
+}
+END_TEST
+
+/* A literal added and removed in one transaction leaves nothing; another
+ * one's field changes in the same transaction. */
+START_TEST(test_bulk_add_remove_same_txn)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    quad_op(s, "http://x/a", "http://purl.org/dc/terms/description", "anode slurry", true);
+    const char *iris[3] = { "http://x/z", "http://www.w3.org/2000/01/rdf-schema#label",
+                            "http://x/b" };
+    bs_txn *t = NULL;
+    bs_id id[3];
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    for (int i = 0; i < 3; i++) {
+        bs_term term = bs_term_iri(iris[i], strlen(iris[i]));
+        ck_assert_int_eq(bs_dict_intern(t, &term, &id[i]), BS_OK);
+    }
+    bs_term l1 = bs_term_literal("ephemeral binder", 16, NULL, 0, NULL, 0);
+    bs_term l2 = bs_term_literal("anode slurry", 12, NULL, 0, NULL, 0);
+    bs_quad q1 = { id[0], id[1], 0, BS_DEFAULT_GRAPH }, q2 = { id[2], id[1], 0, BS_DEFAULT_GRAPH };
+    ck_assert_int_eq(bs_dict_intern(t, &l1, &q1.o), BS_OK);
+    ck_assert_int_eq(bs_dict_intern(t, &l2, &q2.o), BS_OK);
+    ck_assert_int_eq(bs_quad_add(t, &q1, NULL), BS_OK);
+    ck_assert_int_eq(bs_quad_add(t, &q2, NULL), BS_OK);
+    ck_assert_int_eq(bs_quad_remove(t, &q1, NULL), BS_OK);
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    ck_assert_uint_eq(df_of(s, "ephemeral"), 0);
+    ck_assert_int_eq(probe(s, "anode").field, BS_FIELD_LABEL);
+    expect_exact_index(s);
+    close_attached(s, idx);
+}
+END_TEST
+
+/* A big load that fails at its end leaves neither quads nor postings,
+ * even after several flushes of the index batch. */
+START_TEST(test_bulk_failed_load)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    char *a = gen_data(3, 300, "f");
+    ck_assert_int_eq(load_nq(s, a), BS_OK);
+    free(a);
+    uint64_t nq = 0, nq0 = 0;
+    bs_txn *t = NULL;
+    bs_quad all = { BS_ANY, BS_ANY, BS_ANY, BS_ANY };
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_quad_count(t, &all, &nq0), BS_OK);
+    bs_txn_abort(t);
+    ck_assert_uint_gt(nq0, 250);
+    lines before = { 0 }, after = { 0 };
+    dump_index(s, &before);
+    char *b = gen_data(4, 1200, "g");
+    size_t n = strlen(b);
+    char *bad = malloc(n + 64);
+    memcpy(bad, b, n);
+    strcpy(bad + n, "<http://x/oops> <http://x/p> \"unterminated .\n");
+    free(b);
+    setenv("BATTSTORE_SEARCH_FLUSH", "50", 1);
+    ck_assert_int_ne(load_nq(s, bad), BS_OK);
+    unsetenv("BATTSTORE_SEARCH_FLUSH");
+    free(bad);
+    dump_index(s, &after);
+    lines_eq(&before, &after);
+    lines_free(&before);
+    lines_free(&after);
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    ck_assert_int_eq(bs_quad_count(t, &all, &nq), BS_OK);
+    bs_txn_abort(t);
+    ck_assert_uint_eq(nq, nq0);
+    expect_exact_index(s);
+    close_attached(s, idx);
+}
+END_TEST
+
 /* ---- bs:matches and bs:score --------------------------------------- */
 
 static bool hide_secret(void *ctx, bs_id graph, bs_access level)
@@ -681,6 +1033,14 @@ static Suite *suite(void)
     tcase_add_test(tc, test_maint_stale_rebuilt);
     tcase_add_test(tc, test_maint_reindex_same);
     tcase_add_test(tc, test_no_search_env);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("bulk");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_bulk_exact);
+    tcase_add_test(tc, test_bulk_equals_reindex);
+    tcase_add_test(tc, test_bulk_add_remove_same_txn);
+    tcase_add_test(tc, test_bulk_failed_load);
     suite_add_tcase(s, tc);
     tc = tcase_create("sparql");
     tcase_add_checked_fixture(tc, setup, teardown);

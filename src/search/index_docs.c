@@ -11,11 +11,19 @@
  * so a document's tokens never change: only its field or its existence
  * does.
  *
- * Postings are not written one literal at a time: the (token, posting)
- * pairs of many literals are collected in one flat array whose tokens
- * live in one arena (no allocation per literal), sorted by token then
- * document, and written in that order, so consecutive writes land on
- * the same LMDB pages. */
+ * Postings are not written one literal at a time: the tokens of many
+ * literals are collected in a batch, each distinct token once (a hash
+ * table over an arena) with the list of its postings in the order the
+ * documents came (ascending: callers go through literals in id order).
+ * A flush sorts the batch's distinct tokens only and writes each token's
+ * postings at once.  Documents new to the index (no record, hence no
+ * posting: the common case of a load) go through bs_tix_writer: one
+ * MDB_MULTIPLE put per token, appended where the key or the duplicates
+ * are past the end, and their records appended in id order.  A field
+ * change or a removal takes the general path (bs_tix_put / bs_tix_del).
+ * BATTSTORE_SEARCH_SLOW_UPKEEP=1 sends everything down the general path
+ * and BATTSTORE_SEARCH_FLUSH=N flushes every N postings (the tests
+ * compare both paths and exercise many flushes). */
 #define _GNU_SOURCE /* qsort_r */
 #include "config.h"
 #include "search/search_int.h"
@@ -23,35 +31,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLUSH_ENTRIES ((size_t)1 << 18)
-#define FLUSH_ARENA ((size_t)8 << 20)
-#define DEL_MARK 0xFF /* entry.field of a posting to remove */
+#define FLUSH_ENTRIES ((size_t)1 << 21) /* postings (16 bytes each) per flush */
+#define NONE UINT32_MAX
+
+enum { OP_NEW, OP_SET, OP_DEL }; /* a document new to the index, a field change, a removal */
 
 typedef struct {
-    uint32_t off;     /* token bytes in the arena */
-    uint8_t len;      /* token length (≤ 64) */
-    uint8_t tf;
-    uint8_t field;    /* DEL_MARK: remove this posting */
-    uint8_t dlen;     /* document length, capped at 255 */
     bs_id doc;
+    uint32_t next;    /* the token's next entry, NONE at the end */
+    uint8_t tf, field, dlen, op;
 } entry;
+
+typedef struct {
+    uint32_t off, hash; /* bytes in the arena, hash */
+    uint32_t head, tail; /* the token's entries */
+    uint8_t len;
+} vtok;
 
 typedef struct {
     bs_id doc;
     uint32_t len;
-    uint8_t field;
-    bool del;
+    uint8_t field, op;
 } docop;
 
 typedef struct {
     bs_txn *txn;
+    bool slow;        /* BATTSTORE_SEARCH_SLOW_UPKEEP: the general path only */
+    size_t flush_at;  /* entries that trigger a flush */
     entry *e;
     size_t ne, cape;
+    vtok *v;          /* distinct tokens */
+    size_t nv, capv;
+    uint32_t *slot;   /* hash table: index in v + 1, 0 = empty */
+    size_t nslot;     /* a power of two */
     char *arena;
     size_t na, capa;
     docop *d;
     size_t nd, capd;
+    bs_posting *ps;   /* one token's postings at flush */
+    size_t capps;
     bs_id doc;        /* the literal being tokenized */
+    uint8_t field, op;
+    uint32_t ntok;    /* its length in tokens */
     bs_status err;    /* allocation failure inside the tokenizer callback */
 } batch;
 
@@ -67,68 +88,93 @@ static bs_status grow(void **v, size_t *cap, size_t need, size_t size)
     return BS_OK;
 }
 
+static uint32_t tok_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* Double the hash table (or make the first one). */
+static bs_status rehash(batch *b)
+{
+    size_t n = b->nslot ? b->nslot * 2 : 256;
+    uint32_t *t = calloc(n, sizeof *t);
+    if (!t) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < b->nv; i++) {
+        size_t j = b->v[i].hash & (n - 1);
+        while (t[j]) j = (j + 1) & (n - 1);
+        t[j] = (uint32_t)i + 1;
+    }
+    free(b->slot);
+    b->slot = t;
+    b->nslot = n;
+    return BS_OK;
+}
+
+/* Index in b->v of token tok[0..len), added when new; NONE when out of
+ * memory (b->err set). */
+static uint32_t vocab_find(batch *b, const char *tok, size_t len)
+{
+    uint32_t h = tok_hash(tok, len);
+    size_t j = h & (b->nslot - 1);
+    for (uint32_t x; (x = b->slot[j]); j = (j + 1) & (b->nslot - 1)) {
+        const vtok *t = &b->v[x - 1];
+        if (t->hash == h && t->len == len && !memcmp(b->arena + t->off, tok, len)) return x - 1;
+    }
+    bs_status st = grow((void **)&b->v, &b->capv, b->nv + 1, sizeof *b->v);
+    if (st == BS_OK) st = grow((void **)&b->arena, &b->capa, b->na + len, 1);
+    if (st != BS_OK) {
+        b->err = st;
+        return NONE;
+    }
+    memcpy(b->arena + b->na, tok, len);
+    b->v[b->nv] = (vtok){ (uint32_t)b->na, h, NONE, NONE, (uint8_t)len };
+    b->na += len;
+    b->slot[j] = (uint32_t)++b->nv;
+    if (b->nv * 2 > b->nslot && (b->err = rehash(b)) != BS_OK) return NONE;
+    return (uint32_t)b->nv - 1;
+}
+
 static void on_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
     batch *b = ctx;
     (void)start; (void)end;
     if (b->err != BS_OK || len == 0 || len > 255) return;
+    uint32_t x = vocab_find(b, tok, len);
+    if (x == NONE) return;
+    b->ntok++;
+    vtok *t = &b->v[x];
+    if (t->tail != NONE && b->e[t->tail].doc == b->doc) { /* again in this document */
+        if (b->e[t->tail].tf < 255) b->e[t->tail].tf++;
+        return;
+    }
     bs_status st = grow((void **)&b->e, &b->cape, b->ne + 1, sizeof *b->e);
-    if (st == BS_OK) st = grow((void **)&b->arena, &b->capa, b->na + len, 1);
     if (st != BS_OK) { b->err = st; return; }
-    memcpy(b->arena + b->na, tok, len);
-    b->e[b->ne++] = (entry){ (uint32_t)b->na, (uint8_t)len, 1, 0, 0, b->doc };
-    b->na += len;
+    b->e[b->ne] = (entry){ b->doc, NONE, 1, b->field, 0, b->op };
+    if (t->tail == NONE) t->head = (uint32_t)b->ne;
+    else b->e[t->tail].next = (uint32_t)b->ne;
+    t->tail = (uint32_t)b->ne++;
 }
 
-static int cmp_tok(const entry *x, const entry *y, const char *arena)
-{
-    size_t n = x->len < y->len ? x->len : y->len;
-    int c = memcmp(arena + x->off, arena + y->off, n);
-    return c ? c : (int)x->len - (int)y->len;
-}
-
-static int cmp_tok_r(const void *a, const void *b, void *arena)
-{
-    return cmp_tok(a, b, arena);
-}
-
-static int cmp_tok_doc_r(const void *a, const void *b, void *arena)
-{
-    int c = cmp_tok(a, b, arena);
-    if (c) return c;
-    bs_id x = ((const entry *)a)->doc, y = ((const entry *)b)->doc;
-    return x < y ? -1 : x > y;
-}
-
-/* Tokenize a literal's text into the batch as document doc: one entry
- * per distinct token with its tf; field DEL_MARK for a removal.  *ntok =
- * the document's length in tokens. */
-static bs_status add_doc_tokens(batch *b, bs_id doc, uint8_t field, uint32_t *ntok)
+/* Tokenize a literal's text into the batch as document doc (op, field);
+ * *ntok = its length in tokens. */
+static bs_status add_doc_tokens(batch *b, bs_id doc, uint8_t field, uint8_t op, uint32_t *ntok)
 {
     bs_term t;
     bs_status st = bs_dict_get(b->txn, doc, &t);
     if (st != BS_OK) return st;
+    if (!b->nslot) TRY(st, rehash(b));
     size_t first = b->ne;
     b->doc = doc;
+    b->field = field;
+    b->op = op;
+    b->ntok = 0;
     TRY(st, bs_search_tokenize(t.lex, t.lex_len, on_token, b));
     TRY(st, b->err);
-    size_t n = b->ne - first;
-    *ntok = (uint32_t)n;
-    uint8_t dlen = n > 255 ? 255 : (uint8_t)n;
-    entry *e = b->e + first;
-    if (n > 1) qsort_r(e, n, sizeof *e, cmp_tok_r, b->arena);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (m && cmp_tok(&e[m - 1], &e[i], b->arena) == 0) {
-            if (e[m - 1].tf < 255) e[m - 1].tf++;
-            continue;
-        }
-        e[m] = e[i];
-        e[m].field = field;
-        e[m].dlen = dlen;
-        m++;
-    }
-    b->ne = first + m;
+    *ntok = b->ntok;
+    uint8_t dlen = b->ntok > 255 ? 255 : (uint8_t)b->ntok;
+    for (size_t i = first; i < b->ne; i++) b->e[i].dlen = dlen;
 fail:
     return st;
 }
@@ -140,46 +186,112 @@ static bs_status push_docop(batch *b, docop op)
     return st;
 }
 
-/* Write what the batch holds, postings in (token, doc) order. */
-static bs_status flush(batch *b)
+static int cmp_vtok_r(const void *a, const void *c, void *ctx)
+{
+    const batch *b = ctx;
+    const vtok *x = &b->v[*(const uint32_t *)a], *y = &b->v[*(const uint32_t *)c];
+    size_t n = x->len < y->len ? x->len : y->len;
+    int r = memcmp(b->arena + x->off, b->arena + y->off, n);
+    return r ? r : (int)x->len - (int)y->len;
+}
+
+static int cmp_posting(const void *a, const void *c)
+{
+    bs_id x = ((const bs_posting *)a)->doc, y = ((const bs_posting *)c)->doc;
+    return x < y ? -1 : x > y;
+}
+
+/* Write one token's entries: removals and field changes one by one,
+ * the postings of new documents at once through w. */
+static bs_status flush_token(batch *b, bs_tix_writer *w, const vtok *t)
+{
+    const char *tok = b->arena + t->off;
+    size_t n = 0;
+    bool sorted = true;
+    bs_status st = BS_OK;
+    for (uint32_t i = t->head; i != NONE && st == BS_OK; i = b->e[i].next) {
+        const entry *e = &b->e[i];
+        bs_posting p = { e->doc, e->tf, e->field, e->dlen };
+        if (e->op == OP_DEL) {
+            st = bs_tix_del(b->txn, tok, t->len, e->doc);
+            if (st == BS_NOT_FOUND) st = BS_OK;
+        } else if (e->op == OP_SET || b->slow) {
+            st = bs_tix_put(b->txn, tok, t->len, &p);
+        } else if ((st = grow((void **)&b->ps, &b->capps, n + 1, sizeof *b->ps)) == BS_OK) {
+            if (n && b->ps[n - 1].doc >= p.doc) sorted = false;
+            b->ps[n++] = p;
+        }
+    }
+    if (st != BS_OK || n == 0) return st;
+    if (!sorted) qsort(b->ps, n, sizeof *b->ps, cmp_posting);
+    return bs_tix_writer_postings(w, tok, t->len, b->ps, n);
+}
+
+static bs_status flush_docs(batch *b, bs_tix_writer *w)
 {
     bs_status st = BS_OK;
-    if (b->ne > 1) qsort_r(b->e, b->ne, sizeof *b->e, cmp_tok_doc_r, b->arena);
-    for (size_t i = 0; i < b->ne && st == BS_OK; i++) {
-        const entry *e = &b->e[i];
-        const char *tok = b->arena + e->off;
-        if (e->field == DEL_MARK) {
-            st = bs_tix_del(b->txn, tok, e->len, e->doc);
-            if (st == BS_NOT_FOUND) st = BS_OK;
-        } else {
-            bs_posting p = { e->doc, e->tf, e->field, e->dlen };
-            st = bs_tix_put(b->txn, tok, e->len, &p);
-        }
-    }
     for (size_t i = 0; i < b->nd && st == BS_OK; i++) {
         const docop *d = &b->d[i];
-        if (d->del) {
+        bs_tix_doc rec = { d->field, d->len };
+        if (d->op == OP_DEL) {
             st = bs_tix_doc_del(b->txn, d->doc);
             if (st == BS_NOT_FOUND) st = BS_OK;
-        } else {
-            bs_tix_doc rec = { d->field, d->len };
+        } else if (d->op == OP_SET || b->slow) {
             st = bs_tix_doc_put(b->txn, d->doc, &rec);
+        } else {
+            st = bs_tix_writer_doc(w, d->doc, &rec);
         }
     }
-    b->ne = b->na = b->nd = 0;
+    return st;
+}
+
+/* Write what the batch holds, token by token in byte order, and empty it. */
+static bs_status flush(batch *b)
+{
+    bs_tix_writer *w = NULL;
+    uint32_t *order = NULL;
+    bs_status st = BS_OK;
+    if (!b->nv && !b->nd) return BS_OK;
+    order = malloc((b->nv ? b->nv : 1) * sizeof *order);
+    if (!order) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < b->nv; i++) order[i] = (uint32_t)i;
+    if (b->nv > 1) qsort_r(order, b->nv, sizeof *order, cmp_vtok_r, b);
+    TRY(st, bs_tix_writer_new(b->txn, &w));
+    for (size_t i = 0; i < b->nv; i++) TRY(st, flush_token(b, w, &b->v[order[i]]));
+    TRY(st, flush_docs(b, w));
+    st = bs_tix_writer_finish(w);
+    w = NULL;
+fail:
+    bs_tix_writer_free(w);
+    free(order);
+    b->ne = b->nv = b->na = b->nd = 0;
+    if (b->slot) memset(b->slot, 0, b->nslot * sizeof *b->slot);
     return st;
 }
 
 static bs_status maybe_flush(batch *b)
 {
-    return b->ne >= FLUSH_ENTRIES || b->na >= FLUSH_ARENA ? flush(b) : BS_OK;
+    return b->ne >= b->flush_at ? flush(b) : BS_OK;
+}
+
+static void batch_init(batch *b, bs_txn *txn)
+{
+    memset(b, 0, sizeof *b);
+    b->txn = txn;
+    const char *slow = getenv("BATTSTORE_SEARCH_SLOW_UPKEEP");
+    b->slow = slow && strcmp(slow, "1") == 0;
+    const char *at = getenv("BATTSTORE_SEARCH_FLUSH");
+    b->flush_at = at && atol(at) > 0 ? (size_t)atol(at) : FLUSH_ENTRIES;
 }
 
 static void batch_free(batch *b)
 {
     free(b->e);
+    free(b->v);
+    free(b->slot);
     free(b->arena);
     free(b->d);
+    free(b->ps);
 }
 
 static bool indexable(bs_id lit)
@@ -195,12 +307,13 @@ static bs_status index_doc(batch *b, bs_id doc, int field, const bs_tix_doc *old
     bs_status st;
     if (field < 0) {
         if (!old) return BS_OK;
-        TRY(st, add_doc_tokens(b, doc, DEL_MARK, &n));
-        TRY(st, push_docop(b, (docop){ doc, 0, 0, true }));
+        TRY(st, add_doc_tokens(b, doc, 0, OP_DEL, &n));
+        TRY(st, push_docop(b, (docop){ doc, 0, 0, OP_DEL }));
     } else {
         if (old && old->field == field) return BS_OK;
-        TRY(st, add_doc_tokens(b, doc, (uint8_t)field, &n));
-        TRY(st, push_docop(b, (docop){ doc, n, (uint8_t)field, false }));
+        uint8_t op = old ? OP_SET : OP_NEW;
+        TRY(st, add_doc_tokens(b, doc, (uint8_t)field, op, &n));
+        TRY(st, push_docop(b, (docop){ doc, n, (uint8_t)field, op }));
     }
     return maybe_flush(b);
 fail:
@@ -228,7 +341,8 @@ static bs_status best_field(bs_search *s, bs_iter **it, bs_txn *txn, bs_id lit, 
 
 bs_status bs_search_update_docs(bs_search *s, bs_txn *txn, const bs_id *lits, size_t n)
 {
-    batch b = { .txn = txn };
+    batch b;
+    batch_init(&b, txn);
     bs_iter *it = NULL;
     bs_status st = BS_OK;
     for (size_t i = 0; i < n && st == BS_OK; i++) {
@@ -299,8 +413,9 @@ bs_status bs_search_reindex(bs_search *s, bs_txn *txn, uint64_t *docs)
 {
     litfield *v = NULL;
     size_t n = 0;
-    batch b = { .txn = txn };
+    batch b;
     bs_status st;
+    batch_init(&b, txn);
     if (!s || !txn) return BS_ERR_ARG;
     TRY(st, bs_search_ids_refresh(s, txn));
     TRY(st, bs_tix_clear(txn));

@@ -299,6 +299,30 @@ bs_status bs_tix_doc_get(bs_txn *txn, bs_id doc, bs_tix_doc *out);
 bs_status bs_tix_doc_put(bs_txn *txn, bs_id doc, const bs_tix_doc *d);
 bs_status bs_tix_doc_del(bs_txn *txn, bs_id doc);
 
+/** An appending writer for documents new to the index (no record, no
+ *  posting yet), e.g. those of a bulk load: one cursor per database,
+ *  MDB_APPEND / MDB_APPENDDUP where the key is past the end, counters
+ *  written once by bs_tix_writer_finish.  Other writes (bs_tix_put, del,
+ *  doc_put...) may be interleaved in the same txn. */
+typedef struct bs_tix_writer bs_tix_writer;
+
+/// A writer in the write txn txn; *out owned by the caller (finish or free).
+bs_status bs_tix_writer_new(bs_txn *txn, bs_tix_writer **out);
+
+/** Add ps[0..n) (strictly ascending by doc) under token tok[0..len):
+ *  documents that hold no posting of tok yet. */
+bs_status bs_tix_writer_postings(bs_tix_writer *w, const char *tok, size_t len,
+                                 const bs_posting *ps, size_t n);
+
+/// The record of a document that has none yet (ascending docs append).
+bs_status bs_tix_writer_doc(bs_tix_writer *w, bs_id doc, const bs_tix_doc *d);
+
+/// Write the totals (terms, tokens) and free w.
+bs_status bs_tix_writer_finish(bs_tix_writer *w);
+
+/// Free w without writing its totals (the txn is to be aborted); NULL ok.
+void bs_tix_writer_free(bs_tix_writer *w);
+
 /** Corpus totals kept with the index (BM25's N and average length:
  *  tokens / docs).  bs_tix_doc_put/del maintain docs and tokens. */
 typedef struct {

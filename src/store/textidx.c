@@ -10,10 +10,14 @@
  *            in tokens (4 bytes big-endian)
  *   meta "tix:tokens" → the sum of all documents' lengths, "tix:terms" →
  *   the number of distinct tokens (8 bytes BE each); the numbers of
- *   documents and postings are the databases' entry counts. */
+ *   documents and postings are the databases' entry counts.
+ *
+ * bs_tix_put/del/doc_put are the general, one-at-a-time writes;
+ * bs_tix_writer adds documents new to the index in bulk (a load). */
 #include "config.h"
 #include "store/store_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define POST_BYTES 8
@@ -342,4 +346,165 @@ bs_status bs_tix_clear(bs_txn *txn)
     return bs_mdb_status(rc);
 fail:
     return st;
+}
+
+/* ---- the appending writer ------------------------------------------ */
+
+struct bs_tix_writer {
+    bs_txn *txn;
+    MDB_cursor *post, *doc;
+    uint8_t last_tok[TOK_MAX];  /* the greatest token of "tix" */
+    size_t last_len;            /* 0: "tix" is empty */
+    bs_id last_doc;             /* the greatest document of "tixdoc" */
+    bool any_doc;
+    uint8_t *buf;               /* packed postings */
+    size_t cap;
+    int64_t dterms, dtokens;
+};
+
+void bs_tix_writer_free(bs_tix_writer *w)
+{
+    if (!w) return;
+    if (w->post) mdb_cursor_close(w->post);
+    if (w->doc) mdb_cursor_close(w->doc);
+    free(w->buf);
+    free(w);
+}
+
+/* The last keys of both databases, so appends need no search. */
+static int writer_tails(bs_tix_writer *w)
+{
+    MDB_val k, v;
+    int rc = mdb_cursor_get(w->post, &k, &v, MDB_LAST);
+    if (rc == 0 && k.mv_size <= TOK_MAX) {
+        memcpy(w->last_tok, k.mv_data, k.mv_size);
+        w->last_len = k.mv_size;
+    } else if (rc != MDB_NOTFOUND && rc != 0) {
+        return rc;
+    }
+    rc = mdb_cursor_get(w->doc, &k, &v, MDB_LAST);
+    if (rc == 0 && k.mv_size == BS_ID_BYTES) {
+        w->last_doc = bs_id_get(k.mv_data);
+        w->any_doc = true;
+    }
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+bs_status bs_tix_writer_new(bs_txn *txn, bs_tix_writer **out)
+{
+    bs_status st;
+    *out = NULL;
+    if (!txn->write) return BS_ERR_READONLY;
+    TRY(st, need_tix(txn));
+    bs_tix_writer *w = calloc(1, sizeof *w);
+    if (!w) return BS_ERR_NOMEM;
+    w->txn = txn;
+    int rc = mdb_cursor_open(txn->txn, txn->store->tix, &w->post);
+    if (!rc) rc = mdb_cursor_open(txn->txn, txn->store->tixdoc, &w->doc);
+    if (!rc) rc = writer_tails(w);
+    if (rc) {
+        bs_tix_writer_free(w);
+        return bs_mdb_status(rc);
+    }
+    *out = w;
+    return BS_OK;
+fail:
+    return st;
+}
+
+/* Compare tok[0..len) with the writer's last token, as LMDB does. */
+static int cmp_last(const bs_tix_writer *w, const char *tok, size_t len)
+{
+    size_t n = len < w->last_len ? len : w->last_len;
+    int c = memcmp(tok, w->last_tok, n);
+    return c ? c : (len > w->last_len) - (len < w->last_len);
+}
+
+/* Flags for putting postings from first (packed) under an existing
+ * key or a new one (*fresh): append the duplicates when they all sort
+ * after the key's last one. */
+static int post_flags(bs_tix_writer *w, MDB_val *k, const uint8_t *first, unsigned *flags,
+                      bool *fresh)
+{
+    MDB_val key = *k, v;
+    *flags = MDB_MULTIPLE;
+    *fresh = false;
+    int rc = mdb_cursor_get(w->post, &key, &v, MDB_SET_KEY);
+    if (rc == MDB_NOTFOUND) {
+        *fresh = true;
+        return 0;
+    }
+    if (rc == 0) rc = mdb_cursor_get(w->post, &key, &v, MDB_LAST_DUP);
+    if (rc == 0 && v.mv_size == POST_BYTES && memcmp(v.mv_data, first, BS_ID_BYTES) < 0)
+        *flags |= MDB_APPENDDUP;
+    return rc;
+}
+
+static bs_status pack_postings(bs_tix_writer *w, const bs_posting *ps, size_t n)
+{
+    if (n * POST_BYTES > w->cap) {
+        size_t nc = w->cap ? w->cap : 4096;
+        while (nc < n * POST_BYTES) nc *= 2;
+        uint8_t *nb = realloc(w->buf, nc);
+        if (!nb) return BS_ERR_NOMEM;
+        w->buf = nb;
+        w->cap = nc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i && ps[i].doc <= ps[i - 1].doc) return BS_ERR_ARG;
+        post_pack(w->buf + i * POST_BYTES, &ps[i]);
+    }
+    return BS_OK;
+}
+
+bs_status bs_tix_writer_postings(bs_tix_writer *w, const char *tok, size_t len,
+                                 const bs_posting *ps, size_t n)
+{
+    bs_status st;
+    TRY(st, check_tok(len));
+    if (n == 0) return BS_OK;
+    TRY(st, pack_postings(w, ps, n));
+    MDB_val k = {len, (void *)tok};
+    MDB_val d[2] = {{POST_BYTES, w->buf}, {n, NULL}};
+    unsigned flags = MDB_MULTIPLE | MDB_APPEND | MDB_APPENDDUP;
+    bool fresh = true;
+    int rc = 0;
+    if (w->last_len && cmp_last(w, tok, len) <= 0)   /* not past the end */
+        rc = post_flags(w, &k, w->buf, &flags, &fresh);
+    if (!rc) rc = mdb_cursor_put(w->post, &k, d, flags);
+    if (rc) return bs_mdb_status(rc);
+    if (d[1].mv_size != n) return BS_ERR_CORRUPT;
+    if (fresh) w->dterms++;
+    if (flags & MDB_APPEND) {
+        memcpy(w->last_tok, tok, len);
+        w->last_len = len;
+    }
+    return BS_OK;
+fail:
+    return st;
+}
+
+bs_status bs_tix_writer_doc(bs_tix_writer *w, bs_id doc, const bs_tix_doc *d)
+{
+    if (w->any_doc && doc <= w->last_doc) return bs_tix_doc_put(w->txn, doc, d);
+    uint8_t kb[BS_ID_BYTES], vb[DOC_BYTES] = {d->field, (uint8_t)(d->len >> 24),
+        (uint8_t)(d->len >> 16), (uint8_t)(d->len >> 8), (uint8_t)d->len};
+    bs_id_put(kb, doc);
+    MDB_val k = {BS_ID_BYTES, kb}, v = {DOC_BYTES, vb};
+    int rc = mdb_cursor_put(w->doc, &k, &v, MDB_APPEND);
+    if (rc) return bs_mdb_status(rc);
+    w->last_doc = doc;
+    w->any_doc = true;
+    w->dtokens += d->len;
+    return BS_OK;
+}
+
+bs_status bs_tix_writer_finish(bs_tix_writer *w)
+{
+    if (!w) return BS_OK;
+    bs_txn *txn = w->txn;
+    int64_t dterms = w->dterms, dtokens = w->dtokens;
+    bs_tix_writer_free(w);
+    bs_status st = add_counter(txn, terms_key, dterms);
+    return st == BS_OK ? add_counter(txn, tokens_key, dtokens) : st;
 }
