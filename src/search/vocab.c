@@ -42,6 +42,7 @@ typedef struct {
     const char *needle;
     size_t len;
     int max_field;      ///< postings of a worse field are skipped
+    size_t max;         ///< BS_ERR_LIMIT past this many postings (0: no cap)
     bs_id *v;
     size_t n, cap;
 } collect;
@@ -61,7 +62,7 @@ static bs_status on_posting(void *ctx, const char *tok, size_t toklen,
     }
     for (size_t i = 0; i < n; i++)
         if (ps[i].field <= c->max_field) c->v[c->n++] = ps[i].doc;
-    return BS_OK;
+    return c->max && c->n > c->max ? BS_ERR_LIMIT : BS_OK;
 }
 
 /* Vocabulary step: a token that contains the needle (or may have been
@@ -90,9 +91,9 @@ static bool plain_needle(const char *s, size_t n)
 }
 
 bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, bs_id p, const char *needle,
-                                   size_t len, bs_id **out, size_t *n)
+                                   size_t len, size_t max, bs_id **out, size_t *n)
 {
-    collect c = { txn, needle, len, BS_NFIELDS, NULL, 0, 0 };
+    collect c = { txn, needle, len, BS_NFIELDS, max, NULL, 0, 0 };
     *out = NULL;
     *n = 0;
     if (!s || !txn || !plain_needle(needle, len)) return BS_ERR_ARG;

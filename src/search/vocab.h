@@ -22,8 +22,10 @@ bool bs_search_covers(bs_search *s, bs_txn *txn, bs_id p);
  *  of any indexed predicate): a document's field is the best among the
  *  predicates it is an object of, so a literal object of p has a field
  *  no worse than p's.  Ascending, distinct; *out malloc'ed (NULL when
- *  *n = 0), caller frees.  BS_ERR_ARG for another needle. */
+ *  *n = 0), caller frees.  BS_ERR_ARG for another needle; BS_ERR_LIMIT
+ *  (nothing returned) as soon as more than max postings qualify (max 0:
+ *  no cap), when a scan would be cheaper than the candidates. */
 bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, bs_id p, const char *needle,
-                                   size_t len, bs_id **out, size_t *n);
+                                   size_t len, size_t max, bs_id **out, size_t *n);
 
 #endif

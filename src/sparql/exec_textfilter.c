@@ -21,7 +21,9 @@
  * vocab.c; LCASE maps only A-Z and U+0130 to ASCII letters, and the
  * index folds U+0130 to "i" too; REGEX's caseless matching relates
  * ASCII letters to U+017F and U+212A, which fold to "s" and "k").  Only
- * their order differs (by literal id).  Not taken: in a write
+ * their order differs (by literal id).  Not taken either when the
+ * candidates' postings outnumber half the quads of P (a short needle:
+ * the scan is cheaper).  Not taken: in a write
  * transaction, without an attached fresh index, for other shapes
  * (STR(?v), UCASE, a needle with '-', '_', spaces, non-ASCII...).
  *
@@ -47,6 +49,7 @@ typedef struct bs_sp_tfcand {
     bs_id p;
     bs_id *lits;        ///< ascending
     size_t n;
+    bool too_many;      ///< more than half of p's quads: the scan is cheaper
     struct bs_sp_tfcand *next;
 } bs_sp_tfcand;
 
@@ -146,7 +149,16 @@ static bs_status candidates(bs_sp_exec *ex, bs_search *s, bs_id p, const char *n
         return BS_ERR_NOMEM;
     }
     c->p = p;
-    bs_status st = bs_search_substring_docs(s, ex->txn, p, needle, len, &c->lits, &c->n);
+    uint64_t range = 0;
+    bs_quad pat = { BS_ANY, p, BS_ANY, BS_ANY };
+    bs_status st = bs_quad_count(ex->txn, &pat, &range);
+    if (st == BS_OK)
+        st = bs_search_substring_docs(s, ex->txn, p, needle, len, (size_t)(range / 2 + 1),
+                                      &c->lits, &c->n);
+    if (st == BS_ERR_LIMIT) {
+        c->too_many = true;
+        st = BS_OK;
+    }
     if (st != BS_OK) {
         free(c->needle);
         free(c);
@@ -189,7 +201,7 @@ bs_status bs_sp_tfscan_plan(bs_sp_exec *ex, const bs_sp_triple *t,
     const bs_sp_tfcand *c = NULL;
     bs_status st = candidates(ex, s, p, needle, len, &c);
     if (st == BS_ERR_NOMEM) return st;
-    if (st != BS_OK) return BS_OK; /* no usable index after all: the full scan */
+    if (st != BS_OK || c->too_many) return BS_OK; /* the full scan */
     bs_sp_tfscan *ts = calloc(1, sizeof *ts);
     if (!ts) return BS_ERR_NOMEM;
     ts->ex = ex;
