@@ -65,7 +65,7 @@ struct bs_sp_tfscan {
 /* ---- the shape ------------------------------------------------------- */
 
 /* e is ?v or LCASE(?v). */
-static bool is_subject_arg(const bs_sp_expr *e, int v)
+static bool is_text_arg(const bs_sp_expr *e, int v)
 {
     if (e->op == BS_EX_VAR) return e->var == v;
     return e->op == BS_EX_FUNC && e->fn == BS_FN_LCASE && e->nargs == 1 &&
@@ -99,7 +99,7 @@ static bool conjunct_needle(const bs_sp_exec *ex, const bs_sp_expr *e, int v,
     bool regex = e->fn == BS_FN_REGEX;
     if (e->fn != BS_FN_CONTAINS && e->fn != BS_FN_STRSTARTS && !regex) return false;
     if (e->nargs != 2 && !(regex && e->nargs == 3)) return false;
-    if (!is_subject_arg(e->args[0], v)) return false;
+    if (!is_text_arg(e->args[0], v)) return false;
     const bs_sp_const *w = literal_const(ex, e->args[1]);
     if (!w || w->lex_len == 0 || w->lex_len >= NEEDLE_MAX || !all_of(w->lex, w->lex_len, ALNUM))
         return false;
@@ -207,7 +207,7 @@ bs_status bs_sp_tfscan_plan(bs_sp_exec *ex, const bs_sp_triple *t,
     ts->ex = ex;
     ts->c = c;
     ts->p = p;
-    bs_sp_textfilter_taken++;
+    __atomic_add_fetch(&bs_sp_textfilter_taken, 1, __ATOMIC_RELAXED); /* server threads */
     *out = ts;
     return BS_OK;
 }
