@@ -4,14 +4,18 @@
 /*
  * Usage:
  *   bench/search_bench --store DIR [--runs N] [--limit N] [--no-facets]
- *                      [--no-expand] [--suggest] QUERY...
+ *                      [--no-expand] [--no-cache] [--suggest] QUERY...
  *       Opens the store read-only with its text index attached, then for
  *       each QUERY (search syntax, or a prefix with --suggest): 1 warm-up
  *       and N timed runs (default 200), each in its own read transaction
  *       (begin + search + free + abort: what a /search request does less
- *       the JSON).  Prints one tab-separated line per query:
- *         QUERY  P50_MS  P99_MS  MAX_MS  TOTAL  HITS
- *       (TOTAL = matching resources, or suggestions with --suggest), or
+ *       the JSON).  The snapshot cache (src/search/qcache.c) is on, as in
+ *       a server: the first search of the process builds it (COLD_MS is
+ *       that first search, build included); --no-cache: the index-seek
+ *       path.  Prints one tab-separated line per query:
+ *         QUERY  P50_MS  P99_MS  MAX_MS  TOTAL  HITS  COLD_MS  EXACT
+ *       (TOTAL = matching resources, or suggestions with --suggest; EXACT
+ *       1 when the total is exact), or
  *         QUERY  FAIL  -  -  -  MESSAGE
  * Exit status 0 when every query ran, 1 otherwise.
  */
@@ -22,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "search/qcache.h"
 #include "search/search.h"
 #include "store/store.h"
 
@@ -31,7 +36,7 @@ typedef struct {
     const char *store_dir;
     int runs;
     size_t limit;
-    bool no_facets, no_expand, suggest;
+    bool no_facets, no_expand, suggest, no_cache;
 } bench_opts;
 
 static double now_ms(void)
@@ -49,7 +54,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* One run: *total and *hits from the result. */
 static bs_status run_once(const bench_opts *o, bs_store *store, bs_search *s, const char *q,
-                          uint64_t *total, size_t *hits)
+                          uint64_t *total, size_t *hits, bool *exact)
 {
     bs_txn *txn = NULL;
     bs_status st = bs_txn_begin(store, false, &txn);
@@ -60,6 +65,7 @@ static bs_status run_once(const bench_opts *o, bs_store *store, bs_search *s, co
         st = bs_search_suggest(s, txn, q, o->limit, NULL, NULL, &v, &n);
         *total = n;
         *hits = n;
+        *exact = true;
         bs_search_suggestions_free(v, n);
     } else {
         bs_search_query sq = {.q = q, .limit = o->limit, .no_facets = o->no_facets,
@@ -69,6 +75,7 @@ static bs_status run_once(const bench_opts *o, bs_store *store, bs_search *s, co
         if (st == BS_OK) {
             *total = r->total;
             *hits = r->nhits;
+            *exact = r->total_exact;
         }
         bs_search_result_free(r);
     }
@@ -81,10 +88,13 @@ static bool bench_query(const bench_opts *o, bs_store *store, bs_search *s, cons
 {
     uint64_t total = 0;
     size_t hits = 0;
-    bs_status st = run_once(o, store, s, q, &total, &hits); /* warm-up */
+    bool exact = false;
+    double t0 = now_ms();
+    bs_status st = run_once(o, store, s, q, &total, &hits, &exact); /* warm-up */
+    double cold = now_ms() - t0;
     for (int i = 0; st == BS_OK && i < o->runs; i++) {
-        double t0 = now_ms();
-        st = run_once(o, store, s, q, &total, &hits);
+        t0 = now_ms();
+        st = run_once(o, store, s, q, &total, &hits, &exact);
         ms[i] = now_ms() - t0;
     }
     if (st != BS_OK) {
@@ -93,8 +103,8 @@ static bool bench_query(const bench_opts *o, bs_store *store, bs_search *s, cons
     }
     qsort(ms, (size_t)o->runs, sizeof *ms, cmp_double);
     int n = o->runs, i99 = (int)(0.99 * (n - 1) + 0.5);
-    printf("%s\t%.3f\t%.3f\t%.3f\t%llu\t%zu\n", q, ms[(n - 1) / 2], ms[i99], ms[n - 1],
-           (unsigned long long)total, hits);
+    printf("%s\t%.3f\t%.3f\t%.3f\t%llu\t%zu\t%.3f\t%d\n", q, ms[(n - 1) / 2], ms[i99], ms[n - 1],
+           (unsigned long long)total, hits, cold, exact ? 1 : 0);
     fflush(stdout);
     return true;
 }
@@ -102,7 +112,7 @@ static bool bench_query(const bench_opts *o, bs_store *store, bs_search *s, cons
 static int usage(void)
 {
     fputs("usage: search_bench --store DIR [--runs N] [--limit N] [--no-facets] "
-          "[--no-expand] [--suggest] QUERY...\n", stderr);
+          "[--no-expand] [--no-cache] [--suggest] QUERY...\n", stderr);
     return 2;
 }
 
@@ -118,9 +128,11 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--no-facets")) o.no_facets = true;
         else if (!strcmp(a, "--no-expand")) o.no_expand = true;
         else if (!strcmp(a, "--suggest")) o.suggest = true;
+        else if (!strcmp(a, "--no-cache")) o.no_cache = true;
         else return usage();
     }
     if (!o.store_dir || i == argc || o.runs < 1 || o.runs > MAX_RUNS) return usage();
+    bs_qcache_set_mode(o.no_cache ? BS_QCACHE_OFF : BS_QCACHE_ON);
     bs_store *store = NULL;
     bs_search *s = NULL;
     bs_status st = bs_store_open(o.store_dir, BS_STORE_RDONLY, &store);

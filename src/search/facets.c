@@ -159,7 +159,7 @@ static bs_status apply_profile(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
                                const bs_qres *r, bs_access level, bool *pass)
 {
     const bs_qcache *qc = fc->qc;
-    uint32_t p = qc->prof[r->sidx];
+    uint32_t p = r->prof;
     if (!fc->pstate) {
         fc->pstate = calloc(qc->nprof, sizeof *fc->pstate);
         fc->pcount = calloc(qc->nprof, sizeof *fc->pcount);

@@ -48,10 +48,10 @@ static void qc_free(bs_qcache *qc)
     free(qc->subj);
     free(qc->graphs);
     free(qc->preds);
-    bs_idmap_free(&qc->lits.index);
+    free(qc->lits.keys);
     free(qc->lits.off);
     free(qc->lits.ent);
-    bs_idmap_free(&qc->classes.index);
+    free(qc->classes.keys);
     free(qc->classes.off);
     free(qc->classes.ent);
     free(qc->prof);
@@ -204,21 +204,21 @@ static int cmp_tup(const void *a, const void *b)
     return x->val < y->val ? -1 : x->val > y->val;
 }
 
-/* Sorted tuples → CSR table t. */
-static bs_status make_csr(tupvec *tv, bs_qc_csr *t)
+/* Tuples → CSR table t (after the profiles: entries carry them). */
+static bs_status make_csr(const bs_qcache *qc, tupvec *tv, bs_qc_csr *t)
 {
     if (tv->n) qsort(tv->v, tv->n, sizeof *tv->v, cmp_tup);
     t->ent = malloc((tv->n ? tv->n : 1) * sizeof *t->ent);
     t->off = malloc((tv->n + 1) * sizeof *t->off);
-    if (!t->ent || !t->off) return BS_ERR_NOMEM;
+    t->keys = malloc((tv->n ? tv->n : 1) * sizeof *t->keys);
+    if (!t->ent || !t->off || !t->keys) return BS_ERR_NOMEM;
     for (size_t i = 0; i < tv->n; i++) {
         if (i == 0 || tv->v[i].key != tv->v[i - 1].key) {
             t->off[t->nkeys] = (uint32_t)i;
-            bs_status st = bs_idmap_put(&t->index, tv->v[i].key, (uint32_t)t->nkeys);
-            if (st != BS_OK) return st;
-            t->nkeys++;
+            t->keys[t->nkeys++] = tv->v[i].key;
         }
-        t->ent[i] = (bs_qc_ent){ tv->v[i].subj, tv->v[i].pred, tv->v[i].graph };
+        uint32_t si = tv->v[i].subj;
+        t->ent[i] = (bs_qc_ent){ qc->subj[si], si, qc->prof[si], tv->v[i].pred, tv->v[i].graph };
     }
     t->off[t->nkeys] = (uint32_t)tv->n;
     t->nent = tv->n;
@@ -323,9 +323,9 @@ static bs_status build(bs_search *s, bs_txn *txn, bs_qcache **out)
     b.qc->txnid = bs_qcache_txnid(txn);
     TRY(st, pick_preds(&b));
     for (size_t i = 0; i < b.qc->npreds; i++) TRY(st, scan_pred(&b, (uint16_t)i, &it));
-    TRY(st, make_csr(&b.lits, &b.qc->lits));
-    TRY(st, make_csr(&b.classes, &b.qc->classes));
     TRY(st, make_profiles(&b));
+    TRY(st, make_csr(b.qc, &b.lits, &b.qc->lits));
+    TRY(st, make_csr(b.qc, &b.classes, &b.qc->classes));
     b.qc->build_ms = (bs_qnow() - t0) * 1e3;
     b.qc->refs = 1;
     *out = b.qc;
@@ -388,10 +388,25 @@ bs_qcache *bs_qcache_acquire(bs_search *s, bs_txn *txn)
     return qc;
 }
 
-const bs_qc_ent *bs_qc_lookup(const bs_qc_csr *t, bs_id key, size_t *n)
+const bs_qc_ent *bs_qc_lookup(const bs_qc_csr *t, bs_id key, size_t *at, size_t *n)
 {
-    uint32_t *e = bs_idmap_get(&t->index, key);
-    if (!e) { *n = 0; return NULL; }
-    *n = t->off[*e + 1] - t->off[*e];
-    return &t->ent[t->off[*e]];
+    size_t lo = *at < t->nkeys ? *at : t->nkeys, hi, step = 1;
+    *n = 0;
+    if (lo > 0 && t->keys[lo - 1] >= key) lo = 0;   /* behind us: from the start */
+    hi = lo;
+    while (hi < t->nkeys && t->keys[hi] < key) {    /* gallop */
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    if (hi > t->nkeys) hi = t->nkeys;
+    while (lo < hi) {                               /* first key >= key in [lo, hi] */
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->keys[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    *at = lo;
+    if (lo == t->nkeys || t->keys[lo] != key) return NULL;
+    *n = t->off[lo + 1] - t->off[lo];
+    return &t->ent[t->off[lo]];
 }

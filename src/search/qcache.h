@@ -11,7 +11,9 @@
  *  the other end as a dense subject index (or a value id for facets),
  *  the predicate and the graph as small indexes. */
 typedef struct {
+    bs_id subj_id;     ///< the subject (inline: no lookup per match)
     uint32_t subj;     ///< subject index (bs_qcache.subj)
+    uint32_t prof;     ///< the subject's facet profile (bs_qcache.prof)
     uint16_t pred;     ///< predicate index (bs_qcache.preds)
     uint16_t graph;    ///< graph index (bs_qcache.graphs)
 } bs_qc_ent;
@@ -22,10 +24,10 @@ typedef struct {
     uint16_t graph;
 } bs_qc_fac;
 
-/** A key → run of entries table (CSR): key k's entries are
- *  ent[off[i]..off[i+1]) where i = *bs_idmap_get(&index, k). */
+/** A key → run of entries table (CSR): keys ascending, key keys[i]'s
+ *  entries are ent[off[i]..off[i+1]). */
 typedef struct {
-    bs_idmap index;
+    bs_id *keys;
     uint32_t *off;
     bs_qc_ent *ent;
     size_t nkeys, nent;
@@ -71,8 +73,10 @@ void bs_qcache_release(bs_qcache *qc);
 /** Drop s's cache (bs_search_detach calls this). */
 void bs_qcache_detach(bs_search *s);
 
-/** The entries of key in t (*n = 0 when absent). */
-const bs_qc_ent *bs_qc_lookup(const bs_qc_csr *t, bs_id key, size_t *n);
+/** The entries of key in t (*n = 0 when absent).  *at: where to start
+ *  looking (keys ascending: a galloping search from there), updated;
+ *  start at 0. */
+const bs_qc_ent *bs_qc_lookup(const bs_qc_csr *t, bs_id key, size_t *at, size_t *n);
 
 /** Snapshot id of txn (LMDB's txn id). */
 uint64_t bs_qcache_txnid(bs_txn *txn);

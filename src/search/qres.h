@@ -25,6 +25,7 @@ typedef struct {
     bs_id subj;
     bs_id graph;       ///< least graph id of the visible quads that found it
     uint32_t sidx;     ///< subject index in the snapshot cache, or BS_QRES_NO_SIDX
+    uint32_t prof;     ///< its facet profile in the cache (with sidx)
     uint32_t mask;     ///< groups matched
     bool excluded;
     float score;
@@ -41,6 +42,8 @@ typedef struct {
 /// The candidate for subj (create: add it when new), or NULL.
 bs_status bs_qres_get(bs_qresset *rs, bs_id subj, bs_id graph, bool create,
                       size_t *idx_out);
+/// Room for n candidates in all (an upper bound known in advance).
+bs_status bs_qres_reserve(bs_qresset *rs, size_t n);
 /// Append a candidate (no index entry: the fast path keeps its own).
 bs_status bs_qres_append(bs_qresset *rs, bs_id subj, bs_id graph, size_t *idx_out);
 void bs_qresset_free(bs_qresset *rs);
@@ -133,6 +136,10 @@ bs_status bs_qfast_init(bs_qrun *r);
 /// Group gi's literals (r->lits[gi]) and class expansion → candidates
 /// (first: created; else only existing ones updated).
 bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first);
+/// The number of (literal, resource) entries of l's literals.
+size_t bs_qfast_weight(const bs_qrun *r, const bs_qlits *l);
+/// Give back the per-thread subject array (before r->rs is freed).
+void bs_qfast_done(bs_qrun *r);
 /// Mark the candidates holding a literal of l excluded.
 bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l);
 

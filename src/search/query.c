@@ -43,6 +43,19 @@ bs_status bs_qres_get(bs_qresset *rs, bs_id subj, bs_id graph, bool create, size
     return st == BS_OK ? bs_idmap_put(&rs->index, subj, (uint32_t)*idx) : st;
 }
 
+bs_status bs_qres_reserve(bs_qresset *rs, size_t n)
+{
+    if (n <= rs->cap) return BS_OK;
+    bs_qres *r = realloc(rs->res, n * sizeof *r);
+    if (!r) return BS_ERR_NOMEM;
+    rs->res = r;
+    bs_qgm *g = realloc(rs->gm, n * (rs->ngroups ? rs->ngroups : 1) * sizeof *g);
+    if (!g) return BS_ERR_NOMEM;
+    rs->gm = g;
+    rs->cap = n;
+    return BS_OK;
+}
+
 bs_status bs_qres_append(bs_qresset *rs, bs_id subj, bs_id graph, size_t *idx)
 {
     if (rs->n == rs->cap) {
@@ -354,22 +367,24 @@ static bs_status do_exclusion(run *r, const bs_qterm *t)
 
 static int cmp_groups_by_size(const void *a, const void *b, void *ctx)
 {
-    const bs_qlits *l = ctx;
-    size_t x = l[*(const size_t *)a].n, y = l[*(const size_t *)b].n;
+    const size_t *w = ctx;
+    size_t x = w[*(const size_t *)a], y = w[*(const size_t *)b];
     return x < y ? -1 : x > y;
 }
 
 static bs_status collect(run *r)
 {
     bs_status st = BS_OK;
-    size_t ng = r->p.ngroups, order[BS_Q_MAX_GROUPS];
+    size_t ng = r->p.ngroups, order[BS_Q_MAX_GROUPS], w[BS_Q_MAX_GROUPS];
     r->lits = calloc(ng, sizeof *r->lits);
     if (!r->lits) return BS_ERR_NOMEM;
     for (size_t i = 0; i < ng; i++) {
         order[i] = i;
         TRY(st, bs_qgroup_eval(r->c.txn, &r->corpus, &r->p.groups[i], &r->lits[i]));
+        /* the rarest first: by literals, or with the cache by resources */
+        w[i] = r->qc ? bs_qfast_weight(r, &r->lits[i]) : r->lits[i].n;
     }
-    qsort_r(order, ng, sizeof *order, cmp_groups_by_size, r->lits);
+    qsort_r(order, ng, sizeof *order, cmp_groups_by_size, w);
     for (size_t i = 0; i < ng; i++) {
         TRY(st, r->qc ? bs_qfast_group(r, order[i], i == 0) : do_group(r, order[i], i == 0));
         if (!r->rs.n) break;
@@ -479,7 +494,7 @@ static void run_free(run *r)
     free(r->lits);
     free(r->cm);
     free(r->gvis);
-    free(r->slot);
+    bs_qfast_done(r);
     bs_qresset_free(&r->rs);
     bs_qparsed_free(&r->p);
     bs_qctx_free(&r->c);

@@ -252,6 +252,7 @@ bs_status bs_qgroup_eval(bs_txn *txn, const bs_qcorpus *c, const bs_qgroup *g,
         bs_qlits l;
         st = bs_qterm_eval(txn, c, &g->alts[j], &l);
         for (size_t k = 0; st == BS_OK && k < l.n; k++) l.v[k].alt = (uint8_t)j;
+        if (st == BS_OK && j == 0) { *out = l; continue; } /* sorted already */
         if (st == BS_OK) st = bs_qlits_union(out, &l);
         free(l.v);
     }
