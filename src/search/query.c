@@ -4,14 +4,21 @@
  * literal of it, or by a class its label names), class expansion,
  * exclusions, then filters, facets and the page (facets.c, hits.c).
  *
- * Cost: a literal is turned into its subjects with one index seek, and
- * each candidate costs a scan of its quads for filters and facets.  A
- * query resolves at most BUDGET subjects: literals are visited best
- * scored first, and when the budget runs out the total is extrapolated
- * from the share of literals visited (bs_search_result.total_exact is
- * false; facets then count the candidates found).  Later groups are
- * checked on the candidates of the first (the rarest) when those are
- * fewer than their literals. */
+ * Two paths with the same results.  With the snapshot cache (qcache.c,
+ * qfast.c: a server's searches from the second on, search_bench) every
+ * literal and class is resolved in memory and every match visited:
+ * totals and facets are exact (a prefix cut at PREFIX_MAX_POSTINGS
+ * aside).  Without it (a one-shot CLI search, a write transaction, the
+ * cache being built by another thread) a literal is turned into its
+ * subjects with one index seek, and each candidate costs a scan of its
+ * quads for filters and facets; such a query resolves at most BUDGET
+ * subjects: literals are visited best scored first, and when the budget
+ * runs out the total is extrapolated from the share of literals visited
+ * (bs_search_result.total_exact is false; facets then count the
+ * candidates found).  Later groups are checked on the candidates of the
+ * first (the rarest) when those are fewer than their literals.  Ties
+ * (equal scores) are broken by ids and a resource's graph is the least
+ * one that found it, so both paths agree whatever the visiting order. */
 #include "config.h"
 #include "search/qres.h"
 
