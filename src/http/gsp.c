@@ -188,8 +188,9 @@ static bs_status stream_graph(bs_http_req *rq, bs_http_resp *rs, const target *t
     }
     TRY(st, bs_sparql_parse(text, (size_t)len, NULL, false, &g->q, NULL));
     g->role = rq->role;
-    g->opts.visible = bs_http_visible;
-    g->opts.visible_ctx = &g->role;
+    /* no timeout or memory cap: a download runs as long as its graph
+     * needs; it stops when the client goes away or the server stops */
+    bs_http_base_opts(rq, &g->role, &g->opts);
     TRY(st, bs_sparql_stream_open(rq->srv->store, g->q, &g->opts, outputs[k].format,
                                   &g->s, NULL));
     free(text);

@@ -106,8 +106,9 @@ static bs_status draw(bs_http_req *rq, char **svg, size_t *len, char **err)
     bs_dmp_graph *g = NULL;
     FILE *mem = NULL;
     bs_role role = rq->role;
-    bs_sparql_opts o = {.visible = bs_http_visible, .visible_ctx = &role,
-                        .timeout = rq->srv->cfg.timeout, .cancel = &rq->cancel};
+    bs_sparql_opts o;
+    bs_http_base_opts(rq, &role, &o);
+    o.timeout = rq->srv->cfg.timeout;
     bs_status st;
     *svg = NULL;
     *len = 0;

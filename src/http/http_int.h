@@ -81,6 +81,12 @@ typedef struct bs_http_req {
     volatile int cancel;      ///< set when the client goes away or the server stops
 } bs_http_req;
 
+/** The run options every door starts from (o is zeroed first): the
+ *  caller's visibility through *role (which must outlive the run), rq's
+ *  cancel flag, SERVICE only to --service-allow prefixes; no dataset
+ *  parameters, no limits (the door adds the ones that apply to it). */
+void bs_http_base_opts(bs_http_req *rq, const bs_role *role, bs_sparql_opts *o);
+
 /** Parameter name=value from the URL query string and, for POST
  *  application/x-www-form-urlencoded, from the body (both percent-
  *  decoded).  Values are borrowed for the life of the request. */

@@ -217,7 +217,7 @@ void bs_http_fill_opts(bs_http_req *rq, bs_sparql_opts *o, bool update)
     const bs_http_config *cfg = &rq->srv->cfg;
     const char *dg = update ? "using-graph-uri" : "default-graph-uri";
     const char *ng = update ? "using-named-graph-uri" : "named-graph-uri";
-    memset(o, 0, sizeof *o);
+    bs_http_base_opts(rq, &rq->role, o);
     o->n_default = bs_http_params(rq, dg, &o->default_graphs);
     o->n_named = bs_http_params(rq, ng, &o->named_graphs);
     /* Queries without a dataset see the union of every graph the caller
@@ -226,8 +226,13 @@ void bs_http_fill_opts(bs_http_req *rq, bs_sparql_opts *o, bool update)
     o->union_default = !update;
     o->timeout = cfg->timeout > 0 ? cfg->timeout : 0;
     o->mem_limit = cfg->mem_limit;
+}
+
+void bs_http_base_opts(bs_http_req *rq, const bs_role *role, bs_sparql_opts *o)
+{
+    memset(o, 0, sizeof *o);
     o->visible = bs_http_visible;
-    o->visible_ctx = &rq->role;
+    o->visible_ctx = (void *)role;
     o->cancel = &rq->cancel;
     bs_http_svc_guard(rq, o);   /* SERVICE only to --service-allow prefixes */
 }
