@@ -4,9 +4,9 @@
  * caller who may not see it) and bs_dmp_select_opts. */
 #include "config.h"
 #include "dmp/dmp.h"
+#include "fixture.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +15,8 @@
 #define G_PUB "https://example.org/g/public"
 #define G_RES "https://example.org/g/restricted"
 
-static char dir[64];
+static char dir[BS_FX_DIR];
 static bs_store *store;
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
 
 static void update(const char *text)
 {
@@ -51,9 +45,7 @@ static void set_access(const char *graph, bs_access level)
  * graph; WP1 -> WP2 has a second, restricted flow. */
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_dmpacc_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_dmpacc");
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &store), BS_OK);
     update("PREFIX dmp: <" DMP ">\n"
            "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
@@ -77,9 +69,7 @@ static void teardown(void)
 {
     bs_store_close(store);
     store = NULL;
-    char *slash = strrchr(dir, '/');
-    *slash = 0;
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 /* Visible for a caller who may see up to level *max. */

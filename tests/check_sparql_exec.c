@@ -3,9 +3,9 @@
  * (no parser needed) run through the public cursor over a temp store. */
 #include "config.h"
 #include "sparql/exec_int.h"
+#include "fixture.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +16,13 @@
 
 /* ---- a temp store ------------------------------------------------------- */
 
-static char dir[256];
+static char dir[BS_FX_DIR];
 static bs_store *store;
 static bs_txn *wtxn;
 
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
-
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_exec_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_exec");
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &store), BS_OK);
     ck_assert_int_eq(bs_txn_begin(store, true, &wtxn), BS_OK);
 }
@@ -41,9 +33,7 @@ static void teardown(void)
     wtxn = NULL;
     bs_store_close(store);
     store = NULL;
-    char *slash = strrchr(dir, '/');
-    *slash = 0;
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 static bs_id id_of(const char *name)

@@ -5,39 +5,29 @@
 #include "config.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "ingest/ingest.h"
 #include "sparql/sparql.h"
+#include "fixture.h"
 
-static char dir[256];
+static char dir[BS_FX_DIR];
 static bs_store *store;
 
 #define PFX "PREFIX : <http://example/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
-
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_sppath_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_sppath");
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &store), BS_OK);
 }
 
 static void teardown(void)
 {
     bs_store_close(store);
-    char *slash = strrchr(dir, '/');
-    *slash = 0;
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 /// Load Turtle (prefix ":" = http://example/) into graph (NULL = default).

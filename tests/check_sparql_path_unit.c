@@ -4,25 +4,19 @@
 #include "config.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "path_fake.h"
+#include "fixture.h"
 
-static char dir[256];
+static char dir[BS_FX_DIR];
 static bs_store *store;
 static bs_sp_exec ex;
 static bs_sparql q;
 static bs_sp_var vars[8];
 static bs_sp_const consts[256];
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
 
 /* ---- the data: "s p o . s p o" with names for IRIs (http://ex/NAME),
  * _:label for blank nodes, "text" for literals, and @g to put the
@@ -93,9 +87,7 @@ static int C(const char *tok)
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_path_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_path");
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &store), BS_OK);
     memset(&ex, 0, sizeof ex);
     memset(&q, 0, sizeof q);
@@ -115,9 +107,7 @@ static void teardown(void)
     for (size_t i = 0; i < q.nconsts; i++) free(cnames[i]);
     bs_txn_abort(ex.txn);
     bs_store_close(store);
-    char *slash = strrchr(dir, '/');
-    *slash = 0;
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 /* ---- paths ---- */

@@ -8,7 +8,6 @@
 
 #include <arpa/inet.h>
 #include <check.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,17 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "sparql/sparql.h"
+#include "fixture.h"
 
 /* ---- a temp store ------------------------------------------------------- */
 
-static char dir[256];
+static char dir[BS_FX_DIR];
 static bs_store *store;
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
 
 static void update(const char *text)
 {
@@ -43,9 +37,7 @@ static void update(const char *text)
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_service_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_service");
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &store), BS_OK);
     update("PREFIX ex: <http://ex/> INSERT DATA { ex:a ex:name \"A\" . ex:b ex:name \"B\" . "
            "ex:e1 ex:url <http://e1/> . ex:e2 ex:url <http://e2/> }");
@@ -55,8 +47,7 @@ static void teardown(void)
 {
     bs_store_close(store);
     store = NULL;
-    *strrchr(dir, '/') = 0;
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 /* ---- a fake endpoint through the hook ---------------------------------- */

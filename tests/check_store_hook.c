@@ -3,10 +3,10 @@
  * writer, failure aborts, map-full retry, stale marking) and map growth
  * while readers are active (the map lock). */
 #include "config.h"
+#include "fixture.h"
 #include "store/store_int.h" /* the map lock's state, white-box */
 
 #include <check.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,26 +14,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char dir[256];
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
+static char dir[BS_FX_DIR];
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_hook_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_hook");
 }
 
 static void teardown(void)
 {
-    char *slash = strrchr(dir, '/');
-    *slash = 0;
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 static bs_store *open_store(void)
