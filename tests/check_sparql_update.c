@@ -7,6 +7,7 @@
 #include "config.h"
 #include "sparql/sparql_int.h"
 #include "update_util.h"
+#include "fixture.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -513,9 +514,7 @@ START_TEST(test_load)
     ck_assert(ut_snap_equal(&before, &after));
     ut_snap_free(&before);
     ut_snap_free(&after);
-    unlink(path);
-    unlink(bad);
-    rmdir(tmpdir);
+    bs_fx_rmtree(tmpdir);   /* write_file's path is one buffer: both files go with the dir */
 }
 END_TEST
 

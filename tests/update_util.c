@@ -3,8 +3,8 @@
  * Failures abort: these are fixtures, the tests assert behaviour. */
 #include "config.h"
 #include "update_util.h"
+#include "fixture.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +18,6 @@
     } while (0)
 
 static char dirs[8][128];
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
 
 bs_store *ut_store_new(void)
 {
@@ -50,7 +44,7 @@ void ut_store_free(bs_store *s)
     for (int i = 0; i < 8; i++) {
         size_t n = strlen(dirs[i]);
         if (n && strncmp(path, dirs[i], n) == 0) {
-            nftw(dirs[i], rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+            bs_fx_rmtree(dirs[i]);
             dirs[i][0] = 0;
         }
     }
