@@ -5,6 +5,8 @@
 #include "dmp/dmp.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -152,13 +154,50 @@ static bs_status copy_all(FILE *in, FILE *out)
     return ferror(in) ? BS_ERR_IO : BS_OK;
 }
 
+extern char **environ;
+
+/* Run `dot -Tsvg path` (no shell: dot is the program's name or path as
+ * given) and copy what it prints to out.  *status is its wait status, or
+ * -1 when it could not be started.  posix_spawn rather than popen: the
+ * server calls this from its threads, with a large map, and vfork-style
+ * spawning neither copies page tables nor runs a shell. */
+static bs_status run_dot(const char *dot, const char *path, FILE *out, int *status)
+{
+    char *argv[] = {(char *)dot, (char *)"-Tsvg", (char *)path, NULL};
+    posix_spawn_file_actions_t fa;
+    int fds[2];
+    pid_t pid;
+    *status = -1;
+    if (pipe2(fds, O_CLOEXEC) != 0) return BS_ERR_IO;
+    int rc = posix_spawn_file_actions_init(&fa);
+    if (rc == 0) {
+        rc = posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+        if (rc == 0)
+            rc = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
+                                                  O_WRONLY, 0);
+        if (rc == 0) rc = posix_spawnp(&pid, dot, &fa, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        return BS_OK;   /* not started: the caller reports status -1 */
+    }
+    FILE *in = fdopen(fds[0], "r");
+    bs_status st = in ? copy_all(in, out) : BS_ERR_NOMEM;
+    if (in) fclose(in);  /* a dot still writing gets EPIPE and ends */
+    else close(fds[0]);
+    while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+    return st;
+}
+
 bs_status bs_dmp_write_svg(const bs_dmp_graph *g, const bs_dmp_draw_opts *o, FILE *out,
                            char **err)
 {
     char path[] = "/tmp/battstore-highway-XXXXXX";
-    char *cmd = NULL;
-    FILE *dotf = NULL, *pipe = NULL;
+    FILE *dotf = NULL;
     bs_status st = BS_ERR_IO;
+    int status = -1;
     int fd = mkstemp(path);
     if (fd < 0 || !(dotf = fdopen(fd, "w"))) {
         if (fd >= 0) close(fd);
@@ -169,22 +208,15 @@ bs_status bs_dmp_write_svg(const bs_dmp_graph *g, const bs_dmp_draw_opts *o, FIL
     if (fclose(dotf) != 0 && st == BS_OK) st = BS_ERR_IO;
     if (st != BS_OK) goto fail;
     const char *dot = getenv("BATTSTORE_DOT");
-    if (asprintf(&cmd, "'%s' -Tsvg '%s' 2>/dev/null", dot && *dot ? dot : "dot", path) < 0) {
-        cmd = NULL;
-        st = BS_ERR_NOMEM;
-        goto fail;
-    }
-    st = (pipe = popen(cmd, "r")) ? copy_all(pipe, out) : BS_ERR_IO;
-    int status = pipe ? pclose(pipe) : -1;
+    st = run_dot(dot && *dot ? dot : "dot", path, out, &status);
     if (st == BS_OK && (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
         st = BS_ERR_UNSUPPORTED;
         if (err && asprintf(err, "Graphviz dot failed (exit %d): is the Debian package "
                                  "graphviz installed?",
-                            WIFEXITED(status) ? WEXITSTATUS(status) : -1) < 0)
+                            status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1) < 0)
             *err = NULL;
     }
 fail:
-    unlink(path);
-    free(cmd);
+    if (fd >= 0) unlink(path);
     return st;
 }

@@ -127,6 +127,18 @@ fi
 BATTSTORE_DOT=/nonexistent/dot "$BS" flows --store "$S" --format svg >/dev/null 2>"$T/err"
 eq "svg without Graphviz: exit 1" "$?" 1
 check "svg without Graphviz: says so" grep -q "graphviz" "$T/err"
+# BATTSTORE_DOT is run as a program, not through a shell: a path with a
+# space and a quote works, and dot's own exit status is reported
+mkdir -p "$T/it's a dir"
+printf '#!/bin/sh\n[ "$1" = -Tsvg ] || exit 9\necho "<svg>fake $(wc -l <"$2")</svg>"\n' >"$T/it's a dir/dot"
+printf '#!/bin/sh\necho partial; exit 3\n' >"$T/it's a dir/bad"
+chmod +x "$T/it's a dir/dot" "$T/it's a dir/bad"
+BATTSTORE_DOT="$T/it's a dir/dot" "$BS" flows --store "$S" --format svg >"$T/fake.svg" 2>"$T/err"
+eq "svg: BATTSTORE_DOT with a space and a quote in its path" "$?" 0
+check "svg: the dot program got -Tsvg and the dot file" grep -Eq '^<svg>fake [1-9][0-9]*</svg>$' "$T/fake.svg"
+BATTSTORE_DOT="$T/it's a dir/bad" "$BS" flows --store "$S" --format svg >/dev/null 2>"$T/err"
+eq "svg: a failing dot: exit 1" "$?" 1
+check "svg: a failing dot: its exit status said" grep -q "exit 3" "$T/err"
 
 # --- battstore check
 "$BS" check --store "$S" --quiet >"$T/check" 2>&1; rc=$?
