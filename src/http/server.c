@@ -7,6 +7,7 @@
 #include "http/highway.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <netdb.h>
 #include <arpa/inet.h>
@@ -28,6 +29,9 @@ typedef struct {
     pthread_mutex_t slot_lock;     /* waiting for a query slot */
     pthread_cond_t slot_free;
     atomic_int waiters;
+    pthread_t watcher;             /* notices clients that went away */
+    bool watching, watch_stop;     /* watch_stop guarded by lock */
+    pthread_cond_t watch_wake;
     char *bind_copy, *cors_copy, *queries_copy, *web_copy, *load_copy;
 } server;
 
@@ -536,13 +540,67 @@ static bs_status fail_msg(char **err, bs_status st, const char *fmt, ...)
     return st;
 }
 
+/* ---- clients that go away ---------------------------------------------- */
+
+/* A handler that runs a long query blocks its connection's thread, so
+ * libmicrohttpd notices a client that hung up only when a write fails:
+ * for a query that sorts or groups before its first row, at the
+ * timeout.  The watcher looks at every request in flight a few times a
+ * second and cancels the ones whose client closed its end (a peek that
+ * reads end-of-file or a reset); pipelined bytes of a next request are
+ * left unread.  Like Go's net/http, a client that half-closes after
+ * sending its request counts as gone. */
+#define WATCH_MS 200
+
+static bool client_gone(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci || ci->connect_fd == MHD_INVALID_SOCKET) return false;
+    char c;
+    ssize_t n = recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && (errno == ECONNRESET || errno == ENOTCONN || errno == EPIPE));
+}
+
+static void *watch(void *arg)
+{
+    server *s = arg;
+    pthread_mutex_lock(&s->lock);
+    while (!s->watch_stop) {
+        /* entries stay valid under the lock: on_completed removes them
+         * under it before libmicrohttpd frees the connection */
+        for (bs_http_reqstate *r = s->inflight; r; r = r->next)
+            if (!r->rq.cancel && client_gone(r->rq.conn)) r->rq.cancel = 1;
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += WATCH_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
+        pthread_cond_timedwait(&s->watch_wake, &s->lock, &until);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+static void watch_end(server *s)
+{
+    if (!s->watching) return;
+    pthread_mutex_lock(&s->lock);
+    s->watch_stop = true;
+    pthread_cond_signal(&s->watch_wake);
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->watcher, NULL);
+    s->watching = false;
+}
+
 static void server_free(server *s)
 {
+    watch_end(s);
     bs_http_tokens_free(s->pub.tokens);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->pub.log_lock);
     pthread_mutex_destroy(&s->slot_lock);
     pthread_cond_destroy(&s->slot_free);
+    pthread_cond_destroy(&s->watch_wake);
     free(s->bind_copy);
     free(s->cors_copy);
     free(s->queries_copy);
@@ -588,6 +646,7 @@ bs_status bs_http_start(bs_store *store, const bs_http_config *cfg,
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&s->slot_free, &ca);
+    pthread_cond_init(&s->watch_wake, &ca);
     pthread_condattr_destroy(&ca);
     s->pub.store = store;
     static const bs_http_config none = {0};
@@ -629,6 +688,8 @@ bs_status bs_http_start(bs_store *store, const bs_http_config *cfg,
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->pub.daemon,
                                                          MHD_DAEMON_INFO_BIND_PORT);
     s->pub.port = di && di->port ? di->port : c->port;
+    /* without the watcher a gone client's query runs to its timeout */
+    s->watching = pthread_create(&s->watcher, NULL, watch, s) == 0;
     *out = &s->pub;
     return BS_OK;
 fail:
@@ -661,6 +722,7 @@ void bs_http_stop(bs_http_server *srv, double grace_seconds)
     /* a moment for the cancelled requests to send their 503 */
     until = now_s() + 2.0;
     while (atomic_load(&s->ninflight) > 0 && now_s() < until) usleep(20 * 1000);
+    watch_end(s);
     MHD_stop_daemon(srv->daemon);
     if (fd != MHD_INVALID_SOCKET) close(fd);
     server_free(s);

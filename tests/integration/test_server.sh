@@ -130,6 +130,17 @@ c1=$(cpu); sleep 1; c2=$(cpu)
 check "after the timeout the server is idle (CPU ticks in 1 s: $((c2 - c1)))" test $((c2 - c1)) -le 10
 check "stops" bs_serve_stop
 
+# a client that hangs up: its runaway query is cancelled at once (the
+# watcher), not at the timeout: the one slot is free again within a second
+bs_serve_start --store "$T/slow" --threads 1 --timeout 60 || fail "server starts"
+curl -s -o /dev/null --max-time 1 --data-urlencode "$RUNAWAY" "$URL/sparql"
+sleep 1.5
+eq "a client that went away frees its slot (next query 200, not 503 busy)" "$(status --data-urlencode 'query=ASK {}' "$URL/sparql")" 200
+c1=$(cpu); sleep 1; c2=$(cpu)
+check "... and the server is idle (CPU ticks in 1 s: $((c2 - c1)))" test $((c2 - c1)) -le 10
+check "... the gone client's request is logged with 503" grep -q '^127\.0\.0\.1 POST /sparql 503 ' "$SLOG"
+check "stops" bs_serve_stop
+
 # SIGTERM drains: an update still uploading completes and is kept
 printf 'tok-w writer\n' >"$T/tokens"
 bs_serve_start --store "$T/drain" --tokens "$T/tokens" || fail "server starts"
