@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 
 #define EX "http://example.org/"
 
@@ -690,7 +691,7 @@ static char *result_json(const bs_search_query *q0, bool all, int mode)
 static void same_both_ways(const bs_search_query *q, bool all)
 {
     char *slow = result_json(q, all, BS_QCACHE_OFF);
-    char *fast = result_json(q, all, BS_QCACHE_ON);
+    char *fast = result_json(q, all, BS_QCACHE_SYNC);
     ck_assert_msg(!strcmp(slow, fast), "%s (all %d):\nseeks %s\ncache %s", q->q, all, slow, fast);
     free(slow);
     free(fast);
@@ -739,7 +740,7 @@ static uint64_t total_of(const char *text, bool all, const char *wp_facet, bool 
 
 START_TEST(test_cache_invalidation)
 {
-    bs_qcache_set_mode(BS_QCACHE_ON);
+    bs_qcache_set_mode(BS_QCACHE_SYNC);
     bs_txn *txn;
     ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
     bs_qcache *qc = bs_qcache_acquire(idx, txn);
@@ -786,8 +787,116 @@ END_TEST
 static void setup_cached(void)
 {
     setup();
-    bs_qcache_set_mode(BS_QCACHE_ON);
+    bs_qcache_set_mode(BS_QCACHE_SYNC);
 }
+
+static uint64_t snapshot_now(void)
+{
+    bs_txn *txn;
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    uint64_t id = bs_txn_id(txn);
+    bs_txn_abort(txn);
+    return id;
+}
+
+/* q's JSON (took_ms zeroed) in the current mode. */
+static char *json_now(const char *text, bool all)
+{
+    bs_search_query q = { .q = text, .limit = 100 };
+    bs_search_result *r = search(&q, all);
+    r->ms = 0;
+    char *j = bs_search_result_json(r, &q);
+    bs_search_result_free(r);
+    ck_assert_ptr_nonnull(j);
+    return j;
+}
+
+/* The background build (mode ON): a search that finds no cache for its
+ * snapshot answers by seeks and starts the build; once built, the cache
+ * serves the searches of that snapshot with the same JSON; after a write
+ * the next search answers the new data at once (the old cache is dropped,
+ * not used) while the new build runs. */
+START_TEST(test_cache_background)
+{
+    static const char *const qs[] = { "electrode", "quokka", "electro*", "common -zebra", NULL };
+    bs_qcache_stats a, b;
+    bs_qcache_set_mode(BS_QCACHE_ON);
+    bs_qcache_stats_get(idx, &a);
+    ck_assert_uint_eq(total_of("quokka", false, NULL, NULL), 1);
+    bs_qcache_stats_get(idx, &b);
+    ck_assert_uint_eq(b.misses, a.misses + 1);
+    ck_assert_uint_eq(b.builds, a.builds + 1);
+    bs_qcache_wait(idx);
+    bs_qcache_stats_get(idx, &b);
+    ck_assert(!b.building);
+    ck_assert_uint_eq(b.built, a.built + 1);
+    ck_assert_uint_eq(b.txnid, snapshot_now());
+    for (size_t i = 0; qs[i]; i++)
+        for (int all = 0; all < 2; all++) {
+            bs_qcache_set_mode(BS_QCACHE_OFF);
+            char *slow = json_now(qs[i], all);
+            bs_qcache_set_mode(BS_QCACHE_ON);
+            bs_qcache_stats_get(idx, &a);
+            char *fast = json_now(qs[i], all);
+            bs_qcache_stats_get(idx, &b);
+            ck_assert_uint_eq(b.hits, a.hits + 1);         /* the cache answered */
+            ck_assert_str_eq(slow, fast);
+            free(slow);
+            free(fast);
+        }
+
+    /* a write; the next build is held back: searches go the seek path */
+    bs_qcache_set_build_delay(300);
+    uint64_t before = b.txnid;
+    load_text("@prefix dct: <http://purl.org/dc/terms/> .\n"
+              "<" EX "d11> dct:title \"Quokka census\"@en .\n", EX "g/public");
+    bs_qcache_stats_get(idx, &a);
+    ck_assert_uint_eq(total_of("quokka", false, NULL, NULL), 2);
+    bs_qcache_stats_get(idx, &b);
+    ck_assert_uint_eq(b.hits, a.hits);
+    ck_assert_uint_eq(b.misses, a.misses + 1);
+    ck_assert_uint_eq(b.builds, a.builds + 1);
+    ck_assert(b.building);
+    ck_assert_uint_eq(b.txnid, 0);              /* the stale cache left the slot */
+    ck_assert_uint_eq(total_of("quokka", true, NULL, NULL), 2);
+    bs_qcache_stats_get(idx, &a);
+    ck_assert_uint_eq(a.builds, b.builds);      /* one build at a time */
+    bs_qcache_wait(idx);
+    bs_qcache_stats_get(idx, &b);
+    ck_assert_uint_gt(b.txnid, before);
+    ck_assert_uint_eq(b.txnid, snapshot_now());
+    ck_assert_uint_eq(total_of("quokka", false, NULL, NULL), 2);
+    bs_qcache_stats_get(idx, &a);
+    ck_assert_uint_eq(a.hits, b.hits + 1);
+    bs_qcache_set_build_delay(0);
+}
+END_TEST
+
+/* A handle detached while its build runs: the builder is stopped and
+ * joined (no leak, no use after free under ASan/valgrind). */
+START_TEST(test_cache_detach_while_building)
+{
+    bs_qcache_stats st;
+    bs_qcache_set_mode(BS_QCACHE_ON);
+    bs_qcache_set_build_delay(60000);
+    ck_assert_uint_eq(total_of("quokka", false, NULL, NULL), 1);
+    bs_qcache_stats_get(idx, &st);
+    ck_assert(st.building);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bs_search_detach(idx);
+    idx = NULL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 5);     /* cancelled, not waited out */
+    bs_qcache_set_build_delay(0);
+
+    /* and while it scans: attach again, build without delay, detach */
+    ck_assert_int_eq(bs_search_attach(store, NULL, &idx), BS_OK);
+    ck_assert_uint_eq(total_of("quokka", false, NULL, NULL), 1);
+    bs_search_detach(idx);
+    idx = NULL;
+}
+END_TEST
 
 START_TEST(test_free_null)
 {
@@ -820,6 +929,8 @@ int main(void)
     tcase_add_test(st, test_json);
     tcase_add_test(st, test_cache_same);
     tcase_add_test(st, test_cache_invalidation);
+    tcase_add_test(st, test_cache_background);
+    tcase_add_test(st, test_cache_detach_while_building);
     suite_add_tcase(s, st);
     /* the same searches through the snapshot cache */
     TCase *ct = tcase_create("store-cached");

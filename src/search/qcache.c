@@ -3,15 +3,24 @@
  * pass over the quads of the indexed, "about" and facet predicates, kept
  * per search handle until the store commits a newer snapshot.
  *
+ * The build runs in the background: a search that finds its handle's
+ * cache missing or stale starts one builder thread (at most one per
+ * handle at a time) and answers through the seek path meanwhile; the
+ * builder reads the newest snapshot in its own read transaction and
+ * installs its cache, which serves the searches of exactly that snapshot.
+ * A stale cache leaves the slot as soon as a search of a newer snapshot
+ * sees it (the searches still holding it free it), so two caches live
+ * together only while older searches finish.
+ *
  * Every entry keeps its graph, so visibility is decided by each query
  * (the digest holds no access decision: --set-access and role changes
  * need no invalidation beyond the new snapshot id). */
 #include "config.h"
 #include "search/qcache.h"
-#include "store/store_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_PREDS 64
 #define MAX_GRAPHS 65535
@@ -19,26 +28,42 @@
 
 /* ---- the handles' caches (one mutex for all) ------------------------- */
 
+/* A handle's slot.  At most one builder thread per slot, joined before
+ * the next one starts and by bs_qcache_detach (which sets cancel first). */
 typedef struct {
     bs_search *s;
     bs_qcache *qc;      ///< newest built cache (holds one reference)
     unsigned searches;  ///< searches seen (AUTO: build from the second)
-    bool building;
+    bool building;      ///< a build runs (thread or synchronous)
+    bool joinable;      ///< thread holds a builder not joined yet
+    int cancel;         ///< set by detach (atomic: the builder polls it)
+    pthread_t thread;
+    uint64_t failed;    ///< snapshot whose build failed (not retried)
+    bs_qcache_stats st;
 } slot;
 
 static pthread_mutex_t qc_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t qc_done = PTHREAD_COND_INITIALIZER; ///< a build ended
 static slot slots[MAX_SLOTS];
 static int qc_mode = -1;     ///< -1: not decided yet (environment, then AUTO)
+static unsigned build_delay_ms; ///< tests: a builder waits this long first
 
 uint64_t bs_qcache_txnid(bs_txn *txn)
 {
-    return (uint64_t)mdb_txn_id(txn->txn);
+    return bs_txn_id(txn);
 }
 
 void bs_qcache_set_mode(int mode)
 {
     pthread_mutex_lock(&qc_lock);
     qc_mode = mode;
+    pthread_mutex_unlock(&qc_lock);
+}
+
+void bs_qcache_set_build_delay(unsigned ms)
+{
+    pthread_mutex_lock(&qc_lock);
+    build_delay_ms = ms;
     pthread_mutex_unlock(&qc_lock);
 }
 
@@ -73,6 +98,15 @@ static slot *slot_of(bs_search *s, bool create)
     return free_slot;
 }
 
+/* Drop the slot's reference to its cache (under qc_lock); returns the
+ * cache when that was the last reference (the caller frees it unlocked). */
+static bs_qcache *slot_drop(slot *sl)
+{
+    bs_qcache *qc = sl->qc;
+    sl->qc = NULL;
+    return qc && --qc->refs == 0 ? qc : NULL;
+}
+
 void bs_qcache_release(bs_qcache *qc)
 {
     if (!qc) return;
@@ -86,13 +120,44 @@ void bs_qcache_detach(bs_search *s)
 {
     pthread_mutex_lock(&qc_lock);
     slot *sl = slot_of(s, false);
-    bs_qcache *old = NULL;
+    bool join = sl && sl->joinable;
+    pthread_t th = join ? sl->thread : (pthread_t){ 0 };
     if (sl) {
-        if (sl->qc && --sl->qc->refs == 0) old = sl->qc;
-        *sl = (slot){ 0 };
+        __atomic_store_n(&sl->cancel, 1, __ATOMIC_RELAXED);
+        sl->joinable = false;
     }
     pthread_mutex_unlock(&qc_lock);
+    if (join) pthread_join(th, NULL); /* it stops at its next poll of cancel */
+    pthread_mutex_lock(&qc_lock);
+    bs_qcache *old = NULL;
+    if ((sl = slot_of(s, false))) {
+        old = slot_drop(sl);
+        *sl = (slot){ 0 };
+    }
+    pthread_cond_broadcast(&qc_done);
+    pthread_mutex_unlock(&qc_lock);
     qc_free(old);
+}
+
+void bs_qcache_wait(bs_search *s)
+{
+    pthread_mutex_lock(&qc_lock);
+    slot *sl;
+    while ((sl = slot_of(s, false)) && sl->building) pthread_cond_wait(&qc_done, &qc_lock);
+    pthread_mutex_unlock(&qc_lock);
+}
+
+void bs_qcache_stats_get(bs_search *s, bs_qcache_stats *out)
+{
+    pthread_mutex_lock(&qc_lock);
+    slot *sl = slot_of(s, false);
+    *out = sl ? sl->st : (bs_qcache_stats){ 0 };
+    if (sl) {
+        out->building = sl->building;
+        out->txnid = sl->qc ? sl->qc->txnid : 0;
+        out->build_ms = sl->qc ? sl->qc->build_ms : 0;
+    }
+    pthread_mutex_unlock(&qc_lock);
 }
 
 /* ---- the build --------------------------------------------------------- */
@@ -114,6 +179,10 @@ typedef struct {
 typedef struct {
     bs_search *s;
     bs_txn *txn;
+    const int *cancel;  ///< polled: nonzero stops the build (NULL: never)
+    bs_search_ids ids;  ///< copies taken under s->lock (refresh may run)
+    bs_search_pred preds[MAX_PREDS];
+    size_t npreds;
     bs_qcache *qc;
     bs_idmap subj_ix, graph_ix;
     size_t subj_cap, graph_cap;
@@ -153,6 +222,14 @@ static bs_status intern(bs_idmap *map, bs_id key, bs_id id, bs_id **arr, size_t 
     return bs_idmap_put(map, key, *out + 1);
 }
 
+/* Field of indexed predicate p (from the builder's copy), or -1. */
+static int pred_field(const builder *b, bs_id p)
+{
+    for (size_t i = 0; i < b->npreds; i++)
+        if (b->preds[i].pred == p) return (int)b->preds[i].field;
+    return -1;
+}
+
 static bool is_via(const bs_search_ids *ids, bs_id p)
 {
     return p && (p == ids->rdf_type || p == ids->dcat_theme || p == ids->dct_subject ||
@@ -171,12 +248,14 @@ static bs_status scan_pred(builder *b, uint16_t pi, bs_iter **it)
 {
     bs_qcache *qc = b->qc;
     bs_id p = qc->preds[pi];
-    bool field = bs_search_pred_field(b->s, p) >= 0, via = is_via(&b->s->ids, p);
-    bool facet = is_facet(&b->s->ids, p);
+    bool field = pred_field(b, p) >= 0, via = is_via(&b->ids, p);
+    bool facet = is_facet(&b->ids, p);
     bs_quad pat = { BS_ANY, p, BS_ANY, BS_ANY }, q;
     bs_status st = *it ? bs_iter_reset(*it, &pat) : bs_iter_new(b->txn, &pat, it);
     if (st != BS_OK) return st;
-    while ((st = bs_iter_next(*it, &q)) == BS_OK) {
+    for (unsigned tick = 1; (st = bs_iter_next(*it, &q)) == BS_OK; tick++) {
+        if (!(tick & 4095) && b->cancel && __atomic_load_n(b->cancel, __ATOMIC_RELAXED))
+            return BS_ERR_TIMEOUT;
         bool lit = bs_id_kind(q.o) >= BS_TERM_LITERAL;
         if (!(field && lit) && !(via && !lit) && !facet) continue;
         uint32_t si, gi;
@@ -294,10 +373,10 @@ static bs_status make_profiles(builder *b)
 /* The predicates to scan: indexed ones, "about" links, facets. */
 static bs_status pick_preds(builder *b)
 {
-    const bs_search_ids *ids = &b->s->ids;
+    const bs_search_ids *ids = &b->ids;
     bs_id cand[MAX_PREDS];
     size_t n = 0;
-    for (size_t i = 0; i < b->s->npreds && n < MAX_PREDS - 9; i++) cand[n++] = b->s->preds[i].pred;
+    for (size_t i = 0; i < b->npreds; i++) cand[n++] = b->preds[i].pred;
     const bs_id more[] = { ids->rdf_type, ids->dcat_theme, ids->dct_subject, ids->dmp_about,
                            ids->dmp_produced_by, ids->dmp_work_package, ids->dct_format,
                            ids->dmp_size_class };
@@ -312,15 +391,32 @@ static bs_status pick_preds(builder *b)
     return BS_OK;
 }
 
-static bs_status build(bs_search *s, bs_txn *txn, bs_qcache **out)
+/* The search handle's predicate and well-known ids, copied under its lock
+ * (after a refresh in txn: terms written since the attach). */
+static void copy_ids(builder *b)
+{
+    bs_search *s = b->s;
+    (void)bs_search_ids_refresh(s, b->txn);
+    pthread_mutex_lock(&s->lock);
+    b->ids = s->ids;
+    for (size_t i = 0; i < s->npreds && b->npreds < MAX_PREDS - 9; i++)
+        b->preds[b->npreds++] = s->preds[i];
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* The cache of txn's snapshot into *out (reference count 1).  cancel:
+ * polled while scanning (BS_ERR_TIMEOUT when set). */
+static bs_status build(bs_search *s, bs_txn *txn, const int *cancel, bs_qcache **out)
 {
     double t0 = bs_qnow();
-    builder b = { .s = s, .txn = txn };
+    builder b = { .s = s, .txn = txn, .cancel = cancel };
     bs_iter *it = NULL;
     bs_status st;
+    *out = NULL;
     b.qc = calloc(1, sizeof *b.qc);
     if (!b.qc) return BS_ERR_NOMEM;
     b.qc->txnid = bs_qcache_txnid(txn);
+    copy_ids(&b);
     TRY(st, pick_preds(&b));
     for (size_t i = 0; i < b.qc->npreds; i++) TRY(st, scan_pred(&b, (uint16_t)i, &it));
     TRY(st, make_profiles(&b));
@@ -341,6 +437,76 @@ fail:
     return st;
 }
 
+/* ---- the background builder ------------------------------------------ */
+
+/* A build's end (under qc_lock): install fresh unless it is cancelled or
+ * not newer than the slot's; returns what the caller frees unlocked. */
+static bs_qcache *install(slot *sl, bs_qcache *fresh, bs_qcache **spare)
+{
+    bs_qcache *old = NULL;
+    *spare = NULL;
+    if (fresh && !__atomic_load_n(&sl->cancel, __ATOMIC_RELAXED) &&
+        (!sl->qc || sl->qc->txnid < fresh->txnid)) {
+        old = slot_drop(sl);
+        sl->qc = fresh;
+        sl->st.built++;
+    } else {
+        *spare = fresh;
+    }
+    sl->building = false;
+    pthread_cond_broadcast(&qc_done);
+    return old;
+}
+
+/* The builder thread: its own read transaction (the newest snapshot,
+ * which may be newer than the search's that started it). */
+static void *builder_main(void *arg)
+{
+    slot *sl = arg;             /* stays valid: detach joins us first */
+    bs_search *s = sl->s;
+    bs_txn *txn = NULL;
+    bs_qcache *fresh = NULL, *old, *spare;
+    pthread_mutex_lock(&qc_lock);
+    unsigned delay = build_delay_ms;
+    pthread_mutex_unlock(&qc_lock);
+    for (unsigned i = 0; i < delay && !__atomic_load_n(&sl->cancel, __ATOMIC_RELAXED); i++)
+        nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+    bs_status st = BS_ERR_TIMEOUT;
+    uint64_t id = 0;
+    if (!__atomic_load_n(&sl->cancel, __ATOMIC_RELAXED) &&
+        (st = bs_txn_begin(s->store, false, &txn)) == BS_OK) {
+        id = bs_txn_id(txn);
+        st = build(s, txn, &sl->cancel, &fresh);
+        bs_txn_abort(txn);
+    }
+    pthread_mutex_lock(&qc_lock);
+    if (st != BS_OK && st != BS_ERR_TIMEOUT) {
+        sl->failed = id;
+        sl->st.failed++;
+    }
+    old = install(sl, fresh, &spare);
+    pthread_mutex_unlock(&qc_lock);
+    qc_free(old);
+    qc_free(spare);
+    return NULL;
+}
+
+/* Start sl's builder (under qc_lock; no build runs).  The previous
+ * builder has ended (building was false): joining it does not wait. */
+static void start_builder(slot *sl)
+{
+    if (sl->joinable) pthread_join(sl->thread, NULL);
+    sl->joinable = false;
+    sl->building = true;
+    sl->st.builds++;
+    if (pthread_create(&sl->thread, NULL, builder_main, sl) == 0) {
+        sl->joinable = true;
+    } else {
+        sl->building = false;
+        sl->st.failed++;
+    }
+}
+
 /* ---- acquire ------------------------------------------------------------ */
 
 static int mode_now(void)
@@ -352,39 +518,53 @@ static int mode_now(void)
     return qc_mode;
 }
 
+/* BS_QCACHE_SYNC: build in the caller's thread and transaction. */
+static bs_qcache *build_here(bs_search *s, bs_txn *txn)
+{
+    bs_qcache *fresh = NULL, *old, *spare, *qc = NULL;
+    bs_status st = build(s, txn, NULL, &fresh);
+    pthread_mutex_lock(&qc_lock);
+    slot *sl = slot_of(s, false);
+    if (!sl) {                         /* detached meanwhile: use it once */
+        pthread_mutex_unlock(&qc_lock);
+        return fresh;
+    }
+    if (st != BS_OK) sl->failed = bs_txn_id(txn), sl->st.failed++;
+    old = install(sl, fresh, &spare);
+    if (sl->qc && sl->qc->txnid == bs_txn_id(txn)) { qc = sl->qc; qc->refs++; }
+    pthread_mutex_unlock(&qc_lock);
+    qc_free(old);
+    if (!qc) qc = spare;               /* not installed (older): use it once */
+    else qc_free(spare);
+    return qc;
+}
+
 bs_qcache *bs_qcache_acquire(bs_search *s, bs_txn *txn)
 {
     if (!s || bs_txn_writable(txn)) return NULL;
-    uint64_t id = bs_qcache_txnid(txn);
-    bs_qcache *qc = NULL;
+    uint64_t id = bs_txn_id(txn);
+    bs_qcache *qc = NULL, *old = NULL;
+    bool here = false;
     pthread_mutex_lock(&qc_lock);
     int mode = mode_now();
     slot *sl = mode == BS_QCACHE_OFF ? NULL : slot_of(s, true);
-    bool build_it = false;
-    if (sl) {
-        sl->searches++;
-        if (sl->qc && sl->qc->txnid == id) { qc = sl->qc; qc->refs++; }
-        else if (!sl->building && (mode == BS_QCACHE_ON || sl->searches > 1))
-            build_it = sl->building = true;
-    }
-    pthread_mutex_unlock(&qc_lock);
-    if (!build_it) return qc;
-    bs_qcache *fresh = NULL, *old = NULL;
-    if (build(s, txn, &fresh) != BS_OK) fresh = NULL;
-    pthread_mutex_lock(&qc_lock);
-    sl = slot_of(s, false);
-    if (sl) sl->building = false;
-    if (sl && fresh && (!sl->qc || sl->qc->txnid < fresh->txnid)) {
-        if (sl->qc && --sl->qc->refs == 0) old = sl->qc;
-        sl->qc = fresh;
-        fresh->refs++;          /* the slot's reference and ours */
-        qc = fresh;
-        fresh = NULL;
+    if (sl) sl->searches++;
+    if (sl && sl->qc && sl->qc->txnid == id) {
+        qc = sl->qc;
+        qc->refs++;
+        sl->st.hits++;
+    } else if (sl) {
+        sl->st.misses++;
+        /* a newer snapshot exists: the slot's cache serves no new search */
+        if (sl->qc && sl->qc->txnid < id) old = slot_drop(sl);
+        bool want = !sl->qc && !sl->building && sl->failed != id && !sl->cancel &&
+                    (mode != BS_QCACHE_AUTO || sl->searches > 1);
+        if (want && mode == BS_QCACHE_SYNC) here = sl->building = true, sl->st.builds++;
+        else if (want) start_builder(sl);
     }
     pthread_mutex_unlock(&qc_lock);
     qc_free(old);
-    if (fresh && !qc) qc = fresh;  /* detached meanwhile, or older: use it once */
-    else qc_free(fresh);
+    if (here) qc = build_here(s, txn);
     return qc;
 }
 

@@ -60,18 +60,43 @@ typedef struct bs_qcache {
 
 /** Cache modes (bs_qcache_set_mode): never, always, or from the second
  *  search of a handle on (the default: a one-shot CLI search does not pay
- *  the build; BATTSTORE_SEARCH_CACHE=0/1 overrides the default). */
-enum { BS_QCACHE_OFF = 0, BS_QCACHE_ON = 1, BS_QCACHE_AUTO = 2 };
+ *  the build; BATTSTORE_SEARCH_CACHE=0/1 overrides the default).  ON and
+ *  AUTO build in the background; SYNC (tests) builds in the caller's
+ *  thread and transaction, as a search waiting for its cache would. */
+enum { BS_QCACHE_OFF = 0, BS_QCACHE_ON = 1, BS_QCACHE_AUTO = 2, BS_QCACHE_SYNC = 3 };
 void bs_qcache_set_mode(int mode);
 
-/** The cache of txn's snapshot (built when missing or stale; NULL when
- *  off, in a write transaction, when another thread is building it, or
- *  when it cannot be built).  Release it with bs_qcache_release(). */
+/** The cache of txn's snapshot, or NULL: off, a write transaction, or
+ *  not built (yet) for exactly this snapshot.  A missing or stale cache
+ *  starts the handle's background build (unless one runs, or this
+ *  snapshot's build failed) and this search goes the seek path.
+ *  Release the cache with bs_qcache_release(). */
 bs_qcache *bs_qcache_acquire(bs_search *s, bs_txn *txn);
 void bs_qcache_release(bs_qcache *qc);
 
-/** Drop s's cache (bs_search_detach calls this). */
+/** Drop s's cache, stopping a running build (it polls a cancel flag) and
+ *  joining its thread (bs_search_detach calls this). */
 void bs_qcache_detach(bs_search *s);
+
+/** Counters of s's cache (for tests and benchmarks). */
+typedef struct {
+    uint64_t hits;      ///< searches served by the cache
+    uint64_t misses;    ///< searches that went the seek path
+    uint64_t builds;    ///< builds started
+    uint64_t built;     ///< builds installed
+    uint64_t failed;    ///< builds failed (cancelled ones not counted)
+    bool building;      ///< a build runs now
+    uint64_t txnid;     ///< snapshot of the installed cache (0: none)
+    double build_ms;    ///< how long its build took
+} bs_qcache_stats;
+void bs_qcache_stats_get(bs_search *s, bs_qcache_stats *out);
+
+/** Wait until no build of s runs.  Do not call it holding a transaction
+ *  (the builder's may wait for a map growth that waits for it). */
+void bs_qcache_wait(bs_search *s);
+
+/** Tests: each builder waits ms (polling cancel) before it starts. */
+void bs_qcache_set_build_delay(unsigned ms);
 
 /** The entries of key in t (*n = 0 when absent).  *at: where to start
  *  looking (keys ascending: a galloping search from there), updated;

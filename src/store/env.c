@@ -269,6 +269,8 @@ bs_store *bs_txn_store(const bs_txn *t)
     return t->store;
 }
 
+uint64_t bs_txn_id(const bs_txn *t) { return (uint64_t)mdb_txn_id(t->txn); }
+
 bs_status bs_store_write(bs_store *s, bs_status (*fn)(bs_txn *, void *), void *ctx)
 {
     for (int attempt = 0; attempt < 32; attempt++) {

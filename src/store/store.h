@@ -97,6 +97,9 @@ bool bs_txn_writable(const bs_txn *txn);
 /// The store a transaction belongs to (borrowed).
 bs_store *bs_txn_store(const bs_txn *txn);
 
+/// The snapshot a read transaction sees (LMDB's txn id; a write txn: the id it commits as).
+uint64_t bs_txn_id(const bs_txn *txn);
+
 /** Run fn(txn, ctx) in a write transaction and commit it; when the map
  *  fills, grow it and run fn again from scratch (fn must be repeatable).
  *  fn's failure aborts everything.  Call it holding no transaction of
