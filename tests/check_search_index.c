@@ -781,13 +781,19 @@ static char *gen_data(unsigned seed, int n, const char *prefix)
 
 /* Two loads (the second one mixing literals already indexed, some under
  * a better field now, with new ones), then the same on a second store
- * down the general path: both equal the oracle and each other. */
+ * with the early work off, and on a third down the general path: all
+ * equal the oracle and each other. */
 START_TEST(test_bulk_exact)
 {
-    lines fast = { 0 }, slow = { 0 };
+    lines fast = { 0 }, late = { 0 }, slow = { 0 };
+    lines *out[3] = { &fast, &late, &slow };
     setenv("BATTSTORE_SEARCH_FLUSH", "37", 1); /* many flushes */
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass) setenv("BATTSTORE_SEARCH_SLOW_UPKEEP", "1", 1);
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 1) setenv("BATTSTORE_SEARCH_NO_EARLY", "1", 1);
+        if (pass == 2) {
+            unsetenv("BATTSTORE_SEARCH_NO_EARLY");
+            setenv("BATTSTORE_SEARCH_SLOW_UPKEEP", "1", 1);
+        }
         bs_search *idx = NULL;
         bs_store *s = open_attached(&idx);
         char *a = gen_data(7, 600, "a"), *b = gen_data(8, 900, "b");
@@ -800,7 +806,7 @@ START_TEST(test_bulk_exact)
         ck_assert_int_eq(load_nq(s, a), BS_OK);
         expect_exact_index(s);
         ck_assert_uint_gt(tix_stats(s).docs, 50);
-        dump_index(s, pass ? &slow : &fast);
+        dump_index(s, out[pass]);
         free(a);
         free(b);
         close_attached(s, idx);
@@ -809,9 +815,94 @@ START_TEST(test_bulk_exact)
     }
     unsetenv("BATTSTORE_SEARCH_SLOW_UPKEEP");
     unsetenv("BATTSTORE_SEARCH_FLUSH");
+    ck_assert_uint_gt(fast.n, 100);
+    lines_eq(&fast, &late);
     lines_eq(&fast, &slow);
     lines_free(&fast);
+    lines_free(&late);
     lines_free(&slow);
+}
+END_TEST
+
+/* Intern a term of the test in a bulk load: IRIs in <>, literals bare. */
+static bs_id bulk_term(bs_bulk *b, const char *text)
+{
+    bs_id id = 0;
+    size_t n = strlen(text);
+    bs_term t = text[0] == '<' ? bs_term_iri(text + 1, n - 2)
+                               : bs_term_literal(text, n, NULL, 0, NULL, 0);
+    ck_assert_int_eq(bs_bulk_intern(b, &t, &id), BS_OK);
+    return id;
+}
+
+static bs_quad bulk_quad(bs_bulk *b, const char *s, const char *p, const char *o)
+{
+    bs_quad q = { bulk_term(b, s), bulk_term(b, p), bulk_term(b, o), BS_DEFAULT_GRAPH };
+    ck_assert_int_eq(bs_bulk_add(b, &q), BS_OK);
+    return q;
+}
+
+/* One bulk txn, flushing the early batch after each document: a literal
+ * is indexed before commit (early on) or not (off); at commit a literal
+ * first met under a text predicate and then under a label is a label,
+ * one removed after the bulk finish leaves nothing, one indexed by an
+ * earlier txn keeps its better field, one already in the store but not
+ * indexed is indexed; an aborted bulk txn leaves no trace. */
+static void early_case(bool early)
+{
+    bs_search *idx = NULL;
+    bs_store *s = open_attached(&idx);
+    quad_op(s, "http://x/old", "http://www.w3.org/2000/01/rdf-schema#label", "kept label", true);
+    quad_op(s, "http://x/old", "http://x/other", "unindexed before", true);
+    bs_txn *t = NULL;
+    bs_bulk *b = NULL;
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_bulk_new(t, &b), BS_OK);
+    bs_quad q1 = bulk_quad(b, "<http://x/a>", "<http://purl.org/dc/terms/description>", "anode binder");
+    bs_tix_doc rec;
+    ck_assert_int_eq(bs_tix_doc_get(t, q1.o, &rec), early ? BS_OK : BS_NOT_FOUND);
+    if (early) ck_assert_int_eq(rec.field, BS_FIELD_TEXT);
+    bulk_quad(b, "<http://x/b>", "<http://www.w3.org/2000/01/rdf-schema#label>", "anode binder");
+    bs_quad q2 = bulk_quad(b, "<http://x/c>", "<http://www.w3.org/2000/01/rdf-schema#label>",
+                           "ephemeral slurry");
+    bulk_quad(b, "<http://x/d>", "<http://purl.org/dc/terms/description>", "kept label");
+    bulk_quad(b, "<http://x/e>", "<http://www.w3.org/2000/01/rdf-schema#label>", "unindexed before");
+    ck_assert_int_eq(bs_bulk_finish(b, NULL), BS_OK);
+    bs_bulk_free(b);
+    ck_assert_int_eq(bs_quad_remove(t, &q2, NULL), BS_OK);
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    ck_assert_int_eq(probe(s, "binder").field, BS_FIELD_LABEL);
+    ck_assert_uint_eq(df_of(s, "ephemeral"), 0);
+    ck_assert_int_eq(probe(s, "kept").field, BS_FIELD_LABEL);
+    ck_assert_int_eq(probe(s, "unindexed").field, BS_FIELD_LABEL);
+    expect_exact_index(s);
+    lines before = { 0 }, after = { 0 };
+    dump_index(s, &before);
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_bulk_new(t, &b), BS_OK);
+    q1 = bulk_quad(b, "<http://x/f>", "<http://www.w3.org/2000/01/rdf-schema#label>", "aborted words");
+    ck_assert_int_eq(bs_tix_doc_get(t, q1.o, &rec), early ? BS_OK : BS_NOT_FOUND);
+    bs_bulk_free(b);
+    bs_txn_abort(t);
+    dump_index(s, &after);
+    lines_eq(&before, &after);
+    lines_free(&before);
+    lines_free(&after);
+    ck_assert_uint_eq(df_of(s, "aborted"), 0);
+    expect_exact_index(s);
+    close_attached(s, idx);
+}
+
+START_TEST(test_bulk_early_decided_at_commit)
+{
+    setenv("BATTSTORE_SEARCH_FLUSH", "1", 1);
+    early_case(true);
+    teardown();
+    setup();
+    setenv("BATTSTORE_SEARCH_NO_EARLY", "1", 1);
+    early_case(false);
+    unsetenv("BATTSTORE_SEARCH_NO_EARLY");
+    unsetenv("BATTSTORE_SEARCH_FLUSH");
 }
 END_TEST
 
@@ -1040,6 +1131,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bulk_exact);
     tcase_add_test(tc, test_bulk_equals_reindex);
     tcase_add_test(tc, test_bulk_add_remove_same_txn);
+    tcase_add_test(tc, test_bulk_early_decided_at_commit);
     tcase_add_test(tc, test_bulk_failed_load);
     suite_add_tcase(s, tc);
     tc = tcase_create("sparql");

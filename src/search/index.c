@@ -189,6 +189,23 @@ static bs_status on_commit(bs_txn *txn, const bs_id *lits, size_t n, void *ctx)
     return bs_search_update_docs(ctx, txn, lits, n);
 }
 
+static bs_status on_bulk(bs_txn *txn, bs_id lit, bs_id pred, void **state, void *ctx)
+{
+    return bs_search_bulk_note(ctx, txn, lit, pred, state);
+}
+
+static bs_status bulk_flush(bs_txn *txn, void *state, void *ctx)
+{
+    (void)ctx;
+    return bs_search_bulk_flush(txn, state);
+}
+
+static void bulk_free(void *state, void *ctx)
+{
+    (void)ctx;
+    bs_search_bulk_free(state);
+}
+
 static bs_status register_hook(bs_store *store, bs_search *s)
 {
     bs_id *ids = malloc((s->npreds ? s->npreds : 1) * sizeof *ids);
@@ -196,7 +213,7 @@ static bs_status register_hook(bs_store *store, bs_search *s)
     size_t n = 0;
     for (size_t i = 0; i < s->npreds; i++)
         if (s->preds[i].pred) ids[n++] = s->preds[i].pred;
-    bs_store_hook h = { HOOK_NAME, ids, n, on_commit, s };
+    bs_store_hook h = { HOOK_NAME, ids, n, on_commit, s, on_bulk, bulk_flush, bulk_free };
     bs_status st = bs_store_hook_add(store, &h);
     free(ids);
     return st;

@@ -430,3 +430,118 @@ fail:
     batch_free(&b);
     return st;
 }
+
+/* ---- early work during a bulk load --------------------------------- */
+
+/* bs_bulk_add hands each literal it queues under an indexed predicate to
+ * bs_search_bulk_note while the load still parses (the writer thread
+ * waits for the parser most of that time).  A literal met for the first
+ * time in the txn and without a record is indexed at once as a new
+ * document in the field of that first predicate, through a batch of its
+ * own flushed every EARLY_FLUSH postings: its postings and record are in
+ * the txn before commit.  Nothing is decided early: at commit
+ * bs_search_update_docs still visits every literal, finds the record
+ * the early work wrote, and changes its field (a better predicate came
+ * later) or removes it (its quads were removed) exactly as for a
+ * document indexed by an earlier txn.  BATTSTORE_SEARCH_NO_EARLY=1 or
+ * BATTSTORE_SEARCH_SLOW_UPKEEP=1 turn the early work off. */
+
+#define EARLY_FLUSH ((size_t)1 << 18)
+
+struct bs_search_early {
+    batch b;
+    bool off;      /* turned off by the environment */
+    bs_id *seen;   /* literals met in this txn: open addressing, 0 = empty */
+    size_t nseen, capseen;
+};
+
+static size_t id_slot(bs_id id, size_t cap)
+{
+    return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+}
+
+/* Add lit to the set; *fresh = it was not there. */
+static bs_status seen_add(bs_search_early *e, bs_id lit, bool *fresh)
+{
+    if ((e->nseen + 1) * 2 > e->capseen) {
+        size_t nc = e->capseen ? e->capseen * 2 : 4096;
+        bs_id *t = calloc(nc, sizeof *t);
+        if (!t) return BS_ERR_NOMEM;
+        for (size_t i = 0; i < e->capseen; i++) {
+            if (!e->seen[i]) continue;
+            size_t j = id_slot(e->seen[i], nc);
+            while (t[j]) j = (j + 1) & (nc - 1);
+            t[j] = e->seen[i];
+        }
+        free(e->seen);
+        e->seen = t;
+        e->capseen = nc;
+    }
+    size_t j = id_slot(lit, e->capseen);
+    for (; e->seen[j]; j = (j + 1) & (e->capseen - 1))
+        if (e->seen[j] == lit) {
+            *fresh = false;
+            return BS_OK;
+        }
+    e->seen[j] = lit;
+    e->nseen++;
+    *fresh = true;
+    return BS_OK;
+}
+
+static bool env_on(const char *name)
+{
+    const char *v = getenv(name);
+    return v && strcmp(v, "1") == 0;
+}
+
+/* The txn's early state, made on first use (*state owns it). */
+static bs_status early_of(bs_txn *txn, void **state, bs_search_early **out)
+{
+    bs_search_early *e = *state;
+    if (!e) {
+        if (!(e = calloc(1, sizeof *e))) return BS_ERR_NOMEM;
+        batch_init(&e->b, txn);
+        e->off = e->b.slow || env_on("BATTSTORE_SEARCH_NO_EARLY");
+        if (!getenv("BATTSTORE_SEARCH_FLUSH")) e->b.flush_at = EARLY_FLUSH;
+        *state = e;
+    }
+    *out = e;
+    return BS_OK;
+}
+
+bs_status bs_search_bulk_note(bs_search *s, bs_txn *txn, bs_id lit, bs_id pred, void **state)
+{
+    bs_search_early *e;
+    bool fresh = false;
+    bs_tix_doc rec;
+    bs_status st;
+    if (!indexable(lit)) return BS_OK;
+    int field = bs_search_pred_field(s, pred);
+    if (field < 0) return BS_OK;
+    TRY(st, early_of(txn, state, &e));
+    if (e->off) return BS_OK;
+    TRY(st, seen_add(e, lit, &fresh));
+    if (!fresh) return BS_OK;
+    st = bs_tix_doc_get(txn, lit, &rec);
+    if (st != BS_NOT_FOUND) return st; /* indexed already: the commit decides */
+    return index_doc(&e->b, lit, field, NULL);
+fail:
+    return st;
+}
+
+bs_status bs_search_bulk_flush(bs_txn *txn, void *state)
+{
+    bs_search_early *e = state;
+    (void)txn;
+    return e && !e->off ? flush(&e->b) : BS_OK;
+}
+
+void bs_search_bulk_free(void *state)
+{
+    bs_search_early *e = state;
+    if (!e) return;
+    batch_free(&e->b);
+    free(e->seen);
+    free(e);
+}

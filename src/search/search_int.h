@@ -56,4 +56,12 @@ bs_status bs_search_ids_refresh(bs_search *s, bs_txn *txn);
  *  reindex does too. */
 bs_status bs_search_update_docs(bs_search *s, bs_txn *txn, const bs_id *lits, size_t n);
 
+/** Early work of a bulk load (index_docs.c): the store hook's on_bulk,
+ *  bulk_flush and bulk_free.  *state (bs_search_early, owned by the
+ *  txn's hook state) is made on first use. */
+typedef struct bs_search_early bs_search_early;
+bs_status bs_search_bulk_note(bs_search *s, bs_txn *txn, bs_id lit, bs_id pred, void **state);
+bs_status bs_search_bulk_flush(bs_txn *txn, void *state);
+void bs_search_bulk_free(void *state);
+
 #endif

@@ -266,7 +266,7 @@ bs_status bs_bulk_add(bs_bulk *b, const bs_quad *q)
         q->o > BS_ID_MAX || q->g > BS_ID_MAX)
         return BS_ERR_ARG;
     /* the hooks see every queued quad, new or not (they are idempotent) */
-    bs_status st = bs_hook_touch(b->txn, q);
+    bs_status st = bs_hook_touch_bulk(b->txn, q);
     if (st == BS_OK) st = bs_runs_add(b->runs, q);
     if (st == BS_OK) b->queued++;
     return st;

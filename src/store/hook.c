@@ -14,7 +14,13 @@
  * write commit that wrote quads through a handle lacking a recorded hook
  * marks it stale in the same txn.  The recorded names are read at commit
  * (one cursor seek), not at open: a hook recorded by another process or
- * handle after this one opened is honoured all the same. */
+ * handle after this one opened is honoured all the same.
+ *
+ * A bulk load (bs_bulk_add) also hands each noted literal to the hook's
+ * optional on_bulk at once, so the hook can do its work while the load
+ * parses (the text index tokenises and writes new documents early); its
+ * per-txn state is flushed at commit before before_commit and freed
+ * when the txn ends, commit or abort. */
 #include "config.h"
 #include "store/store_int.h"
 
@@ -65,7 +71,9 @@ static bs_status vec_push(bs_idvec *v, bs_id id)
     return BS_OK;
 }
 
-bs_status bs_hook_note(bs_txn *t, const bs_quad *q)
+/* Collect q's object for the hooks watching its predicate; bulk: also
+ * hand it to their on_bulk. */
+static bs_status note(bs_txn *t, const bs_quad *q, bool bulk)
 {
     if (t->in_hooks) return BS_ERR_ARG; /* before_commit may not write quads */
     bs_term_kind k = bs_id_kind(q->o);
@@ -76,6 +84,8 @@ bs_status bs_hook_note(bs_txn *t, const bs_quad *q)
         for (size_t i = 0; i < r->npreds; i++) {
             if (r->preds[i] != q->p) continue;
             bs_status st = vec_push(&t->lits[h], q->o);
+            if (st == BS_OK && bulk && r->on_bulk)
+                st = r->on_bulk(t, q->o, q->p, &t->hstate[h], r->ctx);
             if (st != BS_OK) return st;
             break;
         }
@@ -83,11 +93,25 @@ bs_status bs_hook_note(bs_txn *t, const bs_quad *q)
     return BS_OK;
 }
 
+bs_status bs_hook_note(bs_txn *t, const bs_quad *q)
+{
+    return note(t, q, false);
+}
+
+bs_status bs_hook_note_bulk(bs_txn *t, const bs_quad *q)
+{
+    return note(t, q, true);
+}
+
 void bs_hook_txn_free(bs_txn *t)
 {
+    const bs_store *s = t->store;
     for (int h = 0; h < BS_MAX_HOOKS; h++) {
         free(t->lits[h].v);
         t->lits[h] = (bs_idvec){0};
+        if (t->hstate[h] && h < s->nhooks && s->hooks[h].bulk_free)
+            s->hooks[h].bulk_free(t->hstate[h], s->hooks[h].ctx);
+        t->hstate[h] = NULL;
     }
 }
 
@@ -134,7 +158,9 @@ bs_status bs_hook_commit(bs_txn *t)
     t->in_hooks = true;
     for (int h = 0; h < s->nhooks && st == BS_OK; h++) {
         bs_idvec *v = &t->lits[h];
-        if (!v->n) continue;
+        const bs_hook_reg *r = &s->hooks[h];
+        if (t->hstate[h] && r->bulk_flush) st = r->bulk_flush(t, t->hstate[h], r->ctx);
+        if (!v->n || st != BS_OK) continue;
         sort_unique(v);
         st = s->hooks[h].before_commit(t, v->v, v->n, s->hooks[h].ctx);
     }
@@ -202,6 +228,9 @@ bs_status bs_store_hook_add(bs_store *s, const bs_store_hook *h)
     r->npreds = h->npreds;
     r->before_commit = h->before_commit;
     r->ctx = h->ctx;
+    r->on_bulk = h->on_bulk;
+    r->bulk_flush = h->bulk_flush;
+    r->bulk_free = h->bulk_free;
     s->nhooks++;
     return BS_OK;
 fail:

@@ -245,6 +245,16 @@ typedef struct {
     /** Writing quads from it fails with BS_ERR_ARG (the txn aborts). */
     bs_status (*before_commit)(bs_txn *txn, const bs_id *lits, size_t n, void *ctx);
     void *ctx;
+    /** Optional early work during a bulk load: called by bs_bulk_add for
+     *  each queued quad (an addition) whose object is a literal under a
+     *  watched predicate, with the hook's per-txn state *state (NULL at
+     *  first).  It may write the derived index through txn (never
+     *  quads); before_commit still receives the literal and decides.
+     *  bulk_flush(txn, state) runs at commit just before before_commit,
+     *  bulk_free(state) when the txn ends (commit or abort). */
+    bs_status (*on_bulk)(bs_txn *txn, bs_id lit, bs_id pred, void **state, void *ctx);
+    bs_status (*bulk_flush)(bs_txn *txn, void *state, void *ctx);
+    void (*bulk_free)(void *state, void *ctx);
 } bs_store_hook;
 
 /** Register a hook on this handle (no transaction may be active).  On a

@@ -29,6 +29,9 @@ typedef struct {
     size_t npreds;
     bs_status (*before_commit)(bs_txn *txn, const bs_id *lits, size_t n, void *ctx);
     void *ctx;
+    bs_status (*on_bulk)(bs_txn *txn, bs_id lit, bs_id pred, void **state, void *ctx);
+    bs_status (*bulk_flush)(bs_txn *txn, void *state, void *ctx);
+    void (*bulk_free)(void *state, void *ctx);
 } bs_hook_reg;
 
 /** Literal ids collected for one hook during a write transaction. */
@@ -93,6 +96,7 @@ struct bs_txn {
     bool wrote;          ///< a quad was added, removed or queued (stale marking)
     bool in_hooks;       ///< before_commit callbacks are running
     bs_idvec lits[BS_MAX_HOOKS]; ///< per hook: touched literal objects
+    void *hstate[BS_MAX_HOOKS];  ///< per hook: its on_bulk state (hook.c)
 };
 
 /** Collect q's object for the hooks watching its predicate (slow path of
@@ -106,6 +110,17 @@ static inline bs_status bs_hook_touch(bs_txn *txn, const bs_quad *q)
     txn->wrote = true;
     if (!txn->store->nhooks) return BS_OK;
     return bs_hook_note(txn, q);
+}
+
+/** bs_hook_note for a quad a bulk load adds: also hands its literal to
+ *  the hooks' on_bulk (early work).  bs_bulk_add calls it. */
+bs_status bs_hook_note_bulk(bs_txn *txn, const bs_quad *q);
+
+static inline bs_status bs_hook_touch_bulk(bs_txn *txn, const bs_quad *q)
+{
+    txn->wrote = true;
+    if (!txn->store->nhooks) return BS_OK;
+    return bs_hook_note_bulk(txn, q);
 }
 
 /** At commit, before anything else is written: run the hooks on their
