@@ -450,6 +450,48 @@ START_TEST(test_update_txn)
 }
 END_TEST
 
+/* Thousands of titles: the candidates' ranges in dcterms:title's
+ * (o, s, g) entries span many LMDB pages, a literal shared by several
+ * subjects, copies in two graphs (the union counts them once), some in
+ * the restricted graph; the scan of each candidate starts from the page
+ * the previous one ended in when it can (bs_iter_seek). */
+START_TEST(test_many_titles)
+{
+    bs_store *s = fixture();
+    size_t cap = 1 << 20, len = 0;
+    char *nq = malloc(cap);
+    for (int i = 0; i < 4000; i++) {
+        const char *g = i % 27 == 0 ? "<http://g/secret>" : "<http://g/one>";
+        if (i % 9)
+            len += (size_t)snprintf(nq + len, cap - len, "<http://x/m%d> " TITLE
+                                    " \"Cathode lot %d\" %s .\n", i, i, g);
+        else
+            len += (size_t)snprintf(nq + len, cap - len, "<http://x/m%d> " TITLE
+                                    " \"Electrolyte lot %d\" %s .\n", i, i % 450, g);
+        if (i % 18 == 0)
+            len += (size_t)snprintf(nq + len, cap - len, "<http://x/m%d> " TITLE
+                                    " \"Electrolyte lot %d\" <http://g/two> .\n", i, i % 450);
+        ck_assert_uint_lt(len, cap);
+    }
+    ck_assert_int_eq(load_nq(s, nq), BS_OK);
+    free(nq);
+    close_store(s);
+    s = open_store(true, false); /* a read-only store: the snapshot's index */
+    size_t all = same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), false, 1);
+    size_t pub = same_rows(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"), true, 1);
+    ck_assert_uint_eq(all, 10 + 445);
+    /* restricted: x/s and every 27th, unless every 54th (a copy in g/two) */
+    ck_assert_uint_eq(pub, all - 1 - (149 - 75));
+    ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"electrolyte\")"),
+                      "http://x/m3159\tElectrolyte lot 9\n"));
+    same_rows(s, Q_TITLE("STRSTARTS(?t, \"Electrolyte lot 1\") && CONTAINS(?t, \"Electrolyte\")"),
+              false, 1);
+    same_rows(s, PFX "SELECT ?d ?t { ?d dcterms:title ?t FILTER(CONTAINS(?t, \"Electrolyte\")) "
+                     "?d dcterms:title ?u FILTER(?u != ?t) }", false, -1);
+    close_store(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *su = suite_create("sparql_textfilter");
@@ -463,6 +505,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_no_index);
     tcase_add_test(tc, test_stale_index);
     tcase_add_test(tc, test_update_txn);
+    tcase_add_test(tc, test_many_titles);
     suite_add_tcase(su, tc);
     return su;
 }

@@ -296,8 +296,9 @@ static bool in_default(bs_sp_exec *ex, bs_id g)
     return bsearch(&g, ex->dflt, ex->ndflt, sizeof g, id_cmp) != NULL;
 }
 
-/* Aim sc at (s, p, o) in graph: reuse its store iterator when it has one. */
-static bs_status scan_aim(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p, bs_id o)
+/* Aim sc at (s, p, o) in graph: reuse its store iterator when it has one
+ * (seek: from the page it last read when the new range begins there). */
+static bs_status scan_aim(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p, bs_id o, bool seek)
 {
     bs_sp_exec *ex = sc->ex;
     bs_quad pat = {s, p, o, graph};
@@ -319,7 +320,7 @@ static bs_status scan_aim(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p, bs_id o
     }
     sc->empty = empty;
     if (empty) return BS_OK;
-    if (sc->it) return bs_iter_reset(sc->it, &pat);
+    if (sc->it) return seek ? bs_iter_seek(sc->it, &pat) : bs_iter_reset(sc->it, &pat);
     return bs_iter_new(ex->txn, &pat, &sc->it);
 }
 
@@ -330,7 +331,7 @@ bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p,
     bs_sp_scan *sc = calloc(1, sizeof *sc);
     if (!sc) return BS_ERR_NOMEM;
     sc->ex = ex;
-    bs_status st = scan_aim(sc, graph, s, p, o);
+    bs_status st = scan_aim(sc, graph, s, p, o, false);
     if (st != BS_OK) {
         bs_sp_scan_free(sc);
         return st;
@@ -342,7 +343,14 @@ bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p,
 bs_status bs_sp_scan_reset(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p,
                            bs_id o)
 {
-    bs_status st = scan_aim(sc, graph, s, p, o);
+    bs_status st = scan_aim(sc, graph, s, p, o, false);
+    if (st != BS_OK) sc->empty = true;
+    return st;
+}
+
+bs_status bs_sp_scan_seek(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p, bs_id o)
+{
+    bs_status st = scan_aim(sc, graph, s, p, o, true);
     if (st != BS_OK) sc->empty = true;
     return st;
 }
@@ -363,6 +371,36 @@ bs_status bs_sp_scan_next(bs_sp_scan *sc, bs_quad *out)
         sc->started = true;
         sc->last = *out;
         return BS_OK;
+    }
+}
+
+bs_status bs_sp_scan_next_n(bs_sp_scan *sc, bs_quad *out, size_t cap, size_t *n)
+{
+    *n = 0;
+    if (sc->empty || !sc->it) return BS_END;
+    for (;;) {
+        size_t got = 0, m = 0;
+        bs_status st = bs_sp_tick(sc->ex);
+        if (st != BS_OK) return st;
+        if ((st = bs_iter_next_n(sc->it, out, cap, &got)) != BS_OK) return st;
+        if (!sc->multi) {
+            *n = got;
+            return BS_OK;
+        }
+        bool every = sc->ex->dflt_all && !sc->ex->opts.visible; /* in_default() always */
+        for (size_t i = 0; i < got; i++) { /* as bs_sp_scan_next, in place */
+            const bs_quad *q = &out[i];
+            if (sc->started && q->s == sc->last.s && q->p == sc->last.p && q->o == sc->last.o)
+                continue;
+            if (!every && !in_default(sc->ex, q->g)) continue;
+            sc->started = true;
+            sc->last = *q;
+            out[m++] = *q;
+        }
+        if (m) {
+            *n = m;
+            return BS_OK;
+        }
     }
 }
 

@@ -18,6 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Triples read from a scan per call (bs_sp_scan_next_n): a page of the
+ * store's duplicates holds about 270. */
+#define SCAN_BATCH 256
+
 /* Where a group key or the join variable comes from: pattern (0 or 1)
  * and position (0 s, 1 p, 2 o). */
 typedef struct {
@@ -108,6 +112,21 @@ static bs_status scan_of(bs_sp_exec *ex, const bs_sp_triple *t, bs_id graph,
                           bs_sp_tpos_id(ex, t->p, NULL), bs_sp_tpos_id(ex, t->o, NULL), out);
 }
 
+/* Room for group g's counter. */
+static bs_status grow_counts(count_iter *c, size_t g)
+{
+    size_t cap = c->cap ? c->cap : 64;
+    while (cap <= g) cap *= 2;
+    bs_status st = bs_sp_mem(c->ex, (long long)((cap - c->cap) * sizeof *c->counts));
+    if (st != BS_OK) return st;
+    uint64_t *nc = realloc(c->counts, cap * sizeof *nc);
+    if (!nc) return BS_ERR_NOMEM;
+    memset(nc + c->cap, 0, (cap - c->cap) * sizeof *nc);
+    c->counts = nc;
+    c->cap = cap;
+    return BS_OK;
+}
+
 /* One more row for the group of key. */
 static bs_status bump(count_iter *c, const bs_id *key, bs_id *last, size_t *lastg,
                       bool *have_last)
@@ -125,16 +144,7 @@ static bs_status bump(count_iter *c, const bs_id *key, bs_id *last, size_t *last
     bool added;
     bs_status st = bs_sp_hset_put(&c->groups, key, &g, &added);
     if (st != BS_OK) return st;
-    if (g >= c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 64;
-        if ((st = bs_sp_mem(c->ex, (long long)((cap - c->cap) * sizeof *c->counts))) != BS_OK)
-            return st;
-        uint64_t *nc = realloc(c->counts, cap * sizeof *nc);
-        if (!nc) return BS_ERR_NOMEM;
-        memset(nc + c->cap, 0, (cap - c->cap) * sizeof *nc);
-        c->counts = nc;
-        c->cap = cap;
-    }
+    if (g >= c->cap && (st = grow_counts(c, g)) != BS_OK) return st;
     c->counts[g]++;
     memcpy(last, key, nk * sizeof *key);
     *lastg = g;
@@ -177,16 +187,22 @@ static bs_status read_pairs(bs_sp_exec *ex, const bs_sp_triple *t, bs_id graph, 
     bs_status st = bs_sp_triple_estimate(ex, t, graph, NULL, &est);
     if (st == BS_OK && est > 0 && est < 1e8) st = bs_sp_rows_reserve(pairs, (size_t)est + 1);
     if (st == BS_OK) st = scan_of(ex, t, graph, &sc);
-    bs_quad q;
+    bs_quad qs[SCAN_BATCH];
+    size_t nq = 0;
     *kmin = BS_ANY;
     *kmax = 0;
-    while (st == BS_OK && (st = bs_sp_scan_next(sc, &q)) == BS_OK) {
-        const bs_id a[3] = {q.s, q.p, q.o};
-        const bs_id pr[2] = {a[jp], vpos >= 0 ? a[vpos] : 0};
-        if (pr[0] < *kmin) *kmin = pr[0];
-        if (pr[0] > *kmax) *kmax = pr[0];
-        st = bs_sp_rows_push(pairs, pr, NULL);
-    }
+    while (st == BS_OK && (st = bs_sp_scan_next_n(sc, qs, SCAN_BATCH, &nq)) == BS_OK)
+        for (size_t i = 0; i < nq && st == BS_OK; i++) {
+            const bs_id a[3] = {qs[i].s, qs[i].p, qs[i].o};
+            const bs_id pr[2] = {a[jp], vpos >= 0 ? a[vpos] : 0};
+            if (pr[0] < *kmin) *kmin = pr[0];
+            if (pr[0] > *kmax) *kmax = pr[0];
+            if (pairs->n < pairs->cap) { /* reserved from the estimate: no call */
+                memcpy(bs_sp_rows_at(pairs, pairs->n++), pr, sizeof pr);
+                continue;
+            }
+            st = bs_sp_rows_push(pairs, pr, NULL);
+        }
     bs_sp_scan_free(sc);
     return st == BS_END ? BS_OK : st;
 }
@@ -230,33 +246,108 @@ static bs_status vmap_build(bs_sp_exec *ex, const bs_sp_rows *pairs, bs_id kmin,
     return BS_OK;
 }
 
-/* Scan pattern 0 and count through the map. */
+/* ---- counting a run ----------------------------------------------------
+ * Pattern 0's scan reads its rows in index order, so the ids it gives to
+ * the group keys (a work package: the object of POSG) stay the same over
+ * a long run of rows while the map's value changes from row to row.  A
+ * counter per value number collects the run; only its end hashes, once
+ * per group seen in the run, in the order the groups first appeared (the
+ * order bump() alone would give). */
+
+typedef struct {
+    uint64_t *n;        ///< per value number (index 0: the multiplicity map's one slot)
+    uint16_t *touched;  ///< value numbers counted in this run, first seen first
+    size_t ntouched;
+    bs_id *key;         ///< the run's group key; the value's slots are filled at flush
+    bool open;
+    long long mem;
+} run_counts;
+
+static bs_status run_init(bs_sp_exec *ex, run_counts *r, size_t nvals, size_t nk)
+{
+    size_t slots = nvals + 1;
+    r->mem = (long long)(slots * (sizeof *r->n + sizeof *r->touched) + nk * sizeof *r->key);
+    bs_status st = bs_sp_mem(ex, r->mem);
+    if (st != BS_OK) return st;
+    r->n = calloc(slots, sizeof *r->n);
+    r->touched = malloc(slots * sizeof *r->touched);
+    r->key = calloc(nk + 1, sizeof *r->key);
+    return r->n && r->touched && r->key ? BS_OK : BS_ERR_NOMEM;
+}
+
+static void run_free(bs_sp_exec *ex, run_counts *r)
+{
+    bs_sp_mem(ex, -r->mem);
+    free(r->n);
+    free(r->touched);
+    free(r->key);
+}
+
+/* Add the run's counters to their groups and empty it. */
+static bs_status run_flush(count_iter *c, run_counts *r, const src_pos *keys, const vmap *m)
+{
+    size_t nk = c->n->nkeys;
+    for (size_t i = 0; i < r->ntouched; i++) {
+        uint16_t v = r->touched[i];
+        if (m->nvals)
+            for (size_t k = 0; k < nk; k++)
+                if (keys[k].pat) r->key[k] = *bs_sp_rows_at(&m->seen.keys, v - 1);
+        size_t g;
+        bool added;
+        bs_status st = bs_sp_hset_put(&c->groups, r->key, &g, &added);
+        if (st == BS_OK && g >= c->cap) st = grow_counts(c, g);
+        if (st != BS_OK) return st;
+        c->counts[g] += r->n[v];
+        r->n[v] = 0;
+    }
+    r->ntouched = 0;
+    r->open = false;
+    return BS_OK;
+}
+
+/* Whether row a belongs to the open run (same pattern-0 key ids). */
+static bool same_run(const run_counts *r, const src_pos *keys, size_t nk, const bs_id *a)
+{
+    if (!r->open) return false;
+    for (size_t k = 0; k < nk; k++)
+        if (!keys[k].pat && r->key[k] != a[keys[k].pos]) return false;
+    return true;
+}
+
+/* Scan pattern 0 and count through the map, a run at a time. */
 static bs_status count_by_map(count_iter *c, bs_id graph, const src_pos *keys, int jp0,
                               const vmap *m)
 {
     const bs_sp_node *b = c->n->a;
     size_t nk = c->n->nkeys;
-    bs_id key[nk + 1], last[nk + 1];
-    size_t lastg = 0;
-    bool have_last = false;
+    run_counts r = {0};
     bs_sp_scan *sc = NULL;
     bs_status st;
-    bs_quad q;
+    bs_quad qs[SCAN_BATCH];
+    size_t nq = 0;
+    TRY(st, run_init(c->ex, &r, m->nvals, nk));
     TRY(st, scan_of(c->ex, &b->triples[0], graph, &sc));
-    for (unsigned n = 0; (st = bs_sp_scan_next(sc, &q)) == BS_OK; n++) {
-        if ((n & 63) == 0) TRY(st, bs_sp_tick(c->ex));
-        const bs_id a[3] = {q.s, q.p, q.o};
-        if (a[jp0] < m->kmin || a[jp0] - m->kmin >= m->span) continue;
-        uint16_t v = m->map[a[jp0] - m->kmin];
-        if (!v) continue;
-        bs_id val = m->nvals ? *bs_sp_rows_at(&m->seen.keys, v - 1) : 0;
-        for (size_t k = 0; k < nk; k++) key[k] = keys[k].pat ? val : a[keys[k].pos];
-        unsigned times = m->nvals ? 1 : v;
-        for (unsigned r = 0; r < times; r++) TRY(st, bump(c, key, last, &lastg, &have_last));
+    while ((st = bs_sp_scan_next_n(sc, qs, SCAN_BATCH, &nq)) == BS_OK) {
+        for (size_t i = 0; i < nq; i++) {
+            const bs_id a[3] = {qs[i].s, qs[i].p, qs[i].o};
+            if (a[jp0] < m->kmin || a[jp0] - m->kmin >= m->span) continue;
+            uint16_t v = m->map[a[jp0] - m->kmin];
+            if (!v) continue;
+            if (!same_run(&r, keys, nk, a)) {
+                TRY(st, run_flush(c, &r, keys, m));
+                for (size_t k = 0; k < nk; k++)
+                    if (!keys[k].pat) r.key[k] = a[keys[k].pos];
+                r.open = true;
+            }
+            uint16_t slot = m->nvals ? v : 0; /* multiplicity map: v rows */
+            if (!r.n[slot]) r.touched[r.ntouched++] = slot;
+            r.n[slot] += m->nvals ? 1 : v;
+        }
     }
-    if (st == BS_END) st = BS_OK;
+    if (st == BS_END) st = run_flush(c, &r, keys, m);
 fail:
     bs_sp_scan_free(sc);
+    run_free(c->ex, &r);
     return st;
 }
 

@@ -224,7 +224,9 @@ static bs_status next_candidate(bs_sp_tfscan *ts)
 {
     if (ts->at >= ts->c->n) return BS_END;
     bs_id lit = ts->c->lits[ts->at++];
-    if (ts->sc) return bs_sp_scan_reset(ts->sc, ts->graph, BS_ANY, ts->p, lit);
+    /* ascending literals: the next range often begins in the page of
+     * (p, o, s, g) entries the previous one ended in */
+    if (ts->sc) return bs_sp_scan_seek(ts->sc, ts->graph, BS_ANY, ts->p, lit);
     return bs_sp_scan_new(ts->ex, ts->graph, BS_ANY, ts->p, lit, &ts->sc);
 }
 

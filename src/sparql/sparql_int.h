@@ -381,7 +381,16 @@ bs_status bs_sp_scan_new(bs_sp_exec *ex, bs_id graph, bs_id s, bs_id p,
  *  scan of a nested loop); on failure it yields nothing. */
 bs_status bs_sp_scan_reset(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p,
                            bs_id o);
+/** bs_sp_scan_reset() for probes in ascending order: the store iterator
+ *  starts from the page it last read when the new range begins there
+ *  (bs_iter_seek); same rows. */
+bs_status bs_sp_scan_seek(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p,
+                          bs_id o);
 bs_status bs_sp_scan_next(bs_sp_scan *sc, bs_quad *out);
+/** The next 1 to cap triples into out[0..*n) (at most a page of the
+ *  store's duplicates at a time), or BS_END: the rows of
+ *  bs_sp_scan_next() in the same order, with a call per batch. */
+bs_status bs_sp_scan_next_n(bs_sp_scan *sc, bs_quad *out, size_t cap, size_t *n);
 void bs_sp_scan_free(bs_sp_scan *sc);
 
 /** The named graphs of the dataset (visible ones), for GRAPH ?g.

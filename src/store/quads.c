@@ -51,7 +51,8 @@ static inline uint32_t load_be32(const uint8_t *p)
 
 _Static_assert(BS_ID_BYTES == 5, "bs_quad_unpack reads 5-byte ids");
 
-void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad *q)
+static inline __attribute__((always_inline)) void
+unpack_inline(int index, const uint8_t *key, const uint8_t *data, bs_quad *q)
 {
     /* Word loads instead of byte loops, never reading outside the 5-byte
      * key and the 15-byte data (they may end a mapped page); positions
@@ -64,6 +65,11 @@ void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad 
     *(bs_id *)(base + at[o[1]]) = load_be64(data) >> 24;
     *(bs_id *)(base + at[o[2]]) = load_be64(data + 5) >> 24;
     *(bs_id *)(base + at[o[3]]) = load_be64(data + 7) & BS_ID_MAX;
+}
+
+void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad *q)
+{
+    unpack_inline(index, key, data, q);
 }
 
 void bs_index_for(const bs_quad *pat, int *index, int *nbound)
@@ -153,6 +159,7 @@ struct bs_iter {
     uint8_t at[BS_KEY_BYTES];    ///< key of the page of duplicates in hand
     const uint8_t *page;         ///< that page (borrowed from the map)
     size_t npage, ipage;         ///< its entries, next one to return
+    bool live;                   ///< page is the one under the cursor (bs_iter_seek)
 };
 
 /* Aim it at pattern pat; (re)open the cursor when the index changes. */
@@ -171,7 +178,7 @@ static bs_status iter_aim(bs_iter *it, const bs_quad *pat)
         }
         it->index = index;
     }
-    it->started = it->done = false;
+    it->started = it->done = it->live = false;
     it->page = NULL;
     it->npage = it->ipage = 0;
     memset(it->data, 0, sizeof it->data);
@@ -234,6 +241,7 @@ static int iter_page(bs_iter *it, const MDB_val *k, const MDB_val *v)
     it->page = m.mv_data;
     it->npage = m.mv_size / BS_DATA_BYTES;
     it->ipage = 0;
+    it->live = true;
     return 0;
 }
 
@@ -247,6 +255,7 @@ static int iter_fill(bs_iter *it)
         if ((rc = iter_first(it, &k, &v))) return rc;
         return iter_page(it, &k, &v);
     }
+    it->live = false;
     rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT_MULTIPLE);
     if (rc == MDB_NOTFOUND && it->nbound == 0) {
         /* next key of a full scan */
@@ -258,6 +267,7 @@ static int iter_fill(bs_iter *it)
     it->page = v.mv_data;
     it->npage = v.mv_size / BS_DATA_BYTES;
     it->ipage = 0;
+    it->live = true;
     return 0;
 }
 
@@ -331,6 +341,68 @@ bs_status bs_iter_next(bs_iter *it, bs_quad *out)
 end:
     it->done = true;
     return BS_END;
+}
+
+bs_status bs_iter_next_n(bs_iter *it, bs_quad *out, size_t cap, size_t *n)
+{
+    *n = 0;
+    if (it->nbound == 4 || cap == 0) {
+        bs_status st = bs_iter_next(it, out);
+        *n = st == BS_OK;
+        return st;
+    }
+    size_t plen = BS_ID_BYTES * (size_t)(it->nbound > 1 ? it->nbound - 1 : 0);
+    /* the first quad the usual way (a seek and its first page), then
+     * the rest of the page in hand without a call per quad */
+    bs_status st = bs_iter_next(it, out);
+    if (st != BS_OK) return st;
+    size_t k = 1;
+    while (k < cap && it->ipage < it->npage) {
+        const uint8_t *d = it->page + BS_DATA_BYTES * it->ipage;
+        if (plen && prefix_cmp(d, it->data, plen) != 0) break; /* past the range: next says so */
+        it->ipage++;
+        unpack_inline(it->index, it->at, d, &out[k++]); /* the index's offsets hoisted */
+    }
+    *n = k;
+    return BS_OK;
+}
+
+/* bs_iter_seek: the new range begins inside the page under the cursor
+ * when the pattern keeps the index, the bound count and the key, and the
+ * page's first entry is before the new prefix and its last one not:
+ * every earlier entry is smaller than the first, so the range's first
+ * entry is in the page, found by binary search. */
+static bool seek_in_page(bs_iter *it, const bs_quad *pat)
+{
+    int index, nbound;
+    bs_index_for(pat, &index, &nbound);
+    if (!it->live || index != it->index || nbound != it->nbound || nbound < 2 || nbound > 3)
+        return false;
+    const int *o = bs_orderings[index];
+    uint8_t key[BS_KEY_BYTES], data[BS_DATA_BYTES] = {0};
+    for (int j = 0; j < nbound; j++) {
+        bs_id id = bs_quad_pos(pat, o[j]);
+        if (id > BS_ID_MAX) return false;
+        if (j == 0) bs_id_put(key, id);
+        else bs_id_put(data + BS_ID_BYTES * (j - 1), id);
+    }
+    size_t plen = BS_ID_BYTES * (size_t)(nbound - 1);
+    if (memcmp(key, it->at, BS_KEY_BYTES) != 0 || it->npage == 0 ||
+        prefix_cmp(it->page, data, plen) >= 0 ||
+        prefix_cmp(it->page + BS_DATA_BYTES * (it->npage - 1), data, plen) < 0)
+        return false;
+    memcpy(it->key, key, sizeof key);
+    memcpy(it->data, data, sizeof data);
+    it->done = false;
+    it->ipage = 0;
+    it->ipage = page_lower_bound(it, plen);
+    return true;
+}
+
+bs_status bs_iter_seek(bs_iter *it, const bs_quad *pat)
+{
+    if (seek_in_page(it, pat)) return BS_OK;
+    return iter_aim(it, pat);
 }
 
 void bs_iter_free(bs_iter *it)

@@ -144,8 +144,19 @@ bs_status bs_iter_new(bs_txn *txn, const bs_quad *pattern, bs_iter **out);
  *  freed. */
 bs_status bs_iter_reset(bs_iter *it, const bs_quad *pattern);
 
+/** bs_iter_reset(), cheaper when the new range begins inside the page
+ *  of duplicates the iterator last read (a binary search there instead
+ *  of a seek from the root): for probes in ascending order, such as a
+ *  merge of sorted ids with one key's duplicates.  Same results. */
+bs_status bs_iter_seek(bs_iter *it, const bs_quad *pattern);
+
 /// Next matching quad, or BS_END.
 bs_status bs_iter_next(bs_iter *it, bs_quad *out);
+
+/** The next 1 to cap matching quads into out[0..*n) (at most the rest of
+ *  one page of duplicates: no call per quad), or BS_END with *n = 0.
+ *  The same quads in the same order as bs_iter_next(). */
+bs_status bs_iter_next_n(bs_iter *it, bs_quad *out, size_t cap, size_t *n);
 
 /// Free an iterator.  NULL is safe.
 void bs_iter_free(bs_iter *it);
