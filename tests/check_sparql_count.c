@@ -12,28 +12,20 @@
  * scans. */
 #include "config.h"
 #include "sparql/exec_int.h"
+#include "fixture.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char dir[256];
+static char dir[BS_FX_DIR];
 static bs_store *store;
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_count_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_count");
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &store), BS_OK);
     bs_sp_count_policy = 0;
 }
@@ -43,8 +35,7 @@ static void teardown(void)
     bs_store_close(store);
     store = NULL;
     bs_sp_count_policy = 0;
-    *strrchr(dir, '/') = 0;
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 static void update(const char *text)

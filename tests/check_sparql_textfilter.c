@@ -8,36 +8,26 @@
 #include "ingest/ingest.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "fixture.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char dir[256];
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
+static char dir[BS_FX_DIR];
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_tfilter_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_tfilter");
     bs_sp_textfilter_policy = 0;
 }
 
 static void teardown(void)
 {
-    char *slash = strrchr(dir, '/');
-    *slash = 0;
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 #define TITLE "<http://purl.org/dc/terms/title>"

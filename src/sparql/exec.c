@@ -395,7 +395,8 @@ bs_status bs_sp_scan_next_n(bs_sp_scan *sc, bs_quad *out, size_t cap, size_t *n)
             if (!every && !in_default(sc->ex, q->g)) continue;
             sc->started = true;
             sc->last = *q;
-            out[m++] = *q;
+            if (m != i) out[m] = *q;
+            m++;
         }
         if (m) {
             *n = m;

@@ -15,6 +15,7 @@
 #include "sparql/exec_int.h"
 #include "sparql/expr_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,7 +194,7 @@ static bs_status read_pairs(bs_sp_exec *ex, const bs_sp_triple *t, bs_id graph, 
     *kmax = 0;
     while (st == BS_OK && (st = bs_sp_scan_next_n(sc, qs, SCAN_BATCH, &nq)) == BS_OK)
         for (size_t i = 0; i < nq && st == BS_OK; i++) {
-            const bs_id a[3] = {qs[i].s, qs[i].p, qs[i].o};
+            const bs_id *a = &qs[i].s;
             const bs_id pr[2] = {a[jp], vpos >= 0 ? a[vpos] : 0};
             if (pr[0] < *kmin) *kmin = pr[0];
             if (pr[0] > *kmax) *kmax = pr[0];
@@ -305,43 +306,47 @@ static bs_status run_flush(count_iter *c, run_counts *r, const src_pos *keys, co
     return BS_OK;
 }
 
-/* Whether row a belongs to the open run (same pattern-0 key ids). */
-static bool same_run(const run_counts *r, const src_pos *keys, size_t nk, const bs_id *a)
-{
-    if (!r->open) return false;
-    for (size_t k = 0; k < nk; k++)
-        if (!keys[k].pat && r->key[k] != a[keys[k].pos]) return false;
-    return true;
-}
+/* A quad's s, p, o as an array indexed by position. */
+_Static_assert(offsetof(bs_quad, p) == sizeof(bs_id) && offsetof(bs_quad, o) == 2 * sizeof(bs_id),
+               "bs_quad's s, p, o are consecutive");
 
 /* Scan pattern 0 and count through the map, a run at a time. */
 static bs_status count_by_map(count_iter *c, bs_id graph, const src_pos *keys, int jp0,
                               const vmap *m)
 {
     const bs_sp_node *b = c->n->a;
-    size_t nk = c->n->nkeys;
+    size_t nk = c->n->nkeys, nrun = 0;
+    size_t rk[nk + 1], rpos[nk + 1]; /* the run's keys: key index, position in pattern 0 */
+    for (size_t k = 0; k < nk; k++)
+        if (!keys[k].pat) {
+            rk[nrun] = k;
+            rpos[nrun++] = (size_t)keys[k].pos;
+        }
     run_counts r = {0};
     bs_sp_scan *sc = NULL;
     bs_status st;
     bs_quad qs[SCAN_BATCH];
     size_t nq = 0;
+    const bool mult = m->nvals == 0; /* multiplicity map: v rows, one counter */
     TRY(st, run_init(c->ex, &r, m->nvals, nk));
     TRY(st, scan_of(c->ex, &b->triples[0], graph, &sc));
     while ((st = bs_sp_scan_next_n(sc, qs, SCAN_BATCH, &nq)) == BS_OK) {
         for (size_t i = 0; i < nq; i++) {
-            const bs_id a[3] = {qs[i].s, qs[i].p, qs[i].o};
-            if (a[jp0] < m->kmin || a[jp0] - m->kmin >= m->span) continue;
-            uint16_t v = m->map[a[jp0] - m->kmin];
+            const bs_id *a = &qs[i].s;
+            bs_id j = a[jp0] - m->kmin; /* wraps above span when below kmin */
+            if (j >= m->span) continue;
+            uint16_t v = m->map[j];
             if (!v) continue;
-            if (!same_run(&r, keys, nk, a)) {
+            bool same = r.open;
+            for (size_t k = 0; k < nrun && same; k++) same = r.key[rk[k]] == a[rpos[k]];
+            if (!same) {
                 TRY(st, run_flush(c, &r, keys, m));
-                for (size_t k = 0; k < nk; k++)
-                    if (!keys[k].pat) r.key[k] = a[keys[k].pos];
+                for (size_t k = 0; k < nrun; k++) r.key[rk[k]] = a[rpos[k]];
                 r.open = true;
             }
-            uint16_t slot = m->nvals ? v : 0; /* multiplicity map: v rows */
+            uint16_t slot = mult ? 0 : v;
             if (!r.n[slot]) r.touched[r.ntouched++] = slot;
-            r.n[slot] += m->nvals ? 1 : v;
+            r.n[slot] += mult ? v : 1;
         }
     }
     if (st == BS_END) st = run_flush(c, &r, keys, m);

@@ -346,23 +346,25 @@ end:
 bs_status bs_iter_next_n(bs_iter *it, bs_quad *out, size_t cap, size_t *n)
 {
     *n = 0;
-    if (it->nbound == 4 || cap == 0) {
-        bs_status st = bs_iter_next(it, out);
+    if (cap == 0) return BS_ERR_ARG;
+    /* the first quad the usual way (a seek and its first page) */
+    bs_status st = bs_iter_next(it, out);
+    if (st != BS_OK || it->nbound == 4) {
         *n = st == BS_OK;
         return st;
     }
+    /* then the rest of the page in hand without a call per quad; locals,
+     * since the stores into out could alias the iterator for the compiler */
     size_t plen = BS_ID_BYTES * (size_t)(it->nbound > 1 ? it->nbound - 1 : 0);
-    /* the first quad the usual way (a seek and its first page), then
-     * the rest of the page in hand without a call per quad */
-    bs_status st = bs_iter_next(it, out);
-    if (st != BS_OK) return st;
-    size_t k = 1;
-    while (k < cap && it->ipage < it->npage) {
-        const uint8_t *d = it->page + BS_DATA_BYTES * it->ipage;
-        if (plen && prefix_cmp(d, it->data, plen) != 0) break; /* past the range: next says so */
-        it->ipage++;
-        unpack_inline(it->index, it->at, d, &out[k++]); /* the index's offsets hoisted */
+    const uint8_t *page = it->page, *at = it->at, *data = it->data;
+    size_t i = it->ipage, npage = it->npage, k = 1;
+    int index = it->index;
+    for (; k < cap && i < npage; i++, k++) {
+        const uint8_t *d = page + BS_DATA_BYTES * i;
+        if (plen && prefix_cmp(d, data, plen) != 0) break; /* past the range: next says so */
+        unpack_inline(index, at, d, &out[k]);
     }
+    it->ipage = i;
     *n = k;
     return BS_OK;
 }
