@@ -359,12 +359,35 @@ static void check_seeks(bs_txn *t, bs_id p, bs_id o0)
     bs_iter_free(it);
 }
 
+/* A write between two seeks of one iterator (it may change or move the
+ * page in hand): the second seek still finds the range. */
+static void check_seek_after_write(bs_txn *t, bs_id p, bs_id o0)
+{
+    bs_iter *it;
+    bs_quad q, pat = {BS_ANY, p, o0 + 3, BS_ANY}, wgot[8], wwant[8];
+    ck_assert_int_eq(bs_iter_new(t, &pat, &it), BS_OK);
+    ck_assert_int_eq(bs_iter_next(it, &q), BS_OK);
+    for (bs_id k = 0; k < 40; k++) {
+        bs_quad add = {o0 + 100 + k, p, o0 + 4, 0};
+        ck_assert_int_eq(bs_quad_add(t, &add, NULL), BS_OK);
+    }
+    pat.o = o0 + 6;
+    ck_assert_int_eq(bs_iter_seek(it, &pat), BS_OK);
+    size_t ng = 0, nw = scan_plain(t, &pat, wwant, 8);
+    while (ng < 8 && bs_iter_next(it, &wgot[ng]) == BS_OK) ng++;
+    ck_assert_uint_eq(ng, nw);
+    ck_assert(memcmp(wgot, wwant, ng * sizeof *wgot) == 0);
+    bs_iter_free(it);
+}
+
 START_TEST(test_store_seek_and_batches)
 {
     bs_txn *t;
     bs_id p, o0;
     ck_assert_int_eq(bs_txn_begin(store, true, &t), BS_OK);
     seek_data(t, &p, &o0);
+    check_seeks(t, p, o0); /* a write transaction: seeks from the root */
+    check_seek_after_write(t, p, o0);
     ck_assert_int_eq(bs_txn_commit(t), BS_OK);
     ck_assert_int_eq(bs_txn_begin(store, false, &t), BS_OK);
     check_seeks(t, p, o0);

@@ -373,12 +373,15 @@ bs_status bs_iter_next_n(bs_iter *it, bs_quad *out, size_t cap, size_t *n)
  * when the pattern keeps the index, the bound count and the key, and the
  * page's first entry is before the new prefix and its last one not:
  * every earlier entry is smaller than the first, so the range's first
- * entry is in the page, found by binary search. */
+ * entry is in the page, found by binary search.  Read transactions only. */
 static bool seek_in_page(bs_iter *it, const bs_quad *pat)
 {
     int index, nbound;
     bs_index_for(pat, &index, &nbound);
-    if (!it->live || index != it->index || nbound != it->nbound || nbound < 2 || nbound > 3)
+    /* in a write transaction a write since the last read may have
+     * changed or moved the page: seek from the root there */
+    if (!it->live || index != it->index || nbound != it->nbound || nbound < 2 || nbound > 3 ||
+        bs_txn_writable(it->txn))
         return false;
     const int *o = bs_orderings[index];
     uint8_t key[BS_KEY_BYTES], data[BS_DATA_BYTES] = {0};
