@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * battstore — GET /highway.svg: the BIG-MAP data-highway diagram (the SVG of
  * `battstore flows --format svg`) as the caller's role may see it, cached
- * per role until the store changes. */
+ * per role until the store commits a change. */
 #include "config.h"
 #include "http/highway.h"
 #include "dmp/dmp.h"
@@ -10,19 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* What each role sees depends only on the access levels it may read:
  * anonymous (public), restricted, confidential (= writer). */
 #define NVIEWS 3
-/* A backstop for writes the stamp cannot tell apart (a changed literal
- * that keeps every count): a cached drawing is at most this old. */
-#define MAX_AGE_S 60
 
 typedef struct {
     const bs_store *store; /* the store it was drawn from (never dereferenced) */
     uint64_t stamp;        /* store_stamp() when drawn */
-    time_t made;
     char *svg;             /* malloc'ed */
     size_t len;
 } view;
@@ -32,43 +27,17 @@ static view cache[NVIEWS];
 
 static int view_of(bs_role r) { return r >= BS_ROLE_CONFIDENTIAL ? 2 : (int)r; }
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) {
-        h ^= (v >> (8 * i)) & 0xff;
-        h *= 0x100000001b3ULL; /* FNV-1a */
-    }
-    return h;
-}
-
-/* A fingerprint of the store's state: sizes, and every named graph's id,
- * access level and quad count.  Any load, drop or access change alters
- * it; an update usually does (counts and pages in use). */
+/* The snapshot the store is at: LMDB's id of the last committed
+ * transaction, which any load, update, drop or access change moves on
+ * (in this process or another). */
 static bs_status store_stamp(bs_store *store, uint64_t *out)
 {
     bs_txn *txn = NULL;
-    bs_id *ids = NULL;
-    size_t n = 0;
-    bs_store_stats ss;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    bs_status st;
-    TRY(st, bs_txn_begin(store, false, &txn));
-    TRY(st, bs_store_stat(txn, &ss));
-    h = mix(mix(mix(h, ss.quads), ss.terms), ss.used_bytes);
-    TRY(st, bs_graph_ids(txn, &ids, &n));
-    for (size_t i = 0; i < n; i++) {
-        bs_access a = BS_ACCESS_PUBLIC;
-        uint64_t count = 0;
-        bs_quad pat = {BS_ANY, BS_ANY, BS_ANY, ids[i]};
-        TRY(st, bs_graph_access(txn, ids[i], &a));
-        TRY(st, bs_quad_count(txn, &pat, &count));
-        h = mix(mix(mix(h, ids[i]), (uint64_t)a), count);
-    }
-    *out = h;
-fail:
-    free(ids);
+    bs_status st = bs_txn_begin(store, false, &txn);
+    if (st != BS_OK) return st;
+    *out = bs_txn_id(txn);
     bs_txn_abort(txn);
-    return st;
+    return BS_OK;
 }
 
 /* A copy of the cached drawing of view v when it is still good. */
@@ -78,7 +47,7 @@ static bool cache_get(const bs_store *store, int v, uint64_t stamp, char **svg, 
     pthread_mutex_lock(&cache_lock);
     view *c = &cache[v];
     if (c->svg && c->store == store && c->stamp == stamp &&
-        time(NULL) - c->made < MAX_AGE_S && (*svg = malloc(c->len + 1))) {
+        (*svg = malloc(c->len + 1))) {
         memcpy(*svg, c->svg, c->len + 1);
         *len = c->len;
         hit = true;
@@ -95,7 +64,7 @@ static void cache_put(const bs_store *store, int v, uint64_t stamp, const char *
     memcpy(copy, svg, len + 1);
     pthread_mutex_lock(&cache_lock);
     free(cache[v].svg);
-    cache[v] = (view){store, stamp, time(NULL), copy, len};
+    cache[v] = (view){store, stamp, copy, len};
     pthread_mutex_unlock(&cache_lock);
 }
 

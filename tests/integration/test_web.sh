@@ -94,6 +94,14 @@ curl -s -o /dev/null -H 'Authorization: Bearer ww-t0k' --data-urlencode "graph=$
   --data-urlencode access=public "$URL/graphs"
 get /highway.svg
 check "made public: anonymous now sees the flow" grep -q 'id="WP3&#45;WP12"' "$T/body"
+# an update that keeps every count (a title renamed) is drawn at once too
+curl -s -o /dev/null -H 'Authorization: Bearer ww-t0k' --data-urlencode "update=PREFIX dmp: <https://w3id.org/battstore/bigmap-dmp#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+WITH <$R> DELETE { dmp:WP12 dcterms:title ?t } INSERT { dmp:WP12 dcterms:title \"RENAMEDx9f3e\" }
+WHERE { dmp:WP12 dcterms:title ?t }" "$URL/sparql"
+get /highway.svg
+check "a renamed work package is drawn with its new title at once" grep -q RENAMEDx9f3e "$T/body"
+check "... and not with the old one" sh -c "! grep -q SECRETWP '$T/body'"
 
 bs_serve_stop
 eq "server stops cleanly" "$?" 0
