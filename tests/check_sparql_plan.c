@@ -6,7 +6,7 @@
  * adversarial data: duplicates, several graphs under the union default
  * graph, blank nodes, unbound variables, hidden graphs. */
 #include "config.h"
-#include "sparql/exec_int.h"
+#include "sparql/exec_star.h"
 
 #include <check.h>
 #include <ftw.h>
@@ -31,6 +31,8 @@ static void setup(void)
     strcat(dir, "/store");
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &store), BS_OK);
     bs_sp_bgp_hash_policy = 0;
+    bs_sp_star_policy = 0;
+    bs_sp_star_seeks = -1;
 }
 
 static void teardown(void)
@@ -38,6 +40,8 @@ static void teardown(void)
     bs_store_close(store);
     store = NULL;
     bs_sp_bgp_hash_policy = 0;
+    bs_sp_star_policy = 0;
+    bs_sp_star_seeks = -1;
     char *slash = strrchr(dir, '/');
     *slash = 0;
     nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
@@ -86,6 +90,38 @@ static void check_scan(bs_iter *it, const bs_quad *all, size_t n, const bs_quad 
     free(got);
 }
 
+/* Batches of every size give the quads of bs_iter_next, in its order. */
+static void check_batches(bs_txn *t, const bs_quad *pat)
+{
+    bs_iter *one, *many;
+    ck_assert_int_eq(bs_iter_new(t, pat, &one), BS_OK);
+    ck_assert_int_eq(bs_iter_new(t, pat, &many), BS_OK);
+    bs_quad q, b[13];
+    size_t got = 0, i = 0, max = 1, total = 0;
+    for (;;) {
+        if (i == got) {
+            bs_status st = bs_iter_next_n(many, b, max, &got);
+            max = max % 13 + 1; /* 1, 2, ... 13, 1, ... */
+            i = 0;
+            if (st == BS_END) {
+                ck_assert_uint_eq(got, 0);
+                break;
+            }
+            ck_assert_int_eq(st, BS_OK);
+            ck_assert_uint_ge(got, 1);
+        }
+        ck_assert_int_eq(bs_iter_next(one, &q), BS_OK);
+        ck_assert(quad_cmp(&q, &b[i++]) == 0);
+        total++;
+    }
+    ck_assert_int_eq(bs_iter_next(one, &q), BS_END);
+    ck_assert_int_eq(bs_iter_next_n(many, b, 13, &got), BS_END);
+    ck_assert_uint_eq(got, 0);
+    bs_iter_free(one);
+    bs_iter_free(many);
+    ck_assert_uint_gt(total + 1, 0);
+}
+
 /* Many duplicates under one key (several LMDB pages of them), ranges that
  * start inside a page, keys with a single value, every index. */
 static void scans_in(bs_txn *t, const bs_quad *all, size_t n, const bs_id *v)
@@ -112,6 +148,7 @@ static void scans_in(bs_txn *t, const bs_quad *all, size_t n, const bs_id *v)
         check_scan(it, all, n, &pats[i]);
         ck_assert_int_eq(bs_iter_reset(it, &pats[i]), BS_OK);
         check_scan(it, all, n, &pats[i]);
+        check_batches(t, &pats[i]);
         uint64_t c;
         ck_assert_int_eq(bs_quad_count(t, &pats[i], &c), BS_OK);
         size_t w = 0;
@@ -405,6 +442,188 @@ START_TEST(test_hash_join_taken)
 }
 END_TEST
 
+/* ---- star joins ---------------------------------------------------------- */
+
+static const char *const star_queries[] = {
+    "SELECT * { ?d :p ?x ; :q ?y }",
+    "SELECT * { ?d :p ?x ; :q ?y ; :name ?n }",
+    "SELECT ?d ?n { ?d :p :o1 ; :q ?y ; :name ?n }",
+    "SELECT * { ?d :q ?y ; :r ?e ; :p ?x }",
+    "SELECT * { ?d :q :v1 ; :p :o2 }",
+    "SELECT * { ?d :p ?x ; :nosuch ?y }",
+    "SELECT * { ?d :p ?x ; :q ?x }",          /* not a star: one object variable twice */
+    "SELECT * { ?d :p ?x ; :r ?d }",          /* not a star: the subject as object */
+    "SELECT * { ?d :p ?x ; ?pp ?y }",         /* not a star: a variable predicate */
+    "SELECT * { GRAPH ?g { ?d :p ?x ; :q ?y ; :name ?n } }",
+    "SELECT * FROM :g1 FROM :g2 { ?d :p ?x ; :q ?y }",
+    "SELECT * FROM NAMED :g1 FROM NAMED :g3 { GRAPH ?g { ?d :p ?x ; :q ?y } }",
+    "SELECT * { ?v :lab \"L6\" OPTIONAL { ?d :q ?y ; :p :o1 } }", /* seeds bind ?v only */
+    "SELECT * { ?d :name \"n3\" OPTIONAL { ?d :p ?x ; :q ?y } }", /* seeds bind ?d */
+    "SELECT * { { ?d :p ?x ; :q ?y } UNION { ?d :name ?n ; :p :o4 } }",
+    "SELECT * { ?d :p ?x ; :q ?y } ORDER BY ?d ?x ?y LIMIT 7",
+    "SELECT * { ?d :p ?x ; :q ?y MINUS { ?d :name \"n1\" } }",
+    "SELECT DISTINCT ?x ?y { ?d :p ?x ; :q ?y }",
+    "SELECT * { ?d :p ?x ; :q ?y ; :name ?n FILTER(?n != \"n2\") }",
+    "SELECT ?x (COUNT(*) AS ?c) { ?d :p ?x ; :q ?y ; :name ?n } GROUP BY ?x",
+};
+
+/* Extra subjects with several objects per pattern (cross products), one
+ * of them in two graphs with different objects. */
+static void star_extra_data(void)
+{
+    update("PREFIX : <http://ex/> INSERT DATA {"
+           " :m1 :p :o1 , :o2 , :o3 ; :q :v0 , :v1 ; :name \"a\" , \"b\" ; :r :m2 ."
+           " _:mb :p :o1 , :o4 ; :q :v2 ; :name \"c\" ."
+           " GRAPH :g1 { :m1 :p :o1 , :o5 ; :q :v2 ; :name \"a\" }"
+           " GRAPH :g3 { :m1 :p :o6 ; :name \"hid\" . :m3 :p :o1 ; :q :v1 ; :name \"h\" } }");
+}
+
+/* Every star query, every dataset mode, against the plain nested loop:
+ * the star join taken always, with 0, 1, 3, the default and all driver
+ * quads sought before the ranges are merged, and by the statistics. */
+static void check_star_rows(void)
+{
+    bs_txn *t;
+    bs_id g3 = 0;
+    ck_assert_int_eq(bs_txn_begin(store, false, &t), BS_OK);
+    bs_term g3t = bs_term_iri("http://ex/g3", strlen("http://ex/g3"));
+    ck_assert_int_eq(bs_dict_lookup(t, &g3t, &g3), BS_OK);
+    bs_txn_abort(t);
+    static const long seeks[] = {0, 1, 3, -1, 1000000};
+    for (int mode = 0; mode < 3; mode++) {
+        bs_sparql_opts o = {0};
+        o.union_default = mode > 0;
+        if (mode == 2) {
+            o.visible = hide_g3;
+            o.visible_ctx = &g3;
+        }
+        for (size_t i = 0; i < sizeof star_queries / sizeof *star_queries; i++) {
+            char text[1024];
+            snprintf(text, sizeof text, "PREFIX : <http://ex/> %s", star_queries[i]);
+            bs_sp_bgp_hash_policy = -2;
+            bs_sp_star_policy = -1;
+            char *want = run_sorted(text, &o);
+            bs_sp_bgp_hash_policy = 0;
+            for (int k = 0; k <= 5; k++) {
+                bs_sp_star_policy = k < 5 ? 1 : 0;
+                bs_sp_star_seeks = k < 5 ? seeks[k] : -1;
+                char *got = run_sorted(text, &o);
+                ck_assert_msg(strcmp(want, got) == 0,
+                              "mode %d case %d: %s\nwant:\n%.600s\ngot:\n%.600s", mode, k,
+                              text, want, got);
+                free(got);
+            }
+            free(want);
+        }
+    }
+    bs_sp_star_policy = 0;
+    bs_sp_star_seeks = -1;
+}
+
+START_TEST(test_star_same_rows_small)
+{
+    adversarial_data(40);
+    star_extra_data();
+    unsigned long taken = bs_sp_star_taken, merged = bs_sp_star_merged;
+    check_star_rows();
+    ck_assert_uint_ge(bs_sp_star_taken - taken, 3 * 10 * 5);
+    ck_assert_uint_ge(bs_sp_star_merged - merged, 3 * 10 * 3);
+}
+END_TEST
+
+/* Ranges of several pages, subjects spread over many ids. */
+START_TEST(test_star_same_rows_big)
+{
+    adversarial_data(1500);
+    star_extra_data();
+    unsigned long taken = bs_sp_star_taken;
+    check_star_rows();
+    ck_assert_uint_ge(bs_sp_star_taken - taken, 3 * 10 * 5);
+}
+END_TEST
+
+/* The statistics choose the star join for big ranges (and read them
+ * whole), not when one pattern is selective or empty. */
+START_TEST(test_star_by_statistics)
+{
+    adversarial_data(1500);
+    bs_sparql_opts o = {0};
+    o.union_default = true;
+    static const struct {
+        const char *q;
+        bool star;
+    } cases[] = {
+        {"SELECT ?d { ?d :p ?x ; :q ?y ; :name ?n }", true},
+        {"SELECT ?d { ?d :p ?x ; :name \"n3\" }", false},
+        {"SELECT ?d { ?d :p ?x ; :q :nosuch }", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "PREFIX : <http://ex/> %s", cases[i].q);
+        bs_sparql *q;
+        ck_assert_int_eq(bs_sparql_parse(text, strlen(text), NULL, false, &q, NULL), BS_OK);
+        unsigned long taken = bs_sp_star_taken, merged = bs_sp_star_merged;
+        bs_sparql_cursor *c;
+        ck_assert_int_eq(bs_sparql_open(store, q, &o, &c, NULL), BS_OK);
+        const bs_term *const *row;
+        size_t n = 0;
+        while (bs_sparql_next(c, &row) == BS_OK) {
+            ck_assert_ptr_nonnull(row[0]);
+            n++;
+        }
+        bs_sparql_close(c);
+        bs_sparql_free(q);
+        ck_assert_msg((bs_sp_star_taken - taken == 1) == cases[i].star, "%s", text);
+        if (cases[i].star) {
+            ck_assert_uint_eq(bs_sp_star_merged - merged, 1);
+            ck_assert_uint_gt(n, 1000);
+        }
+    }
+}
+END_TEST
+
+/* The dictionary's forward walk: ids looked up in ascending order with
+ * gaps, then backwards and at random, give their own terms. */
+START_TEST(test_dict_walk)
+{
+    enum { NT = 3000 };
+    bs_id *ids = malloc(NT * sizeof *ids);
+    bs_txn *t;
+    ck_assert_int_eq(bs_txn_begin(store, true, &t), BS_OK);
+    for (int i = 0; i < NT; i++) {
+        char buf[64];
+        int len = snprintf(buf, sizeof buf, i % 3 ? "http://ex/t%d" : "literal %d", i);
+        bs_term term = i % 3 ? bs_term_iri(buf, (size_t)len)
+                             : bs_term_literal(buf, (size_t)len, NULL, 0, NULL, 0);
+        ck_assert_int_eq(bs_dict_intern(t, &term, &ids[i]), BS_OK);
+    }
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(store, false, &t), BS_OK);
+    unsigned seed = 7;
+    for (int pass = 0; pass < 4; pass++) {
+        for (int k = 0; k < NT; k++) {
+            int i = pass == 0 ? k : pass == 1 ? NT - 1 - k : (int)((seed = seed * 1103515245u + 12345u) >> 8) % NT;
+            if (pass == 3) i = (k * 7 + (int)(seed % 3)) % NT; /* ascending runs with gaps */
+            if (pass == 0 && k % 5 == 4) continue; /* gaps of 1 and 2 */
+            bs_term term;
+            ck_assert_int_eq(bs_dict_get(t, ids[i], &term), BS_OK);
+            char buf[64];
+            int len = snprintf(buf, sizeof buf, i % 3 ? "http://ex/t%d" : "literal %d", i);
+            ck_assert_uint_eq(term.lex_len, (size_t)len);
+            ck_assert(memcmp(term.lex, buf, (size_t)len) == 0);
+            ck_assert_int_eq(term.kind, i % 3 ? BS_TERM_IRI : BS_TERM_LITERAL);
+        }
+    }
+    bs_term term;
+    ck_assert_int_eq(bs_dict_get(t, ids[NT - 1] + 1, &term), BS_NOT_FOUND);
+    ck_assert_int_eq(bs_dict_get(t, ids[NT - 2], &term), BS_OK);
+    ck_assert_int_eq(bs_dict_get(t, ids[NT - 1] + 3, &term), BS_NOT_FOUND);
+    ck_assert_int_eq(bs_dict_get(t, ids[0], &term), BS_OK);
+    bs_txn_abort(t);
+    free(ids);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sparql_plan");
@@ -416,6 +635,10 @@ static Suite *suite(void)
     tcase_add_test(tc, test_same_rows_switch);
     tcase_add_test(tc, test_count_value_map);
     tcase_add_test(tc, test_hash_join_taken);
+    tcase_add_test(tc, test_star_same_rows_small);
+    tcase_add_test(tc, test_star_same_rows_big);
+    tcase_add_test(tc, test_star_by_statistics);
+    tcase_add_test(tc, test_dict_walk);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,7 +7,7 @@
  * row then looks its matches up instead of seeking the index.  The rows
  * are the same multiset either way (see bhash_build). */
 #include "config.h"
-#include "sparql/exec_int.h"
+#include "sparql/exec_star.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -412,6 +412,10 @@ bs_status bs_sp_bgp_eval_filtered(bs_sp_exec *ex, const bs_sp_node *n,
 {
     bs_status st = BS_ERR_NOMEM;
     *out = NULL;
+    if (!nfilters) { /* a star of big ranges: merged in subject order */
+        if ((st = bs_sp_star_eval(ex, n, graph, seed, out)) != BS_OK || *out) return st;
+        st = BS_ERR_NOMEM;
+    }
     bgp_iter *b = calloc(1, sizeof *b);
     if (!b) return BS_ERR_NOMEM;
     b->base.next = bgp_next;

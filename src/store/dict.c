@@ -21,11 +21,43 @@ bs_id bs_dict_next_id(bs_txn *t, bs_term_kind kind)
     return bs_id_make(kind, t->next_seq++);
 }
 
+/* Ids asked in ascending order (the rows of a star join in subject
+ * order: each subject, then the literals numbered after it) are mostly a
+ * few entries past the cursor: step there with MDB_NEXT (the next node
+ * of the page in hand) instead of searching the page, or the tree from
+ * its root when the id lies on the next page.  False (v unset) when seq
+ * is not within I2T_STEPS entries after the cursor. */
+#define I2T_STEPS 8
+_Static_assert(BS_KEY_BYTES == 5, "key_seq reads 5-byte keys");
+static inline uint64_t key_seq(const MDB_val *k)
+{
+    const uint8_t *p = k->mv_data;
+    uint32_t hi;
+    memcpy(&hi, p, 4);
+    return ((uint64_t)__builtin_bswap32(hi) << 8) | p[4];
+}
+
+static bool walk_to(MDB_cursor *c, uint64_t seq, MDB_val *v)
+{
+    MDB_val k;
+    if (mdb_cursor_get(c, &k, v, MDB_GET_CURRENT) || k.mv_size != BS_KEY_BYTES) return false;
+    uint64_t at = key_seq(&k);
+    if (at == seq) return true;
+    if (seq < at || seq - at > I2T_STEPS) return false;
+    for (int i = 0; i < I2T_STEPS; i++) {
+        if (mdb_cursor_get(c, &k, v, MDB_NEXT) || k.mv_size != BS_KEY_BYTES) return false;
+        at = key_seq(&k);
+        if (at >= seq) return at == seq;
+    }
+    return false;
+}
+
 /* A read transaction looks ids up through one kept cursor: LMDB skips
  * the descent from the root when the id lies on the cursor's page, and
  * ids met together (a subject and its literals) were numbered together. */
 static int get_enc(bs_txn *t, bs_id id, MDB_val *v)
 {
+    if (!t->write && t->i2t_cur && walk_to(t->i2t_cur, id & SEQ_MASK, v)) return 0;
     uint8_t k[BS_KEY_BYTES];
     bs_id_put(k, id & SEQ_MASK);
     MDB_val key = {BS_KEY_BYTES, k};

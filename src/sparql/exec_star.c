@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — star joins: a BGP whose patterns all hang off one subject
+ * variable (`?d :p ?a ; :q ?b ; :r C`), each with a constant predicate.
+ *
+ * The nested loop (exec_bgp.c) seeks every other pattern's index once
+ * per row of the first one, then switches to hash tables probed in the
+ * first pattern's order: random accesses, and rows in an order that
+ * sends the output's term lookups all over the dictionary.  Here:
+ *  - phase 1 (the first subjects, so that a LIMIT stays cheap): the
+ *    driver pattern (smallest estimate) is scanned and every other
+ *    pattern sought per driver quad, exactly as the nested loop does;
+ *  - phase 2 (the rest): the driver's remaining quads and every other
+ *    pattern's whole range are read once as (subject, object) pairs,
+ *    sorted by subject (stable radix sort; already sorted input costs one
+ *    pass), and merged: each subject present in all of them gives the
+ *    cross product of its objects.
+ * Every range is read through bs_sp_scan (the active graph, each triple
+ * of the default graph once, hidden graphs skipped), so a subject's
+ * objects per pattern are the quads a seek of (s, p, o) would give:
+ * the rows are the nested loop's multiset.  Phase 2's rows come in
+ * subject order, so the subjects and the literals numbered with them
+ * (titles) reach the dictionary in ascending id order. */
+#include "config.h"
+#include "sparql/exec_star.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A seek is worth this many quads read in a range (as in exec_bgp.c). */
+#define SEEK_WORTH 24
+/* Below this many matches of the smallest pattern the nested loop is
+ * cheap anyway. */
+#define STAR_MIN 256
+/* Phase 1's driver quads: the estimated quads of all ranges / this,
+ * within [SEEKS_MIN, SEEKS_MAX]. */
+#define SEEKS_DIV 512
+#define SEEKS_MIN 64
+#define SEEKS_MAX 1024
+/* Radix sort digit. */
+#define RADIX_BITS 11
+#define RADIX (1u << RADIX_BITS)
+
+int bs_sp_star_policy;
+long bs_sp_star_seeks = -1;
+unsigned long bs_sp_star_taken, bs_sp_star_merged;
+
+/* One quad of a pattern's range: its subject and object. */
+typedef struct {
+    bs_id s, o;
+} spair;
+
+typedef struct {
+    bs_id p;           ///< predicate
+    bs_id o;           ///< constant object, or BS_ANY
+    int ovar;          ///< object variable, or -1
+    double est;        ///< the statistics' estimate of the range
+    /* phase 1: this pattern's objects for the driver quad's subject */
+    bs_sp_scan *seek;
+    bs_id *buf;
+    size_t nbuf, capbuf;
+    /* phase 2: the range as pairs sorted by subject, and the merge's place */
+    spair *v;
+    size_t n, cap, at;
+    /* the current subject's objects: obj[0], obj[stride], ... (nrun) */
+    const bs_id *obj;
+    size_t stride, nrun, i;
+} star_pat;
+
+typedef struct {
+    bs_sp_iter base;
+    bs_sp_exec *ex;
+    bs_id graph;
+    size_t nt;
+    int svar;          ///< the shared subject variable
+    star_pat *pats;
+    size_t drv;        ///< the driver pattern
+    bs_sp_scan *dscan; ///< the driver's range (phase 1, then its rest)
+    size_t budget;     ///< phase 1: driver quads left
+    int phase;         ///< 1 seeks, 2 merge, 3 done
+    bool in_group;     ///< the runs hold rows not yet returned
+    bs_id *row;        ///< the seed, then the bindings
+    long long mem;     ///< bytes accounted with bs_sp_mem
+} star_iter;
+
+static bs_status account(star_iter *si, long long delta)
+{
+    si->mem += delta;
+    return bs_sp_mem(si->ex, delta);
+}
+
+static void star_free(bs_sp_iter *it)
+{
+    star_iter *si = (star_iter *)it;
+    if (!si) return;
+    for (size_t k = 0; si->pats && k < si->nt; k++) {
+        bs_sp_scan_free(si->pats[k].seek);
+        free(si->pats[k].buf);
+        free(si->pats[k].v);
+    }
+    bs_sp_scan_free(si->dscan);
+    if (si->mem) bs_sp_mem(si->ex, -si->mem);
+    free(si->pats);
+    free(si->row);
+    free(si);
+}
+
+/* ---- sorting pairs by subject ------------------------------------------ */
+
+/* Insertion sort (stable) for short arrays. */
+static void small_sort(spair *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        spair x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1].s > x.s; j--) v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* One stable counting pass of digit `shift` from src into dst. */
+static bs_status radix_pass(bs_sp_exec *ex, const spair *src, spair *dst, size_t n,
+                            bs_id base, int shift, size_t *cnt)
+{
+    memset(cnt, 0, RADIX * sizeof *cnt);
+    for (size_t i = 0; i < n; i++) cnt[((src[i].s - base) >> shift) & (RADIX - 1)]++;
+    size_t sum = 0;
+    for (size_t d = 0; d < RADIX; d++) {
+        size_t c = cnt[d];
+        cnt[d] = sum;
+        sum += c;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((i & 4095) == 0) {
+            bs_status st = bs_sp_tick(ex);
+            if (st != BS_OK) return st;
+        }
+        dst[cnt[((src[i].s - base) >> shift) & (RADIX - 1)]++] = src[i];
+    }
+    return BS_OK;
+}
+
+/* Sort v[0..n) by subject, stable: LSD radix on s - min(s), as many
+ * digits as the subjects' spread needs.  Sorted input: one pass. */
+static bs_status sort_pairs(star_iter *si, spair *v, size_t n)
+{
+    size_t desc = 0;
+    bs_id lo = n ? v[0].s : 0, hi = lo;
+    for (size_t i = 1; i < n; i++) {
+        desc += v[i].s < v[i - 1].s;
+        if (v[i].s < lo) lo = v[i].s;
+        if (v[i].s > hi) hi = v[i].s;
+    }
+    if (!desc) return BS_OK;
+    if (n <= 32) {
+        small_sort(v, n);
+        return BS_OK;
+    }
+    int bits = 64 - __builtin_clzll(hi - lo);
+    bs_status st = account(si, (long long)(n * sizeof *v));
+    if (st != BS_OK) return st;
+    spair *tmp = malloc(n * sizeof *tmp);
+    size_t *cnt = malloc(RADIX * sizeof *cnt);
+    st = BS_ERR_NOMEM;
+    if (!tmp || !cnt) goto fail;
+    spair *src = v, *dst = tmp;
+    for (int shift = 0; shift < bits; shift += RADIX_BITS) {
+        TRY(st, radix_pass(si->ex, src, dst, n, lo, shift, cnt));
+        spair *x = src;
+        src = dst;
+        dst = x;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
+    st = BS_OK;
+fail:
+    free(tmp);
+    free(cnt);
+    account(si, -(long long)(n * sizeof *v));
+    return st;
+}
+
+/* ---- phase 1: seeks per driver quad ------------------------------------- */
+
+static bs_status buf_push(star_pat *sp, bs_id o)
+{
+    if (sp->nbuf == sp->capbuf) {
+        size_t cap = sp->capbuf ? 2 * sp->capbuf : 8;
+        bs_id *b = realloc(sp->buf, cap * sizeof *b);
+        if (!b) return BS_ERR_NOMEM;
+        sp->buf = b;
+        sp->capbuf = cap;
+    }
+    sp->buf[sp->nbuf++] = o;
+    return BS_OK;
+}
+
+/* Pattern k's objects for subject s, by a seek: its run. */
+static bs_status seek_run(star_iter *si, size_t k, bs_id s)
+{
+    star_pat *sp = &si->pats[k];
+    bs_status st;
+    if (sp->seek) st = bs_sp_scan_reset(sp->seek, si->graph, s, sp->p, sp->o);
+    else st = bs_sp_scan_new(si->ex, si->graph, s, sp->p, sp->o, &sp->seek);
+    if (st != BS_OK) return st;
+    sp->nbuf = 0;
+    bs_quad q;
+    while ((st = bs_sp_scan_next(sp->seek, &q)) == BS_OK)
+        if ((st = buf_push(sp, q.o)) != BS_OK) return st;
+    if (st != BS_END) return st;
+    sp->obj = sp->buf;
+    sp->stride = 1;
+    sp->nrun = sp->nbuf;
+    sp->i = 0;
+    return BS_OK;
+}
+
+static bs_status start_merge(star_iter *si);
+
+/* The next driver quad whose subject every pattern matches (in_group),
+ * or the switch to phase 2, or the end (phase 3). */
+static bs_status seek_group(star_iter *si)
+{
+    star_pat *d = &si->pats[si->drv];
+    bs_status st;
+    for (;;) {
+        if (!si->budget) return start_merge(si);
+        bs_quad q;
+        st = bs_sp_scan_next(si->dscan, &q);
+        if (st == BS_END) {
+            si->phase = 3;
+            return BS_OK;
+        }
+        if (st != BS_OK) return st;
+        si->budget--;
+        d->nbuf = 0;
+        if ((st = buf_push(d, q.o)) != BS_OK) return st;
+        d->obj = d->buf;
+        d->stride = 1;
+        d->nrun = 1;
+        d->i = 0;
+        bool all = true;
+        for (size_t k = 0; k < si->nt && all; k++) {
+            if (k == si->drv) continue;
+            if ((st = seek_run(si, k, q.s)) != BS_OK) return st;
+            all = si->pats[k].nrun > 0;
+        }
+        if (all) {
+            si->row[si->svar] = q.s;
+            si->in_group = true;
+            return BS_OK;
+        }
+    }
+}
+
+/* ---- phase 2: whole ranges, sorted, merged ------------------------------ */
+
+/* Append the rest of scan sc to pattern sp's pairs (a batch of quads
+ * at a time: no call per quad). */
+static bs_status read_range(star_iter *si, star_pat *sp, bs_sp_scan *sc)
+{
+    bs_quad q[256];
+    size_t got;
+    bs_status st;
+    while ((st = bs_sp_scan_next_n(sc, q, 256, &got)) == BS_OK) {
+        if (sp->n + got > sp->cap) {
+            size_t cap = 2 * sp->cap + got;
+            if ((st = account(si, (long long)((cap - sp->cap) * sizeof(spair)))) != BS_OK)
+                return st;
+            spair *v = realloc(sp->v, cap * sizeof *v);
+            if (!v) return BS_ERR_NOMEM;
+            sp->v = v;
+            sp->cap = cap;
+        }
+        spair *w = sp->v + sp->n;
+        for (size_t i = 0; i < got; i++) {
+            w[i].s = q[i].s;
+            w[i].o = q[i].o;
+        }
+        sp->n += got;
+    }
+    return st == BS_END ? BS_OK : st;
+}
+
+/* Room for about the estimate's pairs at once (fewer doublings). */
+static bs_status reserve(star_iter *si, star_pat *sp, double est)
+{
+    size_t cap = est > 0 && est < (double)((size_t)1 << 40) ? (size_t)est + 16 : 1024;
+    bs_status st = account(si, (long long)(cap * sizeof(spair)));
+    if (st != BS_OK) return st;
+    sp->v = malloc(cap * sizeof *sp->v);
+    if (!sp->v) return BS_ERR_NOMEM;
+    sp->cap = cap;
+    return BS_OK;
+}
+
+static bs_status start_merge(star_iter *si)
+{
+    bs_status st;
+    si->phase = 2;
+    bs_sp_star_merged++;
+    for (size_t k = 0; k < si->nt; k++) {
+        star_pat *sp = &si->pats[k];
+        if ((st = reserve(si, sp, sp->est)) != BS_OK) return st;
+        if (k == si->drv) {
+            st = read_range(si, sp, si->dscan);
+        } else {
+            bs_sp_scan *sc = NULL;
+            st = bs_sp_scan_new(si->ex, si->graph, BS_ANY, sp->p, sp->o, &sc);
+            if (st == BS_OK) st = read_range(si, sp, sc);
+            bs_sp_scan_free(sc);
+        }
+        if (st != BS_OK) return st;
+        if ((st = sort_pairs(si, sp->v, sp->n)) != BS_OK) return st;
+    }
+    return BS_OK;
+}
+
+/* The first index at or after lo whose subject is not below s. */
+static size_t gallop(const spair *v, size_t lo, size_t n, bs_id s)
+{
+    if (lo >= n || v[lo].s >= s) return lo;
+    size_t step = 1, hi = lo + 1; /* v[lo].s < s */
+    while (hi < n && v[hi].s < s) {
+        lo = hi;
+        step *= 2;
+        hi = lo + step;
+    }
+    if (hi > n) hi = n;
+    while (hi - lo > 1) { /* v[lo].s < s, and hi == n or v[hi].s >= s */
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].s < s) lo = mid;
+        else hi = mid;
+    }
+    return hi;
+}
+
+/* Pattern sp's run of subject s from its merge position: false when it
+ * has none.  Subjects are asked in ascending order. */
+static bool merge_run(star_pat *sp, bs_id s)
+{
+    size_t a = gallop(sp->v, sp->at, sp->n, s), e = a;
+    while (e < sp->n && sp->v[e].s == s) e++;
+    sp->at = e;
+    sp->obj = &sp->v[a].o;
+    sp->stride = 2;
+    sp->nrun = e - a;
+    sp->i = 0;
+    return e > a;
+}
+
+/* The next subject of the driver that every pattern has (in_group), or
+ * the end (phase 3). */
+static bs_status merge_group(star_iter *si)
+{
+    star_pat *d = &si->pats[si->drv];
+    while (d->at < d->n) {
+        bs_status st = bs_sp_tick(si->ex);
+        if (st != BS_OK) return st;
+        bs_id s = d->v[d->at].s;
+        bool all = merge_run(d, s);
+        for (size_t k = 0; k < si->nt && all; k++)
+            if (k != si->drv) all = merge_run(&si->pats[k], s);
+        if (all) {
+            si->row[si->svar] = s;
+            si->in_group = true;
+            return BS_OK;
+        }
+    }
+    si->phase = 3;
+    return BS_OK;
+}
+
+/* ---- the iterator -------------------------------------------------------- */
+
+/* The group's current row into row; then the next combination (the last
+ * pattern's objects vary fastest). */
+static void emit(star_iter *si, bs_id *row)
+{
+    for (size_t k = 0; k < si->nt; k++) {
+        const star_pat *sp = &si->pats[k];
+        if (sp->ovar >= 0) si->row[sp->ovar] = sp->obj[sp->i * sp->stride];
+    }
+    memcpy(row, si->row, si->ex->nvars * sizeof *row);
+    for (size_t k = si->nt; k-- > 0;) {
+        if (++si->pats[k].i < si->pats[k].nrun) return;
+        si->pats[k].i = 0;
+    }
+    si->in_group = false;
+}
+
+static bs_status star_next(bs_sp_iter *it, bs_id *row)
+{
+    star_iter *si = (star_iter *)it;
+    while (!si->in_group) {
+        bs_status st;
+        if (si->phase == 1) st = seek_group(si);
+        else if (si->phase == 2) st = merge_group(si);
+        else return BS_END;
+        if (st != BS_OK) {
+            si->phase = 3;
+            return st;
+        }
+    }
+    bs_status st = bs_sp_tick(si->ex);
+    if (st != BS_OK) return st;
+    emit(si, row);
+    return BS_OK;
+}
+
+/* ---- when ---------------------------------------------------------------- */
+
+/* Whether n is a star none of whose variables the seed binds. */
+static bool star_shape(bs_sp_exec *ex, const bs_sp_node *n, const bs_id *seed)
+{
+    if (n->ntriples < 2 || n->ntriples > 64) return false;
+    int s = n->triples[0].s.var;
+    if (s < 0 || (seed && seed[s])) return false;
+    for (size_t i = 0; i < n->ntriples; i++) {
+        const bs_sp_triple *t = &n->triples[i];
+        if (t->s.var != s || t->p.cid < 0 || bs_sp_is_matches(ex, t)) return false;
+        if (t->o.var < 0) {
+            if (t->o.cid < 0) return false;
+            continue;
+        }
+        if (t->o.var == s || (seed && seed[t->o.var])) return false;
+        for (size_t j = 0; j < i; j++)
+            if (n->triples[j].o.var == t->o.var) return false;
+    }
+    return true;
+}
+
+/* The patterns' constants and estimates; *yes = whether the star join
+ * pays (reading every range once against a seek per driver quad and
+ * other pattern), *sum = the estimated quads of all ranges. */
+static bs_status star_setup(star_iter *si, const bs_sp_node *n, bool *yes, double *sum)
+{
+    bs_sp_exec *ex = si->ex;
+    double min = -1;
+    *sum = 0;
+    for (size_t k = 0; k < si->nt; k++) {
+        const bs_sp_triple *t = &n->triples[k];
+        star_pat *sp = &si->pats[k];
+        sp->p = bs_sp_const_id(ex, t->p.cid);
+        sp->o = t->o.var >= 0 ? BS_ANY : bs_sp_const_id(ex, t->o.cid);
+        sp->ovar = t->o.var;
+        bs_status st = bs_sp_triple_estimate(ex, t, si->graph, NULL, &sp->est);
+        if (st != BS_OK) return st;
+        *sum += sp->est;
+        if (min < 0 || sp->est < min) {
+            min = sp->est;
+            si->drv = k;
+        }
+    }
+    if (bs_sp_star_policy > 0) *yes = true;
+    else *yes = bs_sp_star_policy == 0 && min >= STAR_MIN &&
+                *sum <= SEEK_WORTH * min * (double)(si->nt - 1);
+    return BS_OK;
+}
+
+static size_t seek_budget(double sum)
+{
+    if (bs_sp_star_seeks >= 0) return (size_t)bs_sp_star_seeks;
+    double b = sum / SEEKS_DIV;
+    return b < SEEKS_MIN ? SEEKS_MIN : b > SEEKS_MAX ? SEEKS_MAX : (size_t)b;
+}
+
+bs_status bs_sp_star_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                          const bs_id *seed, bs_sp_iter **out)
+{
+    *out = NULL;
+    /* a negative hash policy asks for the plain index nested loop (tests) */
+    if (bs_sp_star_policy < 0 || bs_sp_bgp_hash_policy < 0 || !star_shape(ex, n, seed))
+        return BS_OK;
+    bs_status st = BS_ERR_NOMEM;
+    star_iter *si = calloc(1, sizeof *si);
+    if (!si) return BS_ERR_NOMEM;
+    si->base.next = star_next;
+    si->base.free = star_free;
+    si->ex = ex;
+    si->graph = graph;
+    si->nt = n->ntriples;
+    si->svar = n->triples[0].s.var;
+    si->phase = 1;
+    si->pats = calloc(si->nt, sizeof *si->pats);
+    si->row = calloc(ex->nvars + 1, sizeof *si->row);
+    if (!si->pats || !si->row) goto fail;
+    if (seed) memcpy(si->row, seed, ex->nvars * sizeof *si->row);
+    bool yes;
+    double sum;
+    TRY(st, star_setup(si, n, &yes, &sum));
+    if (!yes) {
+        star_free(&si->base);
+        return BS_OK;
+    }
+    si->budget = seek_budget(sum);
+    const star_pat *d = &si->pats[si->drv];
+    TRY(st, bs_sp_scan_new(ex, graph, BS_ANY, d->p, d->o, &si->dscan));
+    bs_sp_star_taken++;
+    *out = &si->base;
+    return BS_OK;
+fail:
+    star_free(&si->base);
+    return st;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — star joins of a BGP (exec_star.c). */
+#ifndef BS_SP_EXEC_STAR_H
+#define BS_SP_EXEC_STAR_H
+
+#include "sparql/exec_int.h"
+
+/** A BGP whose patterns all share one subject variable, each with a
+ *  constant predicate and an object that is a constant or a variable of
+ *  its own (`?d :p ?a ; :q ?b ; :r C`), none of them bound by the seed:
+ *  *out = an iterator of its rows (the same multiset as the nested
+ *  loop's), or NULL when n has another shape or the statistics say the
+ *  nested loop is cheaper.  Caller frees with (*out)->free(). */
+bs_status bs_sp_star_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
+                          const bs_id *seed, bs_sp_iter **out);
+
+/** For tests (process-wide): 0 = by the statistics, 1 = whenever the
+ *  shape allows, -1 = never.  A negative bs_sp_bgp_hash_policy (the plain
+ *  nested loop) also turns it off. */
+extern int bs_sp_star_policy;
+/** For tests (process-wide): how many subjects' quads are looked up with
+ *  index seeks before the ranges are read whole (-1 = from the
+ *  statistics). */
+extern long bs_sp_star_seeks;
+/// For tests: star joins taken, and how many of them read ranges whole.
+extern unsigned long bs_sp_star_taken, bs_sp_star_merged;
+
+#endif
