@@ -58,7 +58,7 @@ int main(int argc, char **argv)
     bs_status st = bs_store_open(argv[1], BS_STORE_CREATE, &s);
     if (st == BS_OK) st = bs_store_write(s, intern_preds, ids);
     if (st == BS_OK && argc > 3) {
-        bs_store_hook h = {"bench", ids, NPREDS, noop, &seen};
+        bs_store_hook h = {"bench", ids, NPREDS, noop, &seen, NULL, NULL, NULL};
         st = bs_store_hook_add(s, &h);
     }
     if (st != BS_OK) goto fail;

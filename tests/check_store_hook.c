@@ -99,7 +99,7 @@ static void make_fix(bs_store *s, fix *f)
 static void add_hook(bs_store *s, const fix *f, seen *c)
 {
     bs_id preds[2] = {f->label, f->comment};
-    bs_store_hook h = {"search", preds, 2, record, c};
+    bs_store_hook h = {"search", preds, 2, record, c, NULL, NULL, NULL};
     ck_assert_int_eq(bs_store_hook_add(s, &h), BS_OK);
 }
 
@@ -267,7 +267,7 @@ START_TEST(test_hook_failure_aborts)
     bs_txn_abort(t);
     /* limits and names */
     bs_id p = f.label;
-    bs_store_hook h = {"search", &p, 1, record, &c};
+    bs_store_hook h = {"search", &p, 1, record, &c, NULL, NULL, NULL};
     ck_assert_int_eq(bs_store_hook_add(s, &h), BS_ERR_ARG); /* taken */
     h.name = "";
     ck_assert_int_eq(bs_store_hook_add(s, &h), BS_ERR_ARG);
@@ -281,7 +281,7 @@ START_TEST(test_hook_failure_aborts)
     for (int i = 0; i < 3; i++) bs_store_hook_remove(s, names[i]);
     bs_store_hook_remove(s, "search");
     /* a hook that writes a quad: refused, the txn aborted */
-    bs_store_hook w = {"writer", &p, 1, writes_quad, &f.x};
+    bs_store_hook w = {"writer", &p, 1, writes_quad, &f.x, NULL, NULL, NULL};
     ck_assert_int_eq(bs_store_hook_add(s, &w), BS_OK);
     ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
     add(t, f.s, f.label, f.a, 0);
@@ -333,7 +333,7 @@ START_TEST(test_hook_map_full)
     unsetenv("BATTSTORE_MAP_SIZE");
     seen c = {0};
     fill_ctx fc = {intern_label(s), 0, 6000};
-    bs_store_hook h = {"search", &fc.label, 1, record, &c};
+    bs_store_hook h = {"search", &fc.label, 1, record, &c, NULL, NULL, NULL};
     ck_assert_int_eq(bs_store_hook_add(s, &h), BS_OK);
     ck_assert_int_eq(bs_store_write(s, fill, &fc), BS_OK);
     ck_assert_int_ge(fc.attempt, 2);
@@ -351,7 +351,7 @@ START_TEST(test_hook_full_in_hook)
     unsetenv("BATTSTORE_MAP_SIZE");
     seen c = {.intern = 6000};
     fill_ctx fc = {intern_label(s), 0, 100};
-    bs_store_hook h = {"search", &fc.label, 1, record, &c};
+    bs_store_hook h = {"search", &fc.label, 1, record, &c, NULL, NULL, NULL};
     ck_assert_int_eq(bs_store_hook_add(s, &h), BS_OK);
     ck_assert_int_eq(bs_store_write(s, fill, &fc), BS_OK);
     ck_assert_int_ge(c.calls, 2);
@@ -447,7 +447,7 @@ START_TEST(test_hook_stale_other_handle)
     bs_store *ro = NULL;
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_RDONLY, &ro), BS_OK);
     bs_id p = f.label;
-    bs_store_hook h = {"ro-only", &p, 1, record, &c};
+    bs_store_hook h = {"ro-only", &p, 1, record, &c, NULL, NULL, NULL};
     ck_assert_int_eq(bs_store_hook_add(ro, &h), BS_OK);
     bs_store_close(ro);
     s = open_store();

@@ -24,7 +24,6 @@
  * BATTSTORE_SEARCH_SLOW_UPKEEP=1 sends everything down the general path
  * and BATTSTORE_SEARCH_FLUSH=N flushes every N postings (the tests
  * compare both paths and exercise many flushes). */
-#define _GNU_SOURCE /* qsort_r */
 #include "config.h"
 #include "search/search_int.h"
 
@@ -186,13 +185,41 @@ static bs_status push_docop(batch *b, docop op)
     return st;
 }
 
-static int cmp_vtok_r(const void *a, const void *c, void *ctx)
+/* A token to sort: its first 8 bytes big-endian (zero-padded: a token
+ * holds no NUL byte, so the prefix orders as the bytes do), its index. */
+typedef struct {
+    uint64_t pre;
+    uint32_t i;
+} tokkey;
+
+static __thread const batch *sort_batch; /* cmp_tokkey's batch (qsort has no context) */
+
+static int cmp_tokkey(const void *a, const void *c)
 {
-    const batch *b = ctx;
-    const vtok *x = &b->v[*(const uint32_t *)a], *y = &b->v[*(const uint32_t *)c];
-    size_t n = x->len < y->len ? x->len : y->len;
-    int r = memcmp(b->arena + x->off, b->arena + y->off, n);
-    return r ? r : (int)x->len - (int)y->len;
+    const tokkey *x = a, *y = c;
+    if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
+    const vtok *p = &sort_batch->v[x->i], *q = &sort_batch->v[y->i];
+    size_t n = p->len < q->len ? p->len : q->len;
+    int r = n > 8 ? memcmp(sort_batch->arena + p->off + 8, sort_batch->arena + q->off + 8, n - 8) : 0;
+    return r ? r : (int)p->len - (int)q->len;
+}
+
+/* order[0..nv) = the batch's tokens in byte order. */
+static bs_status sort_tokens(batch *b, uint32_t *order)
+{
+    tokkey *k = malloc((b->nv ? b->nv : 1) * sizeof *k);
+    if (!k) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < b->nv; i++) {
+        const unsigned char *t = (const unsigned char *)b->arena + b->v[i].off;
+        uint64_t pre = 0;
+        for (size_t j = 0; j < 8; j++) pre = pre << 8 | (j < b->v[i].len ? t[j] : 0);
+        k[i] = (tokkey){ pre, (uint32_t)i };
+    }
+    sort_batch = b;
+    if (b->nv > 1) qsort(k, b->nv, sizeof *k, cmp_tokkey);
+    for (size_t i = 0; i < b->nv; i++) order[i] = k[i].i;
+    free(k);
+    return BS_OK;
 }
 
 static int cmp_posting(const void *a, const void *c)
@@ -254,8 +281,7 @@ static bs_status flush(batch *b)
     if (!b->nv && !b->nd) return BS_OK;
     order = malloc((b->nv ? b->nv : 1) * sizeof *order);
     if (!order) return BS_ERR_NOMEM;
-    for (size_t i = 0; i < b->nv; i++) order[i] = (uint32_t)i;
-    if (b->nv > 1) qsort_r(order, b->nv, sizeof *order, cmp_vtok_r, b);
+    TRY(st, sort_tokens(b, order));
     TRY(st, bs_tix_writer_new(b->txn, &w));
     for (size_t i = 0; i < b->nv; i++) TRY(st, flush_token(b, w, &b->v[order[i]]));
     TRY(st, flush_docs(b, w));
@@ -439,14 +465,14 @@ fail:
  * time in the txn and without a record is indexed at once as a new
  * document in the field of that first predicate, through a batch of its
  * own flushed every EARLY_FLUSH postings: its postings and record are in
- * the txn before commit.  Nothing is decided early: at commit
- * bs_search_update_docs still visits every literal, finds the record
- * the early work wrote, and changes its field (a better predicate came
- * later) or removes it (its quads were removed) exactly as for a
- * document indexed by an earlier txn.  BATTSTORE_SEARCH_NO_EARLY=1 or
+ * the txn before commit (the last partial batch at commit).  Nothing is
+ * decided early: at commit bs_search_update_docs still visits every
+ * literal, finds the record the early work wrote, and changes its
+ * field (a better predicate came later) or removes it (its quads were
+ * removed) exactly as for a document indexed by an earlier txn.  BATTSTORE_SEARCH_NO_EARLY=1 or
  * BATTSTORE_SEARCH_SLOW_UPKEEP=1 turn the early work off. */
 
-#define EARLY_FLUSH ((size_t)1 << 18)
+#define EARLY_FLUSH ((size_t)1 << 19)
 
 struct bs_search_early {
     batch b;
