@@ -7,6 +7,7 @@
 #include "config.h"
 #include "search/qres.h"
 #include "ingest/ingest.h"
+#include "sparql/sparql.h"
 
 #include <check.h>
 #include <ftw.h>
@@ -898,6 +899,73 @@ START_TEST(test_cache_detach_while_building)
 }
 END_TEST
 
+static bs_status count_match(void *ctx, bs_id lit, double score)
+{
+    (void)lit; (void)score;
+    ++*(size_t *)ctx;
+    return BS_OK;
+}
+
+/* Search answers only from an index that is exact for the transaction
+ * (bs_search_fresh_in): not in a write transaction (bs:matches in an
+ * update's WHERE is refused), not once a write with indexing off left it
+ * stale (a handle's usable flag alone would say yes), not after a
+ * reindex that was rolled back. */
+START_TEST(test_fresh)
+{
+    bs_txn *txn;
+    size_t n = 0;
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    ck_assert(bs_search_fresh_in(idx, txn));
+    ck_assert_int_eq(bs_search_match(idx, txn, "electrode", count_match, &n), BS_OK);
+    ck_assert_uint_gt(n, 0);
+    bs_txn_abort(txn);
+    ck_assert_int_eq(bs_txn_begin(store, true, &txn), BS_OK);
+    ck_assert(!bs_search_fresh_in(idx, txn));
+    ck_assert_int_eq(bs_search_match(idx, txn, "electrode", count_match, &n), BS_ERR_UNSUPPORTED);
+    bs_txn_abort(txn);
+
+    /* an update's WHERE with bs:matches */
+    const char *u = "PREFIX bs: <https://w3id.org/battstore#> "
+                    "INSERT { ?l <" EX "seen> 1 } WHERE { ?l bs:matches \"electrode\" }";
+    bs_sparql *sq = NULL;
+    bs_sparql_error perr;
+    char *err = NULL;
+    ck_assert_int_eq(bs_sparql_parse(u, strlen(u), NULL, true, &sq, &perr), BS_OK);
+    bs_sparql_opts opts = { 0 };
+    ck_assert_int_ne(bs_sparql_update(store, sq, &opts, NULL, NULL, &err), BS_OK);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(strstr(err, "cannot be used in an update"));
+    free(err);
+    bs_sparql_free(sq);
+
+    /* a write this handle does not index: the store records the index stale */
+    bs_store_hook_remove(store, "search");
+    load_text("@prefix dct: <http://purl.org/dc/terms/> .\n"
+              "<" EX "d12> dct:title \"Electrode unindexed\"@en .\n", EX "g/public");
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    ck_assert(!bs_search_fresh_in(idx, txn));
+    bs_search_query q = { .q = "electrode" };
+    bs_search_result *r = NULL;
+    ck_assert_int_eq(bs_search_run(idx, txn, &q, &r), BS_ERR_UNSUPPORTED);
+    ck_assert_ptr_null(r);
+    ck_assert_int_eq(bs_search_match(idx, txn, "electrode", count_match, &n), BS_ERR_UNSUPPORTED);
+    bs_search_suggestion *sv = NULL;
+    size_t ns = 0;
+    ck_assert_int_eq(bs_search_suggest(idx, txn, "elec", 5, NULL, NULL, &sv, &ns),
+                     BS_ERR_UNSUPPORTED);
+    bs_txn_abort(txn);
+
+    /* a reindex rolled back leaves it stale */
+    ck_assert_int_eq(bs_txn_begin(store, true, &txn), BS_OK);
+    ck_assert_int_eq(bs_search_reindex(idx, txn, NULL), BS_OK);
+    bs_txn_abort(txn);
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    ck_assert(!bs_search_fresh_in(idx, txn));
+    bs_txn_abort(txn);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_search_result_free(NULL);
@@ -930,6 +998,7 @@ int main(void)
     tcase_add_test(st, test_cache_same);
     tcase_add_test(st, test_cache_invalidation);
     tcase_add_test(st, test_cache_background);
+    tcase_add_test(st, test_fresh);
     tcase_add_test(st, test_cache_detach_while_building);
     suite_add_tcase(s, st);
     /* the same searches through the snapshot cache */

@@ -520,7 +520,7 @@ bs_status bs_search_run(bs_search *s, bs_txn *txn, const bs_search_query *q,
     bs_status st = res ? BS_OK : BS_ERR_NOMEM;
     *out = NULL;
     if (st != BS_OK) goto fail;
-    if (!s || !s->usable) { st = BS_ERR_UNSUPPORTED; goto fail; }
+    if (!bs_search_fresh_in(s, txn)) { st = BS_ERR_UNSUPPORTED; goto fail; }
     bs_qctx_init(&r.c, s, txn, q->visible, q->visible_ctx, q->timeout, q->cancel);
     TRY(st, bs_qparse(q->q, &r.p));
     TRY(st, bs_qcorpus_get(txn, &r.corpus));

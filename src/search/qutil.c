@@ -172,6 +172,17 @@ char *bs_qlabel(bs_qctx *c, bs_id subj)
     return best;
 }
 
+/* ---- freshness -------------------------------------------------------- */
+
+bool bs_search_fresh_in(bs_search *s, bs_txn *txn)
+{
+    bool stale = true;
+    if (!s || !txn || !s->usable || bs_txn_writable(txn)) return false;
+    bs_status st = bs_store_hook_state(txn, "search", &stale);
+    if (st == BS_NOT_FOUND) return true;   /* never registered: an empty store */
+    return st == BS_OK && !stale;
+}
+
 /* ---- a query's context ------------------------------------------------ */
 
 static bs_id lookup_iri(bs_txn *txn, const char *iri)

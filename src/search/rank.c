@@ -266,7 +266,7 @@ bs_status bs_search_match(bs_search *s, bs_txn *txn, const char *q,
     bs_qlits acc = { 0 }, l = { 0 };
     bs_qcorpus c;
     bs_status st;
-    if (!s || !s->usable) { st = BS_ERR_UNSUPPORTED; goto fail; }
+    if (!bs_search_fresh_in(s, txn)) { st = BS_ERR_UNSUPPORTED; goto fail; }
     TRY(st, bs_qparse(q, &p));
     TRY(st, bs_qcorpus_get(txn, &c));
     for (size_t i = 0; i < p.ngroups; i++) {

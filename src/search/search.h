@@ -69,6 +69,14 @@ typedef struct {
 
 bs_status bs_search_stat(bs_search *s, bs_txn *txn, bs_search_stats *out);
 
+/** Whether s's text index answers exactly for txn: s is usable, the
+ *  index is recorded fresh in txn's snapshot (a write with indexing off,
+ *  e.g. by another process, leaves it stale), and txn is a read
+ *  transaction (in a write transaction the index lags the quads written
+ *  before it until the commit).  Searches, suggestions, bs:matches and
+ *  the SPARQL text FILTER all ask this. */
+bool bs_search_fresh_in(bs_search *s, bs_txn *txn);
+
 /* ---- text: tokens and folding (unit-tested on their own) ----------- */
 
 /** Call fn for each token of text[0..len) in order: words split at

@@ -210,7 +210,7 @@ bs_status bs_search_suggest(bs_search *s, bs_txn *txn, const char *prefix, size_
     bs_status st;
     *out = NULL;
     *n = 0;
-    if (!s || !s->usable) return BS_ERR_UNSUPPORTED;
+    if (!bs_search_fresh_in(s, txn)) return BS_ERR_UNSUPPORTED;
     if (!prefix) return BS_ERR_ARG;
     if (limit == 0) limit = 10;
     if (limit > 100) limit = 100;

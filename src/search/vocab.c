@@ -28,9 +28,7 @@
 
 bool bs_search_covers(bs_search *s, bs_txn *txn, bs_id p)
 {
-    bool stale = true;
-    if (!s || !txn || !s->usable || bs_txn_writable(txn) || !p || p == BS_ANY) return false;
-    if (bs_store_hook_state(txn, "search", &stale) != BS_OK || stale) return false;
+    if (!bs_search_fresh_in(s, txn) || !p || p == BS_ANY) return false;
     if (bs_search_pred_field(s, p) >= 0) return true;
     /* a predicate unknown at attach may have been written since */
     if (bs_search_ids_refresh(s, txn) != BS_OK) return false;

@@ -21,6 +21,8 @@
 
 #define MATCHES_IRI BS_NS "matches"
 #define NO_INDEX_MSG "bs:matches needs the text index (battstore search --reindex)"
+#define IN_UPDATE_MSG "bs:matches cannot be used in an update: the text index " \
+                      "catches up with the update's own writes only at its commit"
 
 typedef struct bs_sp_match {
     char *q;            ///< the query string
@@ -81,17 +83,21 @@ static bs_status on_match(void *ctx, bs_id lit, double score)
     return BS_OK;
 }
 
-/* Run the search for q (once per query string and request). */
+/* Run the search for q (once per query string and request).  Only with
+ * an index that is exact for this transaction (bs_search_fresh_in): in
+ * an update's WHERE the index has not seen the update's own writes yet,
+ * and a stale index (written with indexing off) misses literals. */
 static bs_status run_match(bs_sp_exec *ex, bs_sp_match *m)
 {
     bs_search *s = bs_search_of(bs_txn_store(ex->txn));
-    if (!s) return BS_ERR_UNSUPPORTED;
+    if (!bs_search_fresh_in(s, ex->txn)) return BS_ERR_UNSUPPORTED;
     return bs_search_match(s, ex->txn, m->q, on_match, m);
 }
 
 static bs_status match_error(bs_sp_exec *ex, bs_status st)
 {
-    if (st == BS_ERR_UNSUPPORTED) bs_sp_error(ex, NO_INDEX_MSG);
+    if (st == BS_ERR_UNSUPPORTED && bs_txn_writable(ex->txn)) bs_sp_error(ex, IN_UPDATE_MSG);
+    else if (st == BS_ERR_UNSUPPORTED) bs_sp_error(ex, NO_INDEX_MSG);
     else if (st == BS_ERR_PARSE) bs_sp_error(ex, "bs:matches: malformed search query");
     return st;
 }
