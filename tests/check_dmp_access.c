@@ -5,6 +5,7 @@
 #include "config.h"
 #include "dmp/dmp.h"
 #include "fixture.h"
+#include "sparql_fixture.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -18,17 +19,7 @@
 static char dir[BS_FX_DIR];
 static bs_store *store;
 
-static void update(const char *text)
-{
-    bs_sparql *u = NULL;
-    bs_sparql_error perr = {0};
-    char *err = NULL;
-    ck_assert_int_eq(bs_sparql_parse(text, strlen(text), NULL, true, &u, &perr), BS_OK);
-    bs_status st = bs_sparql_update(store, u, NULL, NULL, NULL, &err);
-    ck_assert_msg(st == BS_OK, "update: %s", err ? err : bs_strerror(st));
-    free(err);
-    bs_sparql_free(u);
-}
+static void update(const char *text) { bs_fx_update(store, text); }
 
 static void set_access(const char *graph, bs_access level)
 {

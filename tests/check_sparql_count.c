@@ -13,6 +13,7 @@
 #include "config.h"
 #include "sparql/exec_int.h"
 #include "fixture.h"
+#include "sparql_fixture.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -38,49 +39,14 @@ static void teardown(void)
     bs_fx_store_dir_remove(dir);
 }
 
-static void update(const char *text)
-{
-    bs_sparql *u;
-    bs_sparql_error e;
-    ck_assert_msg(bs_sparql_parse(text, strlen(text), NULL, true, &u, &e) == BS_OK,
-                  "%s", e.msg);
-    char *err = NULL;
-    ck_assert_msg(bs_sparql_update(store, u, NULL, NULL, NULL, &err) == BS_OK, "%s",
-                  err ? err : "?");
-    bs_sparql_free(u);
-}
+static void update(const char *text) { bs_fx_update(store, text); }
 
-static int by_text(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* The TSV result of text, its header first and its rows sorted; the
  * caller frees it. */
 static char *rows_of(const char *text, const bs_sparql_opts *opts)
 {
-    bs_sparql *q;
-    bs_sparql_error e;
-    ck_assert_msg(bs_sparql_parse(text, strlen(text), NULL, false, &q, &e) == BS_OK, "%s",
-                  e.msg);
-    char *out = NULL, *err = NULL;
-    size_t olen = 0;
-    FILE *f = open_memstream(&out, &olen);
-    ck_assert_msg(bs_sparql_write(store, q, opts, "tsv", f, &err) == BS_OK, "%s: %s", text,
-                  err ? err : "?");
-    fclose(f);
-    bs_sparql_free(q);
-    char **lines = calloc(olen + 1, sizeof *lines);
-    size_t k = 0;
-    for (char *save, *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-        lines[k++] = l;
-    if (k > 1) qsort(lines + 1, k - 1, sizeof *lines, by_text);
-    char *res = malloc(olen + 2), *p = res;
-    *p = 0;
-    for (size_t i = 0; i < k; i++) p += sprintf(p, "%s\n", lines[i]);
-    free(lines);
-    free(out);
-    return res;
+    return bs_fx_sorted_tsv(store, text, opts);
 }
 
 static bool hide_g3(void *ctx, bs_id g, bs_access level)

@@ -7,6 +7,7 @@
  * graph, blank nodes, unbound variables, hidden graphs. */
 #include "config.h"
 #include "sparql/exec_star.h"
+#include "sparql_fixture.h"
 
 #include <check.h>
 #include <ftw.h>
@@ -198,17 +199,7 @@ END_TEST
 
 /* ---- same rows with and without the optimisations ---------------------- */
 
-static void update(const char *text)
-{
-    bs_sparql *u;
-    bs_sparql_error e;
-    ck_assert_msg(bs_sparql_parse(text, strlen(text), NULL, true, &u, &e) == BS_OK,
-                  "%s", e.msg);
-    char *err = NULL;
-    ck_assert_msg(bs_sparql_update(store, u, NULL, NULL, NULL, &err) == BS_OK, "%s",
-                  err ? err : "?");
-    bs_sparql_free(u);
-}
+static void update(const char *text) { bs_fx_update(store, text); }
 
 /* n subjects (every 7th a blank node), spread over the default graph and
  * two named graphs with copies of the same triples; :hidden only in g3. */
@@ -239,42 +230,12 @@ static void adversarial_data(int n)
     free(buf);
 }
 
-static int line_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* The query's TSV result with its rows sorted (a multiset's canonical
  * form); the caller frees it. */
 static char *run_sorted(const char *text, const bs_sparql_opts *opts)
 {
-    bs_sparql *q;
-    bs_sparql_error e;
-    ck_assert_msg(bs_sparql_parse(text, strlen(text), NULL, false, &q, &e) == BS_OK, "%s",
-                  e.msg);
-    char *out = NULL;
-    size_t olen = 0;
-    FILE *f = open_memstream(&out, &olen);
-    char *err = NULL;
-    ck_assert_msg(bs_sparql_write(store, q, opts, "tsv", f, &err) == BS_OK, "%s: %s", text,
-                  err ? err : "?");
-    fclose(f);
-    bs_sparql_free(q);
-    size_t nl = 0;
-    for (size_t i = 0; i < olen; i++) nl += out[i] == '\n';
-    char **lines = calloc(nl + 1, sizeof *lines);
-    size_t k = 0;
-    for (char *save, *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-        lines[k++] = l;
-    if (k > 1) qsort(lines + 1, k - 1, sizeof *lines, line_cmp);
-    size_t total = 0;
-    for (size_t i = 0; i < k; i++) total += strlen(lines[i]) + 1;
-    char *res = malloc(total + 1), *p = res;
-    for (size_t i = 0; i < k; i++) p += sprintf(p, "%s\n", lines[i]);
-    *p = 0;
-    free(lines);
-    free(out);
-    return res;
+    return bs_fx_sorted_tsv(store, text, opts);
 }
 
 static bool hide_g3(void *ctx, bs_id g, bs_access level)

@@ -19,21 +19,14 @@
 #include <unistd.h>
 #include "sparql/sparql.h"
 #include "fixture.h"
+#include "sparql_fixture.h"
 
 /* ---- a temp store ------------------------------------------------------- */
 
 static char dir[BS_FX_DIR];
 static bs_store *store;
 
-static void update(const char *text)
-{
-    bs_sparql *u = NULL;
-    char *err = NULL;
-    ck_assert_int_eq(bs_sparql_parse(text, strlen(text), NULL, true, &u, NULL), BS_OK);
-    bs_status st = bs_sparql_update(store, u, NULL, NULL, NULL, &err);
-    ck_assert_msg(st == BS_OK, "update: %s", err ? err : "");
-    bs_sparql_free(u);
-}
+static void update(const char *text) { bs_fx_update(store, text); }
 
 static void setup(void)
 {
