@@ -6,6 +6,7 @@
 #include "search/search.h"
 #include "sparql/sparql.h"
 #include "store/store.h"
+#include "store/tixvocab.h"
 
 #include <check.h>
 #include <ftw.h>
@@ -611,7 +612,7 @@ static void lines_eq(lines *a, lines *b)
 typedef struct {
     lines *out;
     bs_id docs[MAX_LINES];
-    size_t ndocs;
+    size_t ndocs, nposts;
 } dump_ctx;
 
 static bs_status dump_cb(void *ctx, const char *tok, size_t toklen, const bs_posting *ps, size_t n)
@@ -620,6 +621,7 @@ static bs_status dump_cb(void *ctx, const char *tok, size_t toklen, const bs_pos
     for (size_t i = 0; i < n; i++) {
         lines_add(d->out, "%.*s %llu %u %u %u", (int)toklen, tok, (unsigned long long)ps[i].doc,
                   ps[i].tf, ps[i].field, ps[i].len);
+        d->nposts++;
         size_t j = 0;
         while (j < d->ndocs && d->docs[j] != ps[i].doc) j++;
         if (j == d->ndocs && d->ndocs < MAX_LINES) d->docs[d->ndocs++] = ps[i].doc;
@@ -627,8 +629,22 @@ static bs_status dump_cb(void *ctx, const char *tok, size_t toklen, const bs_pos
     return BS_OK;
 }
 
+/* bs_tix_vocab step: every token's df equals its postings (scanned). */
+static bs_status vocab_df_cb(void *ctx, const char *tok, size_t len)
+{
+    bs_txn *t = ((void **)ctx)[0];
+    size_t *sum = ((void **)ctx)[1];
+    uint64_t df = 0;
+    ck_assert_int_eq(bs_tix_df(t, tok, len, &df), BS_OK);
+    ck_assert_uint_gt(df, 0);
+    *sum += df;
+    sum[1]++;
+    return BS_OK;
+}
+
 /* Everything the text index holds: every posting, the record of every
- * document that has one, and the totals. */
+ * document that has one, and the totals (which must agree with them:
+ * postings, the tokens' document frequencies, the vocabulary). */
 static void dump_index(bs_store *s, lines *out)
 {
     bs_txn *t = NULL;
@@ -645,6 +661,12 @@ static void dump_index(bs_store *s, lines *out)
     bs_tix_stats ts;
     ck_assert_int_eq(bs_tix_stat(t, &ts), BS_OK);
     ck_assert_uint_eq(ts.docs, d.ndocs); /* no record without postings */
+    ck_assert_uint_eq(ts.postings, d.nposts);
+    size_t sums[2] = { 0, 0 };
+    void *vctx[2] = { t, sums };
+    ck_assert_int_eq(bs_tix_vocab(t, vocab_df_cb, vctx), BS_OK);
+    ck_assert_uint_eq(sums[0], d.nposts);
+    ck_assert_uint_eq(sums[1], ts.terms);
     lines_add(out, "=%llu docs %llu tokens %llu terms", (unsigned long long)ts.docs,
               (unsigned long long)ts.tokens, (unsigned long long)ts.terms);
     bs_txn_abort(t);

@@ -12,6 +12,11 @@
 const double bs_search_field_weight[BS_NFIELDS] = { 3.0, 2.0, 1.0 };
 
 #define HOOK_NAME "search"
+/* The index's storage format (src/store/textidx.c), recorded as a second
+ * hook without predicates: an index written by a battstore that lacks it
+ * (format 1, or any write by an older binary, which marks it stale) is
+ * rebuilt at attach.  index_docs.c marks it fresh after a rebuild. */
+#define FORMAT_HOOK "search-fmt2"
 #define BS_DC "http://purl.org/dc/elements/1.1/"
 #define BS_EMMO "https://w3id.org/emmo#"
 
@@ -139,18 +144,21 @@ static bool has_quads(bs_txn *txn)
     return bs_quad_count(txn, &all, &n) == BS_OK && n > 0;
 }
 
-/* What the store records about the index: rebuild when it was never
- * registered (and quads exist) or when it is stale. */
+/* What the store records about the index (hook name) and its format:
+ * rebuild when either was never registered (and quads exist) or is
+ * stale. */
 static bs_status need_rebuild(bs_txn *txn, bool *out)
 {
-    bool stale = false;
-    bs_status st = bs_store_hook_state(txn, HOOK_NAME, &stale);
-    if (st == BS_NOT_FOUND) {
-        *out = has_quads(txn);
-        return BS_OK;
+    const char *names[] = { HOOK_NAME, FORMAT_HOOK };
+    *out = false;
+    for (size_t i = 0; i < 2 && !*out; i++) {
+        bool stale = false;
+        bs_status st = bs_store_hook_state(txn, names[i], &stale);
+        if (st == BS_NOT_FOUND) stale = has_quads(txn);
+        else if (st != BS_OK) return st;
+        *out = stale;
     }
-    *out = stale;
-    return st;
+    return BS_OK;
 }
 
 /* bs_store_write body (repeatable): intern the indexed predicates, look
@@ -206,6 +214,12 @@ static void bulk_free(void *state, void *ctx)
     bs_search_bulk_free(state);
 }
 
+static bs_status no_work(bs_txn *txn, const bs_id *lits, size_t n, void *ctx)
+{
+    (void)txn; (void)lits; (void)n; (void)ctx;
+    return BS_OK;
+}
+
 static bs_status register_hook(bs_store *store, bs_search *s)
 {
     bs_id *ids = malloc((s->npreds ? s->npreds : 1) * sizeof *ids);
@@ -214,7 +228,10 @@ static bs_status register_hook(bs_store *store, bs_search *s)
     for (size_t i = 0; i < s->npreds; i++)
         if (s->preds[i].pred) ids[n++] = s->preds[i].pred;
     bs_store_hook h = { HOOK_NAME, ids, n, on_commit, s, on_bulk, bulk_flush, bulk_free };
-    bs_status st = bs_store_hook_add(store, &h);
+    bs_store_hook f = { FORMAT_HOOK, NULL, 0, no_work, s, NULL, NULL, NULL };
+    bs_status st = bs_store_hook_add(store, &f);
+    if (st == BS_OK && (st = bs_store_hook_add(store, &h)) != BS_OK)
+        bs_store_hook_remove(store, FORMAT_HOOK);
     free(ids);
     return st;
 }
@@ -257,6 +274,7 @@ void bs_search_detach(bs_search *s)
 {
     if (!s) return;
     if (bs_store_hook_ctx(s->store, HOOK_NAME) == s) bs_store_hook_remove(s->store, HOOK_NAME);
+    if (bs_store_hook_ctx(s->store, FORMAT_HOOK) == s) bs_store_hook_remove(s->store, FORMAT_HOOK);
     search_free(s);
 }
 

@@ -37,13 +37,16 @@ enum { OP_NEW, OP_SET, OP_DEL }; /* a document new to the index, a field change,
 
 typedef struct {
     bs_id doc;
-    uint32_t next;    /* the token's next entry, NONE at the end */
     uint8_t tf, field, dlen, op;
 } entry;
 
+/* A distinct token of the batch with its entries, contiguous in document
+ * order (a flush reads them in one sweep: a list threaded through one
+ * big array cost a cache miss per posting). */
 typedef struct {
     uint32_t off, hash; /* bytes in the arena, hash */
-    uint32_t head, tail; /* the token's entries */
+    uint32_t n, cap;    /* entries */
+    entry *ent;
     uint8_t len;
 } vtok;
 
@@ -57,8 +60,9 @@ typedef struct {
     bs_txn *txn;
     bool slow;        /* BATTSTORE_SEARCH_SLOW_UPKEEP: the general path only */
     size_t flush_at;  /* entries that trigger a flush */
-    entry *e;
-    size_t ne, cape;
+    size_t ne;        /* entries, all tokens */
+    uint32_t *dt;     /* the tokens of the document being tokenized */
+    size_t ndt, capdt;
     vtok *v;          /* distinct tokens */
     size_t nv, capv;
     uint32_t *slot;   /* hash table: index in v + 1, 0 = empty */
@@ -128,7 +132,7 @@ static uint32_t vocab_find(batch *b, const char *tok, size_t len)
         return NONE;
     }
     memcpy(b->arena + b->na, tok, len);
-    b->v[b->nv] = (vtok){ (uint32_t)b->na, h, NONE, NONE, (uint8_t)len };
+    b->v[b->nv] = (vtok){ (uint32_t)b->na, h, 0, 0, NULL, (uint8_t)len };
     b->na += len;
     b->slot[j] = (uint32_t)++b->nv;
     if (b->nv * 2 > b->nslot && (b->err = rehash(b)) != BS_OK) return NONE;
@@ -144,16 +148,22 @@ static void on_token(void *ctx, const char *tok, size_t len, size_t start, size_
     if (x == NONE) return;
     b->ntok++;
     vtok *t = &b->v[x];
-    if (t->tail != NONE && b->e[t->tail].doc == b->doc) { /* again in this document */
-        if (b->e[t->tail].tf < 255) b->e[t->tail].tf++;
+    if (t->n && t->ent[t->n - 1].doc == b->doc) { /* again in this document */
+        if (t->ent[t->n - 1].tf < 255) t->ent[t->n - 1].tf++;
         return;
     }
-    bs_status st = grow((void **)&b->e, &b->cape, b->ne + 1, sizeof *b->e);
+    if (t->n == t->cap) {
+        uint32_t nc = t->cap ? t->cap * 2 : 4;
+        entry *ne = realloc(t->ent, nc * sizeof *ne);
+        if (!ne) { b->err = BS_ERR_NOMEM; return; }
+        t->ent = ne;
+        t->cap = nc;
+    }
+    bs_status st = grow((void **)&b->dt, &b->capdt, b->ndt + 1, sizeof *b->dt);
     if (st != BS_OK) { b->err = st; return; }
-    b->e[b->ne] = (entry){ b->doc, NONE, 1, b->field, 0, b->op };
-    if (t->tail == NONE) t->head = (uint32_t)b->ne;
-    else b->e[t->tail].next = (uint32_t)b->ne;
-    t->tail = (uint32_t)b->ne++;
+    t->ent[t->n++] = (entry){ b->doc, 1, b->field, 0, b->op };
+    b->dt[b->ndt++] = x;
+    b->ne++;
 }
 
 /* Tokenize a literal's text into the batch as document doc (op, field);
@@ -164,16 +174,19 @@ static bs_status add_doc_tokens(batch *b, bs_id doc, uint8_t field, uint8_t op, 
     bs_status st = bs_dict_get(b->txn, doc, &t);
     if (st != BS_OK) return st;
     if (!b->nslot) TRY(st, rehash(b));
-    size_t first = b->ne;
     b->doc = doc;
     b->field = field;
     b->op = op;
     b->ntok = 0;
+    b->ndt = 0;
     TRY(st, bs_search_tokenize(t.lex, t.lex_len, on_token, b));
     TRY(st, b->err);
     *ntok = b->ntok;
     uint8_t dlen = b->ntok > 255 ? 255 : (uint8_t)b->ntok;
-    for (size_t i = first; i < b->ne; i++) b->e[i].dlen = dlen;
+    for (size_t i = 0; i < b->ndt; i++) { /* each token's last entry is this doc's */
+        vtok *v = &b->v[b->dt[i]];
+        v->ent[v->n - 1].dlen = dlen;
+    }
 fail:
     return st;
 }
@@ -236,8 +249,8 @@ static bs_status flush_token(batch *b, bs_tix_writer *w, const vtok *t)
     size_t n = 0;
     bool sorted = true;
     bs_status st = BS_OK;
-    for (uint32_t i = t->head; i != NONE && st == BS_OK; i = b->e[i].next) {
-        const entry *e = &b->e[i];
+    for (uint32_t i = 0; i < t->n && st == BS_OK; i++) {
+        const entry *e = &t->ent[i];
         bs_posting p = { e->doc, e->tf, e->field, e->dlen };
         if (e->op == OP_DEL) {
             st = bs_tix_del(b->txn, tok, t->len, e->doc);
@@ -290,6 +303,7 @@ static bs_status flush(batch *b)
 fail:
     bs_tix_writer_free(w);
     free(order);
+    for (size_t i = 0; i < b->nv; i++) free(b->v[i].ent);
     b->ne = b->nv = b->na = b->nd = 0;
     if (b->slot) memset(b->slot, 0, b->nslot * sizeof *b->slot);
     return st;
@@ -312,7 +326,8 @@ static void batch_init(batch *b, bs_txn *txn)
 
 static void batch_free(batch *b)
 {
-    free(b->e);
+    for (size_t i = 0; i < b->nv; i++) free(b->v[i].ent);
+    free(b->dt);
     free(b->v);
     free(b->slot);
     free(b->arena);
@@ -365,14 +380,19 @@ static bs_status best_field(bs_search *s, bs_iter **it, bs_txn *txn, bs_id lit, 
     return st == BS_END || st == BS_OK ? BS_OK : st;
 }
 
+/* The early work's knowledge at commit (below, with the early work). */
+static const bs_search_early *trusted_early(bs_txn *txn);
+static bool early_final(const bs_search_early *e, bs_id lit);
+
 bs_status bs_search_update_docs(bs_search *s, bs_txn *txn, const bs_id *lits, size_t n)
 {
     batch b;
     batch_init(&b, txn);
     bs_iter *it = NULL;
     bs_status st = BS_OK;
+    const bs_search_early *e = trusted_early(txn);
     for (size_t i = 0; i < n && st == BS_OK; i++) {
-        if (!indexable(lits[i])) continue;
+        if (!indexable(lits[i]) || (e && early_final(e, lits[i]))) continue;
         int field = -1;
         bs_tix_doc rec;
         TRY(st, best_field(s, &it, txn, lits[i], &field));
@@ -449,6 +469,7 @@ bs_status bs_search_reindex(bs_search *s, bs_txn *txn, uint64_t *docs)
     for (size_t i = 0; i < n; i++) TRY(st, index_doc(&b, v[i].lit, v[i].field, NULL));
     TRY(st, flush(&b));
     TRY(st, bs_store_hook_fresh(txn, "search"));
+    TRY(st, bs_store_hook_fresh(txn, "search-fmt2")); /* the format (index.c) */
     if (docs) *docs = n;
     s->usable = true;
 fail:
@@ -474,45 +495,110 @@ fail:
 
 #define EARLY_FLUSH ((size_t)1 << 19)
 
+/* What the early work knows of a literal met in the txn (info[] beside
+ * its slot in seen[]): the best field of the bulk quads that use it
+ * (FIELD bits), and whether it had no record when first met, so the
+ * early work indexed it in field EARLY_FIELD. */
+#define INFO_FIELD 0x03
+#define INFO_EARLY 0x04
+#define INFO_EARLY_SHIFT 3
+
 struct bs_search_early {
     batch b;
     bool off;      /* turned off by the environment */
+    bool dirty;    /* a literal was touched outside the bulk loader */
     bs_id *seen;   /* literals met in this txn: open addressing, 0 = empty */
+    uint8_t *info; /* beside seen[] */
     size_t nseen, capseen;
 };
+
+/* The early state of the txn being committed (set by bs_search_bulk_flush
+ * just before the hook's before_commit on the same thread; cleared when
+ * the state is freed). */
+static __thread bs_search_early *committing;
 
 static size_t id_slot(bs_id id, size_t cap)
 {
     return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
 }
 
-/* Add lit to the set; *fresh = it was not there. */
-static bs_status seen_add(bs_search_early *e, bs_id lit, bool *fresh)
+/* Double the set (or make the first one). */
+static bs_status seen_grow(bs_search_early *e)
+{
+    size_t nc = e->capseen ? e->capseen * 2 : 4096;
+    bs_id *t = calloc(nc, sizeof *t);
+    uint8_t *inf = calloc(nc, 1);
+    if (!t || !inf) {
+        free(t);
+        free(inf);
+        return BS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < e->capseen; i++) {
+        if (!e->seen[i]) continue;
+        size_t j = id_slot(e->seen[i], nc);
+        while (t[j]) j = (j + 1) & (nc - 1);
+        t[j] = e->seen[i];
+        inf[j] = e->info[i];
+    }
+    free(e->seen);
+    free(e->info);
+    e->seen = t;
+    e->info = inf;
+    e->capseen = nc;
+    return BS_OK;
+}
+
+/* lit's slot in the set, or SIZE_MAX. */
+static size_t seen_find(const bs_search_early *e, bs_id lit)
+{
+    if (!e->capseen) return SIZE_MAX;
+    for (size_t j = id_slot(lit, e->capseen); e->seen[j]; j = (j + 1) & (e->capseen - 1))
+        if (e->seen[j] == lit) return j;
+    return SIZE_MAX;
+}
+
+/* Add lit to the set; *slot = its slot, *fresh = it was not there. */
+static bs_status seen_add(bs_search_early *e, bs_id lit, size_t *slot, bool *fresh)
 {
     if ((e->nseen + 1) * 2 > e->capseen) {
-        size_t nc = e->capseen ? e->capseen * 2 : 4096;
-        bs_id *t = calloc(nc, sizeof *t);
-        if (!t) return BS_ERR_NOMEM;
-        for (size_t i = 0; i < e->capseen; i++) {
-            if (!e->seen[i]) continue;
-            size_t j = id_slot(e->seen[i], nc);
-            while (t[j]) j = (j + 1) & (nc - 1);
-            t[j] = e->seen[i];
-        }
-        free(e->seen);
-        e->seen = t;
-        e->capseen = nc;
+        bs_status st = seen_grow(e);
+        if (st != BS_OK) return st;
     }
     size_t j = id_slot(lit, e->capseen);
     for (; e->seen[j]; j = (j + 1) & (e->capseen - 1))
         if (e->seen[j] == lit) {
+            *slot = j;
             *fresh = false;
             return BS_OK;
         }
     e->seen[j] = lit;
+    e->info[j] = 0;
     e->nseen++;
+    *slot = j;
     *fresh = true;
     return BS_OK;
+}
+
+/* Whether the commit can keep lit's early record without looking: the
+ * early work indexed it (it had no record, so no quad used it with an
+ * indexed predicate before the txn: the index was fresh), only the bulk
+ * loader touched literals in this txn (no removal, no other write), and
+ * no bulk quad gave it a better field than the early one. */
+static bool early_final(const bs_search_early *e, bs_id lit)
+{
+    size_t j = seen_find(e, lit);
+    if (j == SIZE_MAX || !(e->info[j] & INFO_EARLY)) return false;
+    return (e->info[j] & INFO_FIELD) == e->info[j] >> INFO_EARLY_SHIFT;
+}
+
+/* The early state of txn when the commit may trust it (early_final),
+ * else NULL.  BATTSTORE_SEARCH_CHECK_ALL=1: never (the tests compare). */
+static const bs_search_early *trusted_early(bs_txn *txn)
+{
+    const bs_search_early *e = committing;
+    if (!e || e->b.txn != txn || e->off || e->dirty) return NULL;
+    const char *all = getenv("BATTSTORE_SEARCH_CHECK_ALL");
+    return all && strcmp(all, "1") == 0 ? NULL : e;
 }
 
 static bool env_on(const char *name)
@@ -540,17 +626,28 @@ bs_status bs_search_bulk_note(bs_search *s, bs_txn *txn, bs_id lit, bs_id pred, 
 {
     bs_search_early *e;
     bool fresh = false;
+    size_t slot = 0;
     bs_tix_doc rec;
     bs_status st;
     if (!indexable(lit)) return BS_OK;
-    int field = bs_search_pred_field(s, pred);
+    int field = pred ? bs_search_pred_field(s, pred) : 0;
     if (field < 0) return BS_OK;
     TRY(st, early_of(txn, state, &e));
+    if (!pred) { /* touched outside the bulk loader: the commit looks at all */
+        e->dirty = true;
+        return BS_OK;
+    }
     if (e->off) return BS_OK;
-    TRY(st, seen_add(e, lit, &fresh));
-    if (!fresh) return BS_OK;
+    TRY(st, seen_add(e, lit, &slot, &fresh));
+    if (!fresh) {
+        if (field < (e->info[slot] & INFO_FIELD))
+            e->info[slot] = (uint8_t)((e->info[slot] & ~INFO_FIELD) | field);
+        return BS_OK;
+    }
+    e->info[slot] = (uint8_t)field;
     st = bs_tix_doc_get(txn, lit, &rec);
     if (st != BS_NOT_FOUND) return st; /* indexed already: the commit decides */
+    e->info[slot] |= (uint8_t)(INFO_EARLY | field << INFO_EARLY_SHIFT);
     return index_doc(&e->b, lit, field, NULL);
 fail:
     return st;
@@ -559,15 +656,18 @@ fail:
 bs_status bs_search_bulk_flush(bs_txn *txn, void *state)
 {
     bs_search_early *e = state;
-    (void)txn;
-    return e && !e->off ? flush(&e->b) : BS_OK;
+    if (!e || e->off) return BS_OK;
+    committing = e->b.txn == txn ? e : NULL;
+    return flush(&e->b);
 }
 
 void bs_search_bulk_free(void *state)
 {
     bs_search_early *e = state;
     if (!e) return;
+    if (committing == e) committing = NULL;
     batch_free(&e->b);
     free(e->seen);
+    free(e->info);
     free(e);
 }

@@ -56,6 +56,13 @@ bs_status bs_search_ids_refresh(bs_search *s, bs_txn *txn);
  *  reindex does too. */
 bs_status bs_search_update_docs(bs_search *s, bs_txn *txn, const bs_id *lits, size_t n);
 
+/** bs_search_tokenize through the Unicode path over the whole text (no
+ *  ASCII spans): the reference its fast path is tested against. */
+bs_status bs_search_tokenize_slow(const char *text, size_t len,
+                                  void (*fn)(void *ctx, const char *tok, size_t toklen,
+                                             size_t start, size_t end),
+                                  void *ctx);
+
 /** Early work of a bulk load (index_docs.c): the store hook's on_bulk,
  *  bulk_flush and bulk_free.  *state (bs_search_early, owned by the
  *  txn's hook state) is made on first use. */

@@ -13,7 +13,9 @@
  * combining marks dropped, then NFC (so "Électrode", "ELECTRODE" and
  * "électrode" all give "electrode"; "ﬁ" gives "fi", "²" gives "2").  A
  * folded token longer than BS_TOK_MAX bytes is cut at a character
- * boundary.  ASCII takes a fast path without libunistring. */
+ * boundary.  ASCII takes a fast path without libunistring: the text is
+ * cut at ASCII separators and only the spans holding a non-ASCII byte
+ * run the Unicode path (tokenize_spans). */
 #include "config.h"
 #include "search/search_int.h"
 
@@ -122,18 +124,6 @@ static void emit(const char *text, size_t start, size_t end, bool ascii, tok_fn 
     if (f != buf) free(f);
 }
 
-static void tokenize_ascii(const char *text, size_t len, tok_fn fn, void *ctx)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    for (size_t i = 0; i < len;) {
-        if (!ascii_alnum(s[i])) { i++; continue; }
-        size_t j = i + 1;
-        while (j < len && ascii_alnum(s[j])) j++;
-        emit(text, i, j, true, fn, ctx);
-        i = j;
-    }
-}
-
 /* Letters and digits start and continue a token; marks only continue. */
 enum { CH_SEP, CH_WORD, CH_MARK };
 
@@ -145,20 +135,24 @@ static int char_class(ucs4_t uc)
     return uc_is_general_category(uc, UC_CATEGORY_M) ? CH_MARK : CH_SEP;
 }
 
-static bs_status tokenize_unicode(const char *text, size_t len, tok_fn fn, void *ctx)
+/* Tokenize text[from..to) with UAX #29 word breaks (offsets stay those
+ * of the whole text). */
+static bs_status tokenize_unicode(const char *text, size_t from, size_t to, tok_fn fn,
+                                  void *ctx)
 {
     char stackbrk[BREAKS_STACK];
+    size_t len = to - from;
     char *brk = len <= sizeof stackbrk ? stackbrk : malloc(len);
     if (!brk) return BS_ERR_NOMEM;
     const uint8_t *s = (const uint8_t *)text;
-    u8_wordbreaks(s, len, brk);
-    size_t start = 0;
+    u8_wordbreaks(s + from, len, brk);
+    size_t start = from;
     bool in = false, ascii = true;
-    for (size_t i = 0; i < len;) {
+    for (size_t i = from; i < to;) {
         ucs4_t uc = 0;
-        int k = u8_mbtoucr(&uc, s + i, len - i);
+        int k = u8_mbtoucr(&uc, s + i, to - i);
         int c = k > 0 ? char_class(uc) : CH_SEP;
-        bool cont = in && (c == CH_MARK || (c == CH_WORD && !brk[i]));
+        bool cont = in && (c == CH_MARK || (c == CH_WORD && !brk[i - from]));
         if (in && !cont) {
             emit(text, start, i, ascii, fn, ctx);
             in = false;
@@ -171,18 +165,66 @@ static bs_status tokenize_unicode(const char *text, size_t len, tok_fn fn, void 
         if (in && uc >= 0x80) ascii = false;
         i += k > 0 ? (size_t)k : 1;
     }
-    if (in) emit(text, start, len, ascii, fn, ctx);
+    if (in) emit(text, start, to, ascii, fn, ctx);
     if (brk != stackbrk) free(brk);
+    return BS_OK;
+}
+
+/* The whole text through the Unicode path (the reference the fast path
+ * is tested against). */
+bs_status bs_search_tokenize_slow(const char *text, size_t len, tok_fn fn, void *ctx)
+{
+    if (!text || !fn) return len && !text ? BS_ERR_ARG : BS_OK;
+    return tokenize_unicode(text, 0, len, fn, ctx);
+}
+
+/* Byte classes of the span scan: 0 an ASCII separator, 1 an ASCII
+ * letter or digit, 2 a byte of a multibyte character (or invalid). */
+static const uint8_t span_class[256] = {
+    ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, [0x80 ... 0xFF] = 2,
+};
+
+/* ASCII letters and digits, and every byte of a multibyte character:
+ * what a span between two ASCII separators is made of. */
+static inline bool span_byte(unsigned char c)
+{
+    return span_class[c] != 0;
+}
+
+/* The text cut at ASCII separators (every ASCII byte but a letter or a
+ * digit) into spans.  An all-ASCII span is one token (no UAX #29 break
+ * falls between two ASCII letters or digits: WB5, WB8-WB10); a span with
+ * any byte >= 0x80 runs the Unicode path on its own bytes.  That gives
+ * the tokens of the Unicode path over the whole text: an ASCII separator
+ * always ends a token (it is no letter, digit or mark), and a break
+ * inside a token depends on the token's own characters only (the rules
+ * that look further, WB6/7 and WB11/12, are about the position after a
+ * separator, where a token starts anyway).  tests/check_search_tix
+ * compares both paths over real and generated texts. */
+static bs_status tokenize_spans(const char *text, size_t len, tok_fn fn, void *ctx)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        if (!span_byte(s[i])) { i++; continue; }
+        size_t j = i;
+        unsigned any = 0;
+        for (; j < len && span_byte(s[j]); j++) any |= span_class[s[j]];
+        bool ascii = !(any & 2);
+        if (ascii) {
+            emit(text, i, j, true, fn, ctx);
+        } else {
+            bs_status st = tokenize_unicode(text, i, j, fn, ctx);
+            if (st != BS_OK) return st;
+        }
+        i = j;
+    }
     return BS_OK;
 }
 
 bs_status bs_search_tokenize(const char *text, size_t len, tok_fn fn, void *ctx)
 {
     if (!text || !fn) return len && !text ? BS_ERR_ARG : BS_OK;
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)text[i] >= 0x80) return tokenize_unicode(text, len, fn, ctx);
-    tokenize_ascii(text, len, fn, ctx);
-    return BS_OK;
+    return tokenize_spans(text, len, fn, ctx);
 }
 
 char *bs_search_fold(const char *text, size_t len)

@@ -20,7 +20,10 @@
  * optional on_bulk at once, so the hook can do its work while the load
  * parses (the text index tokenises and writes new documents early); its
  * per-txn state is flushed at commit before before_commit and freed
- * when the txn ends, commit or abort. */
+ * when the txn ends, commit or abort.  A literal noted outside the bulk
+ * loader (an add or removal by bs_quad_add/remove, bs_graph_clear) goes
+ * to on_bulk too, with pred 0: the hook then knows its early decisions
+ * may not hold for this txn. */
 #include "config.h"
 #include "store/store_int.h"
 
@@ -84,8 +87,8 @@ static bs_status note(bs_txn *t, const bs_quad *q, bool bulk)
         for (size_t i = 0; i < r->npreds; i++) {
             if (r->preds[i] != q->p) continue;
             bs_status st = vec_push(&t->lits[h], q->o);
-            if (st == BS_OK && bulk && r->on_bulk)
-                st = r->on_bulk(t, q->o, q->p, &t->hstate[h], r->ctx);
+            if (st == BS_OK && r->on_bulk) /* pred 0: touched outside the loader */
+                st = r->on_bulk(t, q->o, bulk ? q->p : 0, &t->hstate[h], r->ctx);
             if (st != BS_OK) return st;
             break;
         }

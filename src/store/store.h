@@ -261,6 +261,8 @@ typedef struct {
      *  watched predicate, with the hook's per-txn state *state (NULL at
      *  first).  It may write the derived index through txn (never
      *  quads); before_commit still receives the literal and decides.
+     *  A literal noted outside the bulk loader (bs_quad_add/remove,
+     *  bs_graph_clear) is handed to on_bulk with pred 0.
      *  bulk_flush(txn, state) runs at commit just before before_commit,
      *  bulk_free(state) when the txn ends (commit or abort). */
     bs_status (*on_bulk)(bs_txn *txn, bs_id lit, bs_id pred, void **state, void *ctx);

@@ -2,18 +2,35 @@
  * battstore — the text index's storage: token → postings, document
  * records, corpus totals.  What goes in is decided by src/search.
  *
- * Layout (two named databases, opened with the others by bs_store_open):
- *   "tix"    token (folded UTF-8, ≤ 64 bytes) → MDB_DUPSORT|MDB_DUPFIXED
- *            8-byte postings: doc id (BS_ID_BYTES, big-endian, so a
- *            token's postings sort by document), tf, field, len
+ * Layout (format 2; two named databases, opened with the others by
+ * bs_store_open):
+ *   "tixb"   plain keys, in byte order:
+ *            tok ‖ 0x00            → the token's document frequency
+ *                                    (8 bytes BE): its header
+ *            tok ‖ 0x00 ‖ first doc → a block: 1..BLOCK_MAX postings of
+ *                                    8 bytes (doc id BS_ID_BYTES BE, tf,
+ *                                    field, len), ascending by doc, the
+ *                                    first of them the key's doc
+ *            Tokens hold no NUL byte, so a token's header comes first,
+ *            then its blocks in document order, and the tokens are in
+ *            byte order ("ab" before "abc").
  *   "tixdoc" doc id (BS_ID_BYTES, big-endian) → field (1 byte), length
  *            in tokens (4 bytes big-endian)
  *   meta "tix:tokens" → the sum of all documents' lengths, "tix:terms" →
- *   the number of distinct tokens (8 bytes BE each); the numbers of
- *   documents and postings are the databases' entry counts.
+ *   the number of distinct tokens, "tix:postings" → the number of
+ *   postings (8 bytes BE each); the number of documents is tixdoc's
+ *   entry count.
  *
- * bs_tix_put/del/doc_put are the general, one-at-a-time writes;
- * bs_tix_writer adds documents new to the index in bulk (a load). */
+ * Format 1 kept each posting as an LMDB duplicate ("tix", DUPSORT):
+ * every insert grew the token's inline sub-page, about 800 instructions
+ * a posting.  Blocks make a load's writes appends of whole values: a
+ * token's postings are copied into its last block and new blocks, one
+ * put per block.  A format-1 index ("tix") is emptied by bs_tix_clear;
+ * src/search rebuilds it at attach.
+ *
+ * bs_tix_put/del/doc_put are the general, one-at-a-time writes (a block
+ * rewritten, split when it overflows); bs_tix_writer adds documents new
+ * to the index in bulk (a load). */
 #include "config.h"
 #include "store/store_int.h"
 
@@ -22,11 +39,14 @@
 
 #define POST_BYTES 8
 #define DOC_BYTES 5
+#define BLOCK_MAX 120          /* postings per block: 960 bytes, 4 blocks a page */
 #define SCAN_BATCH 512
-#define TOK_MAX 511   /* LMDB's default maximum key size */
+#define KEY_MAX 511            /* LMDB's default maximum key size */
+#define TOK_MAX (KEY_MAX - 1 - BS_ID_BYTES)
 
 static const MDB_val tokens_key = {10, "tix:tokens"};
 static const MDB_val terms_key = {9, "tix:terms"};
+static const MDB_val postings_key = {12, "tix:postings"};
 
 static uint64_t get_counter(bs_txn *txn, MDB_val k)
 {
@@ -46,22 +66,12 @@ static bs_status add_counter(bs_txn *txn, MDB_val k, int64_t delta)
     return bs_mdb_status(mdb_put(txn->txn, txn->store->meta, &k, &v, 0));
 }
 
-/* Delete the posting cur stands on; *gone = the token lost its last one. */
-static int del_current(MDB_cursor *cur, bool *gone)
-{
-    size_t n = 0;
-    int rc = mdb_cursor_count(cur, &n);
-    if (rc == 0) rc = mdb_cursor_del(cur, 0);
-    *gone = rc == 0 && n == 1;
-    return rc;
-}
-
 int bs_tix_open(bs_store *st, MDB_txn *txn, bool ro)
 {
     unsigned create = ro ? 0 : MDB_CREATE;
-    int rc = mdb_dbi_open(txn, "tix", create | MDB_DUPSORT | MDB_DUPFIXED, &st->tix);
+    int rc = mdb_dbi_open(txn, "tixb", create, &st->tix);
     if (rc == 0) rc = mdb_dbi_open(txn, "tixdoc", create, &st->tixdoc);
-    if (rc == MDB_NOTFOUND && ro) { /* a store written before the text index */
+    if (rc == MDB_NOTFOUND && ro) { /* a store without a format-2 index */
         st->tix = st->tixdoc = 0;
         return 0;
     }
@@ -91,114 +101,283 @@ static void post_unpack(const uint8_t *b, bs_posting *p)
     p->len = b[7];
 }
 
-static bs_status check_tok(size_t len)
+static bs_status check_tok(const char *tok, size_t len)
 {
-    return len == 0 || len > TOK_MAX ? BS_ERR_ARG : BS_OK;
+    return len == 0 || len > TOK_MAX || memchr(tok, 0, len) ? BS_ERR_ARG : BS_OK;
 }
 
-/* Position cur on the posting of doc under key k (MDB_GET_BOTH_RANGE on
- * the doc prefix): BS_OK when there is one (*v = its bytes). */
-static bs_status seek_doc(MDB_cursor *cur, MDB_val *k, bs_id doc, MDB_val *v)
+/* ---- keys ---------------------------------------------------------- */
+
+typedef struct {
+    uint8_t b[KEY_MAX];
+    MDB_val v;
+} tkey;
+
+/* The header key of tok (k->v points into k). */
+static void key_head(tkey *k, const char *tok, size_t len)
 {
-    uint8_t probe[POST_BYTES] = {0};
-    bs_id_put(probe, doc);
-    MDB_val d = {POST_BYTES, probe};
-    int rc = mdb_cursor_get(cur, k, &d, MDB_GET_BOTH_RANGE);
+    memcpy(k->b, tok, len);
+    k->b[len] = 0;
+    k->v = (MDB_val){len + 1, k->b};
+}
+
+/* The key of tok's block starting at doc first. */
+static void key_block(tkey *k, const char *tok, size_t len, bs_id first)
+{
+    key_head(k, tok, len);
+    bs_id_put(k->b + len + 1, first);
+    k->v.mv_size = len + 1 + BS_ID_BYTES;
+}
+
+/* Split a key: its token's length, and whether it is a block (else the
+ * header).  false for a key of neither shape. */
+static bool key_parse(const MDB_val *k, size_t *toklen, bool *block)
+{
+    const uint8_t *z = memchr(k->mv_data, 0, k->mv_size);
+    if (!z || z == k->mv_data) return false;
+    *toklen = (size_t)(z - (const uint8_t *)k->mv_data);
+    size_t rest = k->mv_size - *toklen - 1;
+    *block = rest == BS_ID_BYTES;
+    return rest == 0 || rest == BS_ID_BYTES;
+}
+
+/* Whether k is a block key of tok[0..len). */
+static bool is_block_of(const MDB_val *k, const char *tok, size_t len)
+{
+    const uint8_t *b = k->mv_data;
+    return k->mv_size == len + 1 + BS_ID_BYTES && b[len] == 0 && !memcmp(b, tok, len);
+}
+
+/* ---- headers (document frequency) ---------------------------------- */
+
+static bs_status head_get(bs_txn *txn, const char *tok, size_t len, uint64_t *df)
+{
+    tkey k;
+    MDB_val v;
+    key_head(&k, tok, len);
+    int rc = mdb_get(txn->txn, txn->store->tix, &k.v, &v);
+    *df = 0;
     if (rc) return bs_mdb_status(rc);
-    if (d.mv_size != POST_BYTES || bs_id_get(d.mv_data) != doc) return BS_NOT_FOUND;
-    *v = d;
+    if (v.mv_size != 8) return BS_ERR_CORRUPT;
+    *df = bs_get64be(v.mv_data);
     return BS_OK;
+}
+
+/* Add delta to tok's document frequency; the header goes when it drops
+ * to 0 and comes with the first posting (*dterms counts tokens). */
+static bs_status head_add(bs_txn *txn, const char *tok, size_t len, int64_t delta,
+                          int64_t *dterms)
+{
+    uint64_t df = 0;
+    bs_status st = head_get(txn, tok, len, &df);
+    if (st != BS_OK && st != BS_NOT_FOUND) return st;
+    bool had = st == BS_OK;
+    df = (delta < 0 && (uint64_t)-delta > df) ? 0 : df + (uint64_t)delta;
+    tkey k;
+    key_head(&k, tok, len);
+    int rc = 0;
+    if (df == 0) {
+        if (had) rc = mdb_del(txn->txn, txn->store->tix, &k.v, NULL);
+        *dterms -= had;
+    } else {
+        uint8_t buf[8];
+        bs_put64be(buf, df);
+        MDB_val v = {8, buf};
+        rc = mdb_put(txn->txn, txn->store->tix, &k.v, &v, 0);
+        *dterms += !had;
+    }
+    return bs_mdb_status(rc);
+}
+
+/* ---- blocks -------------------------------------------------------- */
+
+/* Position cur on tok's block that holds or would hold doc: the last one
+ * whose first doc is ≤ doc, else the first one.  BS_NOT_FOUND when tok
+ * has no block; else *k, *v are the block's (pointing into the page). */
+static bs_status find_block(MDB_cursor *cur, const char *tok, size_t len, bs_id doc,
+                            MDB_val *k, MDB_val *v)
+{
+    tkey key;
+    key_block(&key, tok, len, doc);
+    *k = key.v;
+    int rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+    if (rc == 0 && is_block_of(k, tok, len) && bs_id_get((uint8_t *)k->mv_data + len + 1) == doc)
+        return BS_OK;
+    if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    rc = mdb_cursor_get(cur, k, v, rc ? MDB_LAST : MDB_PREV);
+    if (rc == 0 && is_block_of(k, tok, len)) return BS_OK;
+    if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    key_head(&key, tok, len); /* nothing before doc: the block after the header */
+    *k = key.v;
+    rc = mdb_cursor_get(cur, k, v, MDB_SET_KEY);
+    if (rc == 0) rc = mdb_cursor_get(cur, k, v, MDB_NEXT);
+    if (rc == 0 && !is_block_of(k, tok, len)) rc = MDB_NOTFOUND;
+    return bs_mdb_status(rc);
+}
+
+/* Write ps[0..n) (packed, ascending, 1 ≤ n ≤ 2 × BLOCK_MAX) as one block,
+ * or two halves when it is more than BLOCK_MAX. */
+static int put_blocks(bs_txn *txn, const char *tok, size_t len, const uint8_t *ps, size_t n)
+{
+    size_t first = n > BLOCK_MAX ? n / 2 : n;
+    int rc = 0;
+    for (size_t off = 0; off < n && rc == 0; off += first, first = n - first) {
+        tkey k;
+        key_block(&k, tok, len, bs_id_get(ps + off * POST_BYTES));
+        MDB_val v = {first * POST_BYTES, (void *)(ps + off * POST_BYTES)};
+        rc = mdb_put(txn->txn, txn->store->tix, &k.v, &v, 0);
+    }
+    return rc;
+}
+
+/* Index in the packed block b[0..n) of doc, or where it would go
+ * (*found says which). */
+static size_t block_search(const uint8_t *b, size_t n, bs_id doc, bool *found)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (bs_id_get(b + mid * POST_BYTES) < doc) lo = mid + 1;
+        else hi = mid;
+    }
+    *found = lo < n && bs_id_get(b + lo * POST_BYTES) == doc;
+    return lo;
+}
+
+/* Change doc's posting in tok's blocks: p = the new posting, or NULL to
+ * remove it.  *dpost = postings added (+1), removed (-1) or 0. */
+static bs_status block_edit(bs_txn *txn, MDB_cursor *cur, const char *tok, size_t len,
+                            bs_id doc, const bs_posting *p, int *dpost)
+{
+    uint8_t buf[(BLOCK_MAX + 1) * POST_BYTES];
+    MDB_val k, v;
+    size_t n = 0, i = 0;
+    bool found = false, had = false;
+    *dpost = 0;
+    bs_status st = find_block(cur, tok, len, doc, &k, &v);
+    if (st != BS_OK && st != BS_NOT_FOUND) return st;
+    if (st == BS_OK) {
+        if (v.mv_size % POST_BYTES || v.mv_size == 0 || v.mv_size > BLOCK_MAX * POST_BYTES)
+            return BS_ERR_CORRUPT;
+        had = true;
+        n = v.mv_size / POST_BYTES;
+        memcpy(buf, v.mv_data, v.mv_size);
+        i = block_search(buf, n, doc, &found);
+    }
+    if (!p && !found) return BS_NOT_FOUND;
+    uint8_t one[POST_BYTES];
+    if (p) post_pack(one, p);
+    if (p && found && !memcmp(buf + i * POST_BYTES, one, POST_BYTES)) return BS_OK;
+    int rc = had ? mdb_cursor_del(cur, 0) : 0; /* the block is rewritten */
+    if (rc) return bs_mdb_status(rc);
+    if (!p) { /* remove */
+        memmove(buf + i * POST_BYTES, buf + (i + 1) * POST_BYTES, (n - i - 1) * POST_BYTES);
+        n--;
+        *dpost = -1;
+    } else if (found) {
+        memcpy(buf + i * POST_BYTES, one, POST_BYTES);
+    } else {
+        memmove(buf + (i + 1) * POST_BYTES, buf + i * POST_BYTES, (n - i) * POST_BYTES);
+        memcpy(buf + i * POST_BYTES, one, POST_BYTES);
+        n++;
+        *dpost = 1;
+    }
+    return n ? bs_mdb_status(put_blocks(txn, tok, len, buf, n)) : BS_OK;
+}
+
+/* Put (p) or remove (p NULL) doc's posting of tok, with the header and
+ * the counters. */
+static bs_status tix_edit(bs_txn *txn, const char *tok, size_t len, bs_id doc,
+                          const bs_posting *p)
+{
+    MDB_cursor *cur = NULL;
+    int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
+    if (rc) return bs_mdb_status(rc);
+    int dpost = 0;
+    int64_t dterms = 0;
+    bs_status st = block_edit(txn, cur, tok, len, doc, p, &dpost);
+    mdb_cursor_close(cur);
+    if (st == BS_OK && dpost) st = head_add(txn, tok, len, dpost, &dterms);
+    if (st == BS_OK) st = add_counter(txn, terms_key, dterms);
+    if (st == BS_OK) st = add_counter(txn, postings_key, dpost);
+    return st;
 }
 
 bs_status bs_tix_put(bs_txn *txn, const char *tok, size_t len, const bs_posting *p)
 {
     bs_status st;
-    MDB_cursor *cur = NULL;
     if (!txn->write) return BS_ERR_READONLY;
     TRY(st, need_tix(txn));
-    TRY(st, check_tok(len));
-    uint8_t buf[POST_BYTES];
-    post_pack(buf, p);
-    MDB_val k = {len, (void *)tok}, old, v = {POST_BYTES, buf};
-    int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
-    if (rc) return bs_mdb_status(rc);
-    int64_t dterms = 0;
-    bool gone = false;
-    st = seek_doc(cur, &k, p->doc, &old);
-    if (st == BS_OK) {
-        if (!memcmp(old.mv_data, buf, POST_BYTES)) goto done; /* already there */
-        if ((rc = del_current(cur, &gone))) { st = bs_mdb_status(rc); goto fail; }
-        dterms -= gone;
-    } else if (st != BS_NOT_FOUND) {
-        goto fail;
-    }
-    k.mv_size = len;
-    k.mv_data = (void *)tok;
-    rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
-    if (rc && rc != MDB_KEYEXIST) { st = bs_mdb_status(rc); goto fail; }
-    size_t n = 0;
-    if (rc == 0 && mdb_cursor_count(cur, &n) == 0 && n == 1) dterms++; /* a new token */
-    st = add_counter(txn, terms_key, dterms);
-    goto fail;
-done:
-    st = BS_OK;
+    TRY(st, check_tok(tok, len));
+    return tix_edit(txn, tok, len, p->doc, p);
 fail:
-    mdb_cursor_close(cur);
     return st;
 }
 
 bs_status bs_tix_del(bs_txn *txn, const char *tok, size_t len, bs_id doc)
 {
     bs_status st;
-    MDB_cursor *cur = NULL;
     if (!txn->write) return BS_ERR_READONLY;
     TRY(st, need_tix(txn));
-    if (len == 0 || len > TOK_MAX) return BS_NOT_FOUND;
-    MDB_val k = {len, (void *)tok}, old;
-    int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
-    if (rc) return bs_mdb_status(rc);
-    TRY(st, seek_doc(cur, &k, doc, &old));
-    bool gone = false;
-    if ((rc = del_current(cur, &gone))) st = bs_mdb_status(rc);
-    else if (gone) st = add_counter(txn, terms_key, -1);
+    if (check_tok(tok, len) != BS_OK) return BS_NOT_FOUND;
+    return tix_edit(txn, tok, len, doc, NULL);
 fail:
-    mdb_cursor_close(cur);
     return st;
 }
 
-/* Hand the postings of the key cur stands on (first posting in *first)
- * to fn, a page of duplicates (MDB_GET_MULTIPLE / MDB_NEXT_MULTIPLE) at a
- * time.  A key with a single posting keeps it inline (no duplicate page:
- * GET_MULTIPLE would return nothing), so that case uses *first. */
-static bs_status scan_key(MDB_cursor *cur, const MDB_val *k, const MDB_val *first,
-                          bs_status (*fn)(void *ctx, const char *tok, size_t toklen,
-                                          const bs_posting *ps, size_t n),
-                          void *ctx)
-{
+/* ---- reading ------------------------------------------------------- */
+
+typedef struct {
+    bs_status (*fn)(void *ctx, const char *tok, size_t toklen, const bs_posting *ps, size_t n);
+    void *ctx;
+    char tok[KEY_MAX];     /* the token being read */
+    size_t toklen;
     bs_posting ps[SCAN_BATCH];
-    size_t count = 0;
-    int rc = mdb_cursor_count(cur, &count);
-    if (rc) return bs_mdb_status(rc);
-    if (count == 1) {
-        if (first->mv_size != POST_BYTES) return BS_ERR_CORRUPT;
-        post_unpack(first->mv_data, &ps[0]);
-        return fn(ctx, k->mv_data, k->mv_size, ps, 1);
-    }
-    MDB_val key, d = {0, NULL};
-    rc = mdb_cursor_get(cur, &key, &d, MDB_GET_MULTIPLE);
-    while (rc == 0) {
-        const uint8_t *b = d.mv_data;
-        size_t total = d.mv_size / POST_BYTES;
-        for (size_t off = 0; off < total;) {
-            size_t n = total - off < SCAN_BATCH ? total - off : SCAN_BATCH;
-            for (size_t i = 0; i < n; i++) post_unpack(b + (off + i) * POST_BYTES, &ps[i]);
-            bs_status st = fn(ctx, k->mv_data, k->mv_size, ps, n);
+    size_t n;
+} scanner;
+
+static bs_status scan_emit(scanner *s)
+{
+    size_t n = s->n;
+    s->n = 0;
+    return n ? s->fn(s->ctx, s->tok, s->toklen, s->ps, n) : BS_OK;
+}
+
+static bs_status scan_block(scanner *s, const MDB_val *v)
+{
+    if (v->mv_size % POST_BYTES) return BS_ERR_CORRUPT;
+    const uint8_t *b = v->mv_data;
+    for (size_t i = 0, n = v->mv_size / POST_BYTES; i < n; i++) {
+        if (s->n == SCAN_BATCH) {
+            bs_status st = scan_emit(s);
             if (st != BS_OK) return st;
-            off += n;
         }
-        rc = mdb_cursor_get(cur, &key, &d, MDB_NEXT_MULTIPLE);
+        post_unpack(b + i * POST_BYTES, &s->ps[s->n++]);
     }
-    return rc == MDB_NOTFOUND ? BS_OK : bs_mdb_status(rc);
+    return BS_OK;
+}
+
+/* Walk from the key cur stands on (k) while it is under tok (a prefix,
+ * or exactly tok), handing each token's postings to s. */
+static int scan_walk(MDB_cursor *cur, MDB_val *k, MDB_val *d, const char *tok, size_t len,
+                     bool prefix, scanner *s, bs_status *st)
+{
+    int rc = 0;
+    for (; rc == 0; rc = mdb_cursor_get(cur, k, d, MDB_NEXT)) {
+        size_t tl;
+        bool block;
+        if (!key_parse(k, &tl, &block)) { *st = BS_ERR_CORRUPT; return 0; }
+        if (tl < len || memcmp(k->mv_data, tok, len) || (!prefix && tl != len)) break;
+        if (!block) { /* the next token's header */
+            if ((*st = scan_emit(s)) != BS_OK) return 0;
+            memcpy(s->tok, k->mv_data, tl);
+            s->toklen = tl;
+        } else if (tl == s->toklen && (*st = scan_block(s, d)) != BS_OK) {
+            return 0;
+        }
+    }
+    if (rc == 0 || rc == MDB_NOTFOUND) *st = scan_emit(s);
+    return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 bs_status bs_tix_scan(bs_txn *txn, const char *tok, size_t len, bool prefix,
@@ -210,46 +389,44 @@ bs_status bs_tix_scan(bs_txn *txn, const char *tok, size_t len, bool prefix,
     MDB_cursor *cur = NULL;
     TRY(st, need_tix(txn));
     if (len > TOK_MAX || (len == 0 && !prefix)) return BS_OK;
+    scanner *s = malloc(sizeof *s);
+    if (!s) return BS_ERR_NOMEM;
+    s->fn = fn;
+    s->ctx = ctx;
+    s->toklen = SIZE_MAX;  /* no header seen yet */
+    s->n = 0;
     int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
-    if (rc) return bs_mdb_status(rc);
+    tkey hk;
     MDB_val k = {len, (void *)tok}, d;
-    if (len == 0) rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST);
-    else rc = mdb_cursor_get(cur, &k, &d, prefix ? MDB_SET_RANGE : MDB_SET_KEY);
-    while (rc == 0) {
-        if (k.mv_size < len || memcmp(k.mv_data, tok, len)) break;
-        if (!prefix && k.mv_size != len) break;
-        st = scan_key(cur, &k, &d, fn, ctx);
-        if (st != BS_OK) goto fail;
-        if (!prefix) break;
-        rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT_NODUP);
+    if (!prefix) {
+        key_head(&hk, tok, len);
+        k = hk.v;
     }
-    st = (rc == 0 || rc == MDB_NOTFOUND) ? BS_OK : bs_mdb_status(rc);
-fail:
+    if (rc == 0) rc = mdb_cursor_get(cur, &k, &d, len == 0 ? MDB_FIRST :
+                                     prefix ? MDB_SET_RANGE : MDB_SET_KEY);
+    st = BS_OK;
+    if (rc == 0) rc = scan_walk(cur, &k, &d, tok, len, prefix, s, &st);
+    if (rc && rc != MDB_NOTFOUND) st = bs_mdb_status(rc);
     mdb_cursor_close(cur);
+    free(s);
     return st == BS_END ? BS_OK : st;
+fail:
+    return st;
 }
 
 bs_status bs_tix_df(bs_txn *txn, const char *tok, size_t len, uint64_t *out)
 {
     bs_status st;
-    MDB_cursor *cur = NULL;
     *out = 0;
     TRY(st, need_tix(txn));
-    if (len == 0 || len > TOK_MAX) return BS_OK;
-    int rc = mdb_cursor_open(txn->txn, txn->store->tix, &cur);
-    if (rc) return bs_mdb_status(rc);
-    MDB_val k = {len, (void *)tok}, d;
-    rc = mdb_cursor_get(cur, &k, &d, MDB_SET);
-    if (rc == 0) {
-        size_t n = 0;
-        rc = mdb_cursor_count(cur, &n);
-        *out = n;
-    }
-    st = (rc == 0 || rc == MDB_NOTFOUND) ? BS_OK : bs_mdb_status(rc);
+    if (check_tok(tok, len) != BS_OK) return BS_OK;
+    st = head_get(txn, tok, len, out);
+    return st == BS_NOT_FOUND ? BS_OK : st;
 fail:
-    mdb_cursor_close(cur);
     return st;
 }
+
+/* ---- document records ---------------------------------------------- */
 
 static bool doc_unpack(const MDB_val *v, bs_tix_doc *out)
 {
@@ -258,6 +435,15 @@ static bool doc_unpack(const MDB_val *v, bs_tix_doc *out)
     out->field = b[0];
     out->len = (uint32_t)b[1] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 8 | b[4];
     return true;
+}
+
+static void doc_pack(uint8_t *b, const bs_tix_doc *d)
+{
+    b[0] = d->field;
+    b[1] = (uint8_t)(d->len >> 24);
+    b[2] = (uint8_t)(d->len >> 16);
+    b[3] = (uint8_t)(d->len >> 8);
+    b[4] = (uint8_t)d->len;
 }
 
 bs_status bs_tix_doc_get(bs_txn *txn, bs_id doc, bs_tix_doc *out)
@@ -280,8 +466,8 @@ bs_status bs_tix_doc_put(bs_txn *txn, bs_id doc, const bs_tix_doc *d)
     st = bs_tix_doc_get(txn, doc, &old);
     if (st != BS_OK && st != BS_NOT_FOUND) return st;
     int64_t delta = (int64_t)d->len - (st == BS_OK ? (int64_t)old.len : 0);
-    uint8_t kb[BS_ID_BYTES], vb[DOC_BYTES] = {d->field, (uint8_t)(d->len >> 24),
-        (uint8_t)(d->len >> 16), (uint8_t)(d->len >> 8), (uint8_t)d->len};
+    uint8_t kb[BS_ID_BYTES], vb[DOC_BYTES];
+    doc_pack(vb, d);
     bs_id_put(kb, doc);
     MDB_val k = {BS_ID_BYTES, kb}, v = {DOC_BYTES, vb};
     int rc = mdb_put(txn->txn, txn->store->tixdoc, &k, &v, 0);
@@ -319,14 +505,25 @@ bs_status bs_tix_stat(bs_txn *txn, bs_tix_stats *out)
     out->docs = ms.ms_entries;
     out->pages = ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;
     if ((rc = mdb_stat(txn->txn, txn->store->tix, &ms))) return bs_mdb_status(rc);
-    out->postings = ms.ms_entries;
     out->pages += ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;
+    out->postings = get_counter(txn, postings_key);
     out->tokens = get_counter(txn, tokens_key);
     out->terms = get_counter(txn, terms_key);
     out->bytes = out->pages * ms.ms_psize;
     return BS_OK;
 fail:
     return st;
+}
+
+/* Empty a format-1 index ("tix", LMDB duplicates) left by an older
+ * battstore: the rebuild replaces it. */
+static int clear_legacy(bs_txn *txn)
+{
+    MDB_dbi old;
+    int rc = mdb_dbi_open(txn->txn, "tix", MDB_DUPSORT | MDB_DUPFIXED, &old);
+    if (rc == MDB_NOTFOUND) return 0;
+    if (rc == MDB_INCOMPATIBLE) return 0; /* not ours to touch */
+    return rc ? rc : mdb_drop(txn->txn, old, 0);
 }
 
 bs_status bs_tix_clear(bs_txn *txn)
@@ -336,13 +533,13 @@ bs_status bs_tix_clear(bs_txn *txn)
     TRY(st, need_tix(txn));
     int rc = mdb_drop(txn->txn, txn->store->tix, 0);
     if (!rc) rc = mdb_drop(txn->txn, txn->store->tixdoc, 0);
-    if (!rc) {
-        MDB_val k = tokens_key, k2 = terms_key;
+    const MDB_val *keys[] = {&tokens_key, &terms_key, &postings_key};
+    for (size_t i = 0; i < 3 && !rc; i++) {
+        MDB_val k = *keys[i];
         rc = mdb_del(txn->txn, txn->store->meta, &k, NULL);
         if (rc == MDB_NOTFOUND) rc = 0;
-        if (!rc) rc = mdb_del(txn->txn, txn->store->meta, &k2, NULL);
-        if (rc == MDB_NOTFOUND) rc = 0;
     }
+    if (!rc) rc = clear_legacy(txn);
     return bs_mdb_status(rc);
 fail:
     return st;
@@ -353,13 +550,13 @@ fail:
 struct bs_tix_writer {
     bs_txn *txn;
     MDB_cursor *post, *doc;
-    uint8_t last_tok[TOK_MAX];  /* the greatest token of "tix" */
-    size_t last_len;            /* 0: "tix" is empty */
+    uint8_t last_key[KEY_MAX];  /* the greatest key of "tixb" */
+    size_t last_len;            /* 0: "tixb" is empty */
     bs_id last_doc;             /* the greatest document of "tixdoc" */
     bool any_doc;
     uint8_t *buf;               /* packed postings */
     size_t cap;
-    int64_t dterms, dtokens;
+    int64_t dterms, dtokens, dposts;
 };
 
 void bs_tix_writer_free(bs_tix_writer *w)
@@ -371,17 +568,29 @@ void bs_tix_writer_free(bs_tix_writer *w)
     free(w);
 }
 
+static void note_last(bs_tix_writer *w, const MDB_val *k)
+{
+    memcpy(w->last_key, k->mv_data, k->mv_size);
+    w->last_len = k->mv_size;
+}
+
+/* The greatest key of "tixb", read again before each token: the general
+ * writes (bs_tix_put) interleaved with the writer's may have added one. */
+static int post_tail(bs_tix_writer *w)
+{
+    MDB_val k, v;
+    int rc = mdb_cursor_get(w->post, &k, &v, MDB_LAST);
+    w->last_len = 0;
+    if (rc == 0 && k.mv_size <= KEY_MAX) note_last(w, &k);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* The last keys of both databases, so appends need no search. */
 static int writer_tails(bs_tix_writer *w)
 {
     MDB_val k, v;
-    int rc = mdb_cursor_get(w->post, &k, &v, MDB_LAST);
-    if (rc == 0 && k.mv_size <= TOK_MAX) {
-        memcpy(w->last_tok, k.mv_data, k.mv_size);
-        w->last_len = k.mv_size;
-    } else if (rc != MDB_NOTFOUND && rc != 0) {
-        return rc;
-    }
+    int rc = post_tail(w);
+    if (rc) return rc;
     rc = mdb_cursor_get(w->doc, &k, &v, MDB_LAST);
     if (rc == 0 && k.mv_size == BS_ID_BYTES) {
         w->last_doc = bs_id_get(k.mv_data);
@@ -412,39 +621,30 @@ fail:
     return st;
 }
 
-/* Compare tok[0..len) with the writer's last token, as LMDB does. */
-static int cmp_last(const bs_tix_writer *w, const char *tok, size_t len)
+/* Whether key k sorts after every key of "tixb" (LMDB's order). */
+static bool past_end(const bs_tix_writer *w, const MDB_val *k)
 {
-    size_t n = len < w->last_len ? len : w->last_len;
-    int c = memcmp(tok, w->last_tok, n);
-    return c ? c : (len > w->last_len) - (len < w->last_len);
+    if (!w->last_len) return true;
+    size_t n = k->mv_size < w->last_len ? k->mv_size : w->last_len;
+    int c = memcmp(k->mv_data, w->last_key, n);
+    return c > 0 || (c == 0 && k->mv_size > w->last_len);
 }
 
-/* Flags for putting postings from first (packed) under an existing
- * key or a new one (*fresh): append the duplicates when they all sort
- * after the key's last one. */
-static int post_flags(bs_tix_writer *w, MDB_val *k, const uint8_t *first, unsigned *flags,
-                      bool *fresh)
+/* Put key k → v through the writer's cursor: appended when past the end. */
+static int writer_put(bs_tix_writer *w, MDB_val *k, MDB_val *v)
 {
-    MDB_val key = *k, v;
-    *flags = MDB_MULTIPLE;
-    *fresh = false;
-    int rc = mdb_cursor_get(w->post, &key, &v, MDB_SET_KEY);
-    if (rc == MDB_NOTFOUND) {
-        *fresh = true;
-        return 0;
-    }
-    if (rc == 0) rc = mdb_cursor_get(w->post, &key, &v, MDB_LAST_DUP);
-    if (rc == 0 && v.mv_size == POST_BYTES && memcmp(v.mv_data, first, BS_ID_BYTES) < 0)
-        *flags |= MDB_APPENDDUP;
+    bool append = past_end(w, k);
+    int rc = mdb_cursor_put(w->post, k, v, append ? MDB_APPEND : 0);
+    if (rc == 0 && append) note_last(w, k);
     return rc;
 }
 
-static bs_status pack_postings(bs_tix_writer *w, const bs_posting *ps, size_t n)
+static bs_status pack_postings(bs_tix_writer *w, size_t lead, const bs_posting *ps, size_t n)
 {
-    if (n * POST_BYTES > w->cap) {
+    size_t need = (lead + n) * POST_BYTES;
+    if (need > w->cap) {
         size_t nc = w->cap ? w->cap : 4096;
-        while (nc < n * POST_BYTES) nc *= 2;
+        while (nc < need) nc *= 2;
         uint8_t *nb = realloc(w->buf, nc);
         if (!nb) return BS_ERR_NOMEM;
         w->buf = nb;
@@ -452,33 +652,110 @@ static bs_status pack_postings(bs_tix_writer *w, const bs_posting *ps, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         if (i && ps[i].doc <= ps[i - 1].doc) return BS_ERR_ARG;
-        post_pack(w->buf + i * POST_BYTES, &ps[i]);
+        post_pack(w->buf + (lead + i) * POST_BYTES, &ps[i]);
     }
     return BS_OK;
+}
+
+/* Write w->buf[0..n) postings of tok as blocks of BLOCK_MAX, the first
+ * one under the key of its first doc (replacing a block of that key). */
+static int write_blocks(bs_tix_writer *w, const char *tok, size_t len, size_t n)
+{
+    int rc = 0;
+    for (size_t off = 0; off < n && rc == 0; off += BLOCK_MAX) {
+        size_t m = n - off < BLOCK_MAX ? n - off : BLOCK_MAX;
+        tkey k;
+        key_block(&k, tok, len, bs_id_get(w->buf + off * POST_BYTES));
+        MDB_val v = {m * POST_BYTES, w->buf + off * POST_BYTES};
+        rc = writer_put(w, &k.v, &v);
+    }
+    return rc;
+}
+
+static bs_status writer_head(bs_tix_writer *w, const char *tok, size_t len, uint64_t df)
+{
+    tkey k;
+    uint8_t buf[8];
+    key_head(&k, tok, len);
+    bs_put64be(buf, df);
+    MDB_val v = {8, buf};
+    return bs_mdb_status(writer_put(w, &k.v, &v));
+}
+
+/* Position w->post on tok's last block: *v its value, *last its last doc. */
+static bs_status last_block(bs_tix_writer *w, const char *tok, size_t len, MDB_val *v,
+                            bs_id *last)
+{
+    tkey k;
+    key_block(&k, tok, len, BS_ID_MAX);
+    MDB_val key = k.v;
+    int rc = mdb_cursor_get(w->post, &key, v, MDB_SET_RANGE);
+    if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    rc = mdb_cursor_get(w->post, &key, v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+    if (rc) return bs_mdb_status(rc);
+    size_t have = v->mv_size / POST_BYTES;
+    if (!is_block_of(&key, tok, len) || v->mv_size % POST_BYTES || have == 0 ||
+        have > BLOCK_MAX)
+        return BS_ERR_CORRUPT;
+    *last = bs_id_get((uint8_t *)v->mv_data + (have - 1) * POST_BYTES);
+    return BS_OK;
+}
+
+/* tok has postings already.  The new postings that sort after its last
+ * one top up its last block and fill new blocks; the few that fall
+ * inside (a literal met late in a load whose id is older) are put into
+ * their blocks one at a time.  The header and the counters once. */
+static bs_status writer_existing(bs_tix_writer *w, const char *tok, size_t len,
+                                 const bs_posting *ps, size_t n, uint64_t df)
+{
+    MDB_val v;
+    bs_id last = 0;
+    bs_status st;
+    TRY(st, last_block(w, tok, len, &v, &last));
+    size_t k = 0, added = 0;
+    while (k < n && ps[k].doc <= last) k++;
+    for (size_t i = 0; i < k; i++) { /* inside the blocks */
+        int dpost = 0;
+        TRY(st, block_edit(w->txn, w->post, tok, len, ps[i].doc, &ps[i], &dpost));
+        added += (size_t)dpost;
+    }
+    if (k < n) {
+        if (k) TRY(st, last_block(w, tok, len, &v, &last));
+        size_t have = v.mv_size / POST_BYTES;
+        size_t lead = have < BLOCK_MAX ? have : 0; /* top up the last block */
+        if (lead * POST_BYTES > w->cap) TRY(st, pack_postings(w, lead, NULL, 0));
+        if (lead) memcpy(w->buf, v.mv_data, lead * POST_BYTES);
+        TRY(st, pack_postings(w, lead, ps + k, n - k));
+        TRY(st, bs_mdb_status(write_blocks(w, tok, len, lead + n - k)));
+        added += n - k;
+    }
+    TRY(st, writer_head(w, tok, len, df + added));
+    w->dposts += (int64_t)added;
+    return BS_OK;
+fail:
+    return st;
 }
 
 bs_status bs_tix_writer_postings(bs_tix_writer *w, const char *tok, size_t len,
                                  const bs_posting *ps, size_t n)
 {
     bs_status st;
-    TRY(st, check_tok(len));
+    TRY(st, check_tok(tok, len));
     if (n == 0) return BS_OK;
-    TRY(st, pack_postings(w, ps, n));
-    MDB_val k = {len, (void *)tok};
-    MDB_val d[2] = {{POST_BYTES, w->buf}, {n, NULL}};
-    unsigned flags = MDB_MULTIPLE | MDB_APPEND | MDB_APPENDDUP;
-    bool fresh = true;
-    int rc = 0;
-    if (w->last_len && cmp_last(w, tok, len) <= 0)   /* not past the end */
-        rc = post_flags(w, &k, w->buf, &flags, &fresh);
-    if (!rc) rc = mdb_cursor_put(w->post, &k, d, flags);
-    if (rc) return bs_mdb_status(rc);
-    if (d[1].mv_size != n) return BS_ERR_CORRUPT;
-    if (fresh) w->dterms++;
-    if (flags & MDB_APPEND) {
-        memcpy(w->last_tok, tok, len);
-        w->last_len = len;
+    tkey hk;
+    key_head(&hk, tok, len);
+    uint64_t df = 0;
+    TRY(st, bs_mdb_status(post_tail(w)));
+    if (!past_end(w, &hk.v)) {
+        st = head_get(w->txn, tok, len, &df);
+        if (st == BS_OK) return writer_existing(w, tok, len, ps, n, df);
+        if (st != BS_NOT_FOUND) return st;
     }
+    TRY(st, pack_postings(w, 0, ps, n));   /* a token new to the index */
+    TRY(st, writer_head(w, tok, len, n));
+    TRY(st, bs_mdb_status(write_blocks(w, tok, len, n)));
+    w->dterms++;
+    w->dposts += (int64_t)n;
     return BS_OK;
 fail:
     return st;
@@ -487,8 +764,8 @@ fail:
 bs_status bs_tix_writer_doc(bs_tix_writer *w, bs_id doc, const bs_tix_doc *d)
 {
     if (w->any_doc && doc <= w->last_doc) return bs_tix_doc_put(w->txn, doc, d);
-    uint8_t kb[BS_ID_BYTES], vb[DOC_BYTES] = {d->field, (uint8_t)(d->len >> 24),
-        (uint8_t)(d->len >> 16), (uint8_t)(d->len >> 8), (uint8_t)d->len};
+    uint8_t kb[BS_ID_BYTES], vb[DOC_BYTES];
+    doc_pack(vb, d);
     bs_id_put(kb, doc);
     MDB_val k = {BS_ID_BYTES, kb}, v = {DOC_BYTES, vb};
     int rc = mdb_cursor_put(w->doc, &k, &v, MDB_APPEND);
@@ -503,8 +780,9 @@ bs_status bs_tix_writer_finish(bs_tix_writer *w)
 {
     if (!w) return BS_OK;
     bs_txn *txn = w->txn;
-    int64_t dterms = w->dterms, dtokens = w->dtokens;
+    int64_t dterms = w->dterms, dtokens = w->dtokens, dposts = w->dposts;
     bs_tix_writer_free(w);
     bs_status st = add_counter(txn, terms_key, dterms);
+    if (st == BS_OK) st = add_counter(txn, postings_key, dposts);
     return st == BS_OK ? add_counter(txn, tokens_key, dtokens) : st;
 }
