@@ -426,7 +426,36 @@ static const char *const star_queries[] = {
     "SELECT DISTINCT ?x ?y { ?d :p ?x ; :q ?y }",
     "SELECT * { ?d :p ?x ; :q ?y ; :name ?n FILTER(?n != \"n2\") }",
     "SELECT ?x (COUNT(*) AS ?c) { ?d :p ?x ; :q ?y ; :name ?n } GROUP BY ?x",
+    /* star_shapes_data: :t nearly in subject order, :w many objects */
+    "SELECT * { ?d :t ?t ; :p ?x ; :w ?w }",
+    "SELECT * { ?d :w ?w ; :t ?t }",
+    "SELECT * { ?d :p :o1 ; :q :v1 ; :t ?t }",
+    "SELECT * { ?d :t ?t ; :name ?n ; :q ?y ; :r ?e }",
+    "SELECT (COUNT(*) AS ?n) { SELECT * { ?d :p ?x ; :q ?y ; :t ?t } LIMIT 50 OFFSET 37 }",
+    "SELECT (COUNT(*) AS ?n) { SELECT * { ?d :t ?t ; :w ?w } OFFSET 5 }",
 };
+
+/* Shapes for the star join's range paths: :t a literal numbered right
+ * after its subject (POSG: subjects ascending), every 11th one an
+ * earlier subject's literal (pairs out of place); :w one of 1000 objects
+ * (too many runs: sorted); copies of some in g1 and the hidden g3. */
+static void star_shapes_data(int n)
+{
+    size_t cap = (size_t)n * 200 + 1024, len = 0;
+    char *buf = malloc(cap);
+    len += (size_t)sprintf(buf + len, "PREFIX : <http://ex/> INSERT DATA {\n");
+    for (int i = 0; i < n; i++) {
+        if (i % 7 == 0) continue; /* blank nodes: a new one per request */
+        int t = i % 11 == 3 && i > 500 ? i - 500 : i;
+        len += (size_t)sprintf(buf + len, ":d%d :t \"t%d\" ; :w :x%d .\n", i, t, i * 7919 % 1000);
+        if (i % 5 == 0)
+            len += (size_t)sprintf(buf + len, "GRAPH :g%d { :d%d :t \"t%d\" }\n", i % 2 ? 1 : 3, i, t);
+    }
+    len += (size_t)sprintf(buf + len, "}");
+    ck_assert_uint_lt(len, cap);
+    update(buf);
+    free(buf);
+}
 
 /* Extra subjects with several objects per pattern (cross products), one
  * of them in two graphs with different objects. */
@@ -485,6 +514,7 @@ START_TEST(test_star_same_rows_small)
 {
     adversarial_data(40);
     star_extra_data();
+    star_shapes_data(40);
     unsigned long taken = bs_sp_star_taken, merged = bs_sp_star_merged;
     check_star_rows();
     ck_assert_uint_ge(bs_sp_star_taken - taken, 3 * 10 * 5);
@@ -497,9 +527,52 @@ START_TEST(test_star_same_rows_big)
 {
     adversarial_data(1500);
     star_extra_data();
+    star_shapes_data(1500);
     unsigned long taken = bs_sp_star_taken;
     check_star_rows();
     ck_assert_uint_ge(bs_sp_star_taken - taken, 3 * 10 * 5);
+}
+END_TEST
+
+/* Cursors closed in the middle of a star join's rows (phase 1 and phase
+ * 2; leaks show under ASan), then the whole result again. */
+START_TEST(test_star_close_mid_stream)
+{
+    adversarial_data(1500);
+    star_shapes_data(1500);
+    const char *text = "PREFIX : <http://ex/> SELECT * { ?d :p ?x ; :q ?y ; :t ?t ; :w ?w }";
+    bs_sparql *q;
+    ck_assert_int_eq(bs_sparql_parse(text, strlen(text), NULL, false, &q, NULL), BS_OK);
+    bs_sparql_opts o = {0};
+    o.union_default = true;
+    bs_sp_star_policy = 1;
+    static const long seeks[] = {0, 5, 100000};
+    static const size_t stop[] = {0, 1, 3, 700};
+    for (int twice = 0; twice <= 1; twice++) {
+        for (size_t a = 0; a < 3; a++) {
+            for (size_t b = 0; b < 4; b++) {
+                bs_sp_star_seeks = seeks[a];
+                bs_sparql_cursor *c;
+                ck_assert_int_eq(bs_sparql_open(store, q, &o, &c, NULL), BS_OK);
+                const bs_term *const *row;
+                for (size_t i = 0; i < stop[b]; i++) {
+                    ck_assert_int_eq(bs_sparql_next(c, &row), BS_OK);
+                    ck_assert_ptr_nonnull(row[3]);
+                }
+                bs_sparql_close(c);
+            }
+        }
+    }
+    bs_sparql_free(q);
+    bs_sp_star_policy = -1;
+    char *want = run_sorted(text, &o);
+    bs_sp_star_policy = 1;
+    bs_sp_star_seeks = 0;
+    char *got = run_sorted(text, &o);
+    ck_assert_str_eq(want, got);
+    ck_assert_uint_gt(strlen(want), 1000);
+    free(want);
+    free(got);
 }
 END_TEST
 
@@ -598,6 +671,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_hash_join_taken);
     tcase_add_test(tc, test_star_same_rows_small);
     tcase_add_test(tc, test_star_same_rows_big);
+    tcase_add_test(tc, test_star_close_mid_stream);
     tcase_add_test(tc, test_star_by_statistics);
     tcase_add_test(tc, test_dict_walk);
     suite_add_tcase(s, tc);

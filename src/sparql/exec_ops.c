@@ -284,6 +284,22 @@ static bs_status project_step(unary_iter *u, bs_id *row)
     }
 }
 
+/* Whether n projects every variable of the query (each once): then, with
+ * no seed, it changes no row and its child's rows pass through as they
+ * are (no operator, no copy per row). */
+static bool project_all(const bs_sp_exec *ex, const bs_sp_node *n)
+{
+    if (n->nvars != ex->nvars || !n->nvars) return false;
+    bool seen[n->nvars];
+    memset(seen, 0, sizeof seen);
+    for (size_t i = 0; i < n->nvars; i++) {
+        int v = n->vars[i];
+        if (v < 0 || (size_t)v >= ex->nvars || seen[v]) return false;
+        seen[v] = true;
+    }
+    return true;
+}
+
 static bs_status slice_step(unary_iter *u, bs_id *row)
 {
     const bs_sp_node *n = u->n;
@@ -344,7 +360,9 @@ bs_status bs_sp_eval(bs_sp_exec *ex, const bs_sp_node *n, bs_id graph,
         if (st == BS_OK) *out = &u->base;
         return st;
     }
-    case BS_OP_PROJECT: return eval_unary(ex, n, graph, seed, project_step, out);
+    case BS_OP_PROJECT:
+        if (!seed && project_all(ex, n)) return bs_sp_eval(ex, n->a, graph, NULL, out);
+        return eval_unary(ex, n, graph, seed, project_step, out);
     case BS_OP_SLICE:
         if (n->limit == 0) return bs_sp_iter_empty(out);
         if (n->limit > 0 && n->a) { /* ORDER BY ... LIMIT: keep the top rows only */

@@ -27,6 +27,7 @@ typedef struct chunk {
 typedef struct {
     bs_id id;
     bs_term t;
+    bool hot;  ///< hit since it was stored: survives one miss on its slot
 } tcache_ent;
 
 struct bs_sp_terms {
@@ -221,8 +222,15 @@ static bs_status store_term(bs_sp_exec *ex, bs_id id, bs_term *out)
     if (t->cache) {
         e = &t->cache[(id * 0x9e3779b97f4a7c15ULL) >> (64 - 12)];
         if (e->id == id) {
+            e->hot = true;
             *out = e->t;
             return BS_OK;
+        }
+        /* a term met once (a row's own subject) does not push out one met
+         * on every row: a hot entry only cools, the next miss replaces it */
+        if (e->hot) {
+            e->hot = false;
+            e = NULL;
         }
     } else if (++t->misses == TCACHE_AFTER && !bs_txn_writable(ex->txn)) {
         t->cache = calloc(TCACHE_SIZE, sizeof *t->cache);
@@ -231,6 +239,7 @@ static bs_status store_term(bs_sp_exec *ex, bs_id id, bs_term *out)
     if (st == BS_OK && e) {
         e->id = id;
         e->t = *out;
+        e->hot = false;
     }
     return st;
 }

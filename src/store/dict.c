@@ -37,16 +37,26 @@ static inline uint64_t key_seq(const MDB_val *k)
     return ((uint64_t)__builtin_bswap32(hi) << 8) | p[4];
 }
 
-static bool walk_to(MDB_cursor *c, uint64_t seq, MDB_val *v)
+/* The cursor's place is remembered (t->i2t_at, t->i2t_val: no
+ * MDB_GET_CURRENT per lookup); a step that fails forgets it. */
+static bool walk_to(bs_txn *t, uint64_t seq, MDB_val *v)
 {
-    MDB_val k;
-    if (mdb_cursor_get(c, &k, v, MDB_GET_CURRENT) || k.mv_size != BS_KEY_BYTES) return false;
-    uint64_t at = key_seq(&k);
-    if (at == seq) return true;
+    if (!t->i2t_at) return false;
+    uint64_t at = t->i2t_at - 1;
+    if (at == seq) {
+        *v = t->i2t_val;
+        return true;
+    }
     if (seq < at || seq - at > I2T_STEPS) return false;
     for (int i = 0; i < I2T_STEPS; i++) {
-        if (mdb_cursor_get(c, &k, v, MDB_NEXT) || k.mv_size != BS_KEY_BYTES) return false;
+        MDB_val k;
+        if (mdb_cursor_get(t->i2t_cur, &k, v, MDB_NEXT) || k.mv_size != BS_KEY_BYTES) {
+            t->i2t_at = 0;
+            return false;
+        }
         at = key_seq(&k);
+        t->i2t_at = at + 1;
+        t->i2t_val = *v;
         if (at >= seq) return at == seq;
     }
     return false;
@@ -57,16 +67,20 @@ static bool walk_to(MDB_cursor *c, uint64_t seq, MDB_val *v)
  * ids met together (a subject and its literals) were numbered together. */
 static int get_enc(bs_txn *t, bs_id id, MDB_val *v)
 {
-    if (!t->write && t->i2t_cur && walk_to(t->i2t_cur, id & SEQ_MASK, v)) return 0;
+    uint64_t seq = id & SEQ_MASK;
+    if (!t->write && walk_to(t, seq, v)) return 0;
     uint8_t k[BS_KEY_BYTES];
-    bs_id_put(k, id & SEQ_MASK);
+    bs_id_put(k, seq);
     MDB_val key = {BS_KEY_BYTES, k};
     if (t->write) return mdb_get(t->txn, t->store->i2t, &key, v);
     if (!t->i2t_cur) {
         int rc = mdb_cursor_open(t->txn, t->store->i2t, &t->i2t_cur);
         if (rc) return rc;
     }
-    return mdb_cursor_get(t->i2t_cur, &key, v, MDB_SET_KEY);
+    int rc = mdb_cursor_get(t->i2t_cur, &key, v, MDB_SET_KEY);
+    t->i2t_at = rc ? 0 : seq + 1;
+    if (!rc) t->i2t_val = *v;
+    return rc;
 }
 
 bs_status bs_dict_check(bs_txn *t, bs_id id, const uint8_t *enc, size_t len)

@@ -93,6 +93,8 @@ struct bs_txn {
     bool seq_dirty;     ///< next_seq must be written at commit
     uint64_t next_seq;  ///< next dictionary sequence number (write txns)
     MDB_cursor *i2t_cur; ///< cached i2t cursor: appends (write), lookups (read)
+    uint64_t i2t_at;     ///< read txns: 1 + the sequence number under i2t_cur (0: unknown)
+    MDB_val i2t_val;     ///< read txns: the encoding under i2t_cur when i2t_at != 0
     bool wrote;          ///< a quad was added, removed or queued (stale marking)
     bool in_hooks;       ///< before_commit callbacks are running
     bs_idvec lits[BS_MAX_HOOKS]; ///< per hook: touched literal objects
