@@ -112,16 +112,22 @@ bs_status bs_sparql_next(bs_sparql_cursor *c, const bs_term *const **row)
         return BS_END;
     }
     if (st != BS_OK) return fail_with(c, st);
-    for (size_t i = 0; i < c->q->nproj; i++) {
-        bs_id id = c->row[c->q->proj[i]];
-        c->ptrs[i] = NULL;
+    /* locals: the stores into the views could alias c for the compiler */
+    const int *proj = c->q->proj;
+    const bs_id *ids = c->row;
+    bs_term *views = c->views;
+    const bs_term **ptrs = c->ptrs;
+    bs_sp_exec *ex = c->ex;
+    for (size_t i = 0, np = c->q->nproj; i < np; i++) {
+        bs_id id = ids[proj[i]];
+        ptrs[i] = NULL;
         if (!id) continue;
-        if ((st = bs_sp_term(c->ex, id, &c->views[i])) != BS_OK) {
-            bs_sp_error(c->ex, "a result refers to an unknown term id %llu",
+        if ((st = bs_sp_term(ex, id, &views[i])) != BS_OK) {
+            bs_sp_error(ex, "a result refers to an unknown term id %llu",
                         (unsigned long long)id);
             return fail_with(c, st == BS_NOT_FOUND ? BS_ERR_CORRUPT : st);
         }
-        c->ptrs[i] = &c->views[i];
+        ptrs[i] = &views[i];
     }
     *row = c->ptrs;
     return BS_OK;

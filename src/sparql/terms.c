@@ -215,17 +215,20 @@ bs_status bs_sp_fresh_bnode(bs_sp_exec *ex, bs_id *out)
     return BS_OK;
 }
 
-static bs_status store_term(bs_sp_exec *ex, bs_id id, bs_term *out)
+static inline tcache_ent *cache_slot(const bs_sp_terms *t, bs_id id)
+{
+    return &t->cache[(id * 0x9e3779b97f4a7c15ULL) >> (64 - 12)];
+}
+
+/* A store id that missed the cache (or before the cache): the dictionary,
+ * then the cache's slot.  Out of line: the hit path stays a few
+ * instructions without this one's frame. */
+static __attribute__((noinline)) bs_status store_term(bs_sp_exec *ex, bs_id id, bs_term *out)
 {
     bs_sp_terms *t = ex->terms;
     tcache_ent *e = NULL;
     if (t->cache) {
-        e = &t->cache[(id * 0x9e3779b97f4a7c15ULL) >> (64 - 12)];
-        if (e->id == id) {
-            e->hot = true;
-            *out = e->t;
-            return BS_OK;
-        }
+        e = cache_slot(t, id);
         /* a term met once (a row's own subject) does not push out one met
          * on every row: a hot entry only cools, the next miss replaces it */
         if (e->hot) {
@@ -247,7 +250,16 @@ static bs_status store_term(bs_sp_exec *ex, bs_id id, bs_term *out)
 bs_status bs_sp_term(bs_sp_exec *ex, bs_id id, bs_term *out)
 {
     if (!id || id == BS_ANY) return BS_NOT_FOUND;
-    if (!bs_sp_is_local(id)) return store_term(ex, id, out);
+    if (!bs_sp_is_local(id)) {
+        const bs_sp_terms *t = ex->terms;
+        tcache_ent *e;
+        if (t->cache && (e = cache_slot(t, id))->id == id) {
+            e->hot = true;
+            *out = e->t;
+            return BS_OK;
+        }
+        return store_term(ex, id, out);
+    }
     uint64_t seq = id & ((((uint64_t)1) << BS_ID_SEQ_BITS) - 1);
     if (seq >= ex->terms->n) return BS_NOT_FOUND;
     *out = ex->terms->terms[seq];
