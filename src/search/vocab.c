@@ -43,7 +43,24 @@ typedef struct {
     size_t max;         ///< BS_ERR_LIMIT past this many postings (0: no cap)
     bs_id *v;
     size_t n, cap;
+    size_t *runs;       ///< where each ascending run of v begins
+    size_t nruns, rcap;
 } collect;
+
+/* Note that an ascending run of v begins at c->n (each token's postings
+ * come ascending: a run per token, or fewer). */
+static bs_status run_begins(collect *c)
+{
+    if (c->nruns == c->rcap) {
+        size_t cap = c->rcap ? 2 * c->rcap : 16;
+        size_t *r = realloc(c->runs, cap * sizeof *r);
+        if (!r) return BS_ERR_NOMEM;
+        c->runs = r;
+        c->rcap = cap;
+    }
+    c->runs[c->nruns++] = c->n;
+    return BS_OK;
+}
 
 static bs_status on_posting(void *ctx, const char *tok, size_t toklen,
                             const bs_posting *ps, size_t n)
@@ -58,8 +75,14 @@ static bs_status on_posting(void *ctx, const char *tok, size_t toklen,
         c->v = v;
         c->cap = cap;
     }
-    for (size_t i = 0; i < n; i++)
-        if (ps[i].field <= c->max_field) c->v[c->n++] = ps[i].doc;
+    for (size_t i = 0; i < n; i++) {
+        if (ps[i].field > c->max_field) continue;
+        if (c->n == 0 || c->v[c->n - 1] > ps[i].doc) {
+            bs_status st = run_begins(c);
+            if (st != BS_OK) return st;
+        }
+        c->v[c->n++] = ps[i].doc;
+    }
     return c->max && c->n > c->max ? BS_ERR_LIMIT : BS_OK;
 }
 
@@ -74,10 +97,39 @@ static bs_status on_token(void *ctx, const char *tok, size_t len)
     return bs_tix_scan(c->txn, tok, len, false, on_posting, c);
 }
 
-static int cmp_id(const void *a, const void *b)
+/* Sort c->v by merging its ascending runs pairwise (most postings come
+ * from a few tokens: far fewer runs than ids), dropping duplicates. */
+static bs_status merge_runs(collect *c)
 {
-    bs_id x = *(const bs_id *)a, y = *(const bs_id *)b;
-    return x < y ? -1 : x > y;
+    if (c->nruns > 1) {
+        bs_id *tmp = malloc(c->n * sizeof *tmp), *src = c->v, *dst = tmp;
+        if (!tmp) return BS_ERR_NOMEM;
+        if (run_begins(c) != BS_OK) { /* the end, as a last boundary */
+            free(tmp);
+            return BS_ERR_NOMEM;
+        }
+        c->nruns--; /* runs[nruns] = n */
+        for (size_t width = 1; width < c->nruns; width *= 2) {
+            for (size_t r = 0; r < c->nruns; r += 2 * width) {
+                size_t a = c->runs[r], m = c->runs[r + width < c->nruns ? r + width : c->nruns];
+                size_t e = c->runs[r + 2 * width < c->nruns ? r + 2 * width : c->nruns];
+                size_t i = a, j = m, k = a;
+                while (i < m && j < e) dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
+                while (i < m) dst[k++] = src[i++];
+                while (j < e) dst[k++] = src[j++];
+            }
+            bs_id *t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != c->v) memcpy(c->v, src, c->n * sizeof *src);
+        free(tmp);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (!m || c->v[m - 1] != c->v[i]) c->v[m++] = c->v[i];
+    c->n = m;
+    return BS_OK;
 }
 
 static bool plain_needle(const char *s, size_t n)
@@ -91,7 +143,8 @@ static bool plain_needle(const char *s, size_t n)
 bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, bs_id p, const char *needle,
                                    size_t len, size_t max, bs_id **out, size_t *n)
 {
-    collect c = { txn, needle, len, BS_NFIELDS, max, NULL, 0, 0 };
+    collect c = { .txn = txn, .needle = needle, .len = len, .max_field = BS_NFIELDS,
+                  .max = max };
     *out = NULL;
     *n = 0;
     if (!s || !txn || !plain_needle(needle, len)) return BS_ERR_ARG;
@@ -101,19 +154,13 @@ bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, bs_id p, const cha
         if (c.max_field < 0) return BS_ERR_ARG; /* not indexed: no answer here */
     }
     bs_status st = bs_tix_vocab(txn, on_token, &c);
-    if (st != BS_OK) {
+    if (st == BS_OK) st = merge_runs(&c);
+    free(c.runs);
+    if (st != BS_OK || !c.n) {
         free(c.v);
         return st;
     }
-    if (c.n > 1) qsort(c.v, c.n, sizeof *c.v, cmp_id);
-    size_t m = 0;
-    for (size_t i = 0; i < c.n; i++)
-        if (!m || c.v[m - 1] != c.v[i]) c.v[m++] = c.v[i];
-    if (!m) {
-        free(c.v);
-        c.v = NULL;
-    }
     *out = c.v;
-    *n = m;
+    *n = c.n;
     return BS_OK;
 }

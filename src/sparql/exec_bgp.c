@@ -237,6 +237,7 @@ static bs_status level_filters(bgp_iter *b, size_t k, bool *pass)
     *pass = true;
     for (size_t i = 0; i < b->nfilters && *pass; i++) {
         if (b->flevel[i] != k) continue;
+        if (bs_sp_tfscan_decides(b->ls[k].tf, i)) continue; /* tested per literal */
         bs_status st = bs_sp_filters_pass(b->ex, &b->filters[i], 1, b->graph, b->row, pass);
         if (st != BS_OK) return st;
     }

@@ -266,9 +266,15 @@ bs_status bs_sp_tfscan_plan(bs_sp_exec *ex, const bs_sp_triple *t,
 bs_status bs_sp_tfscan_open(bs_sp_tfscan *ts, bs_id graph);
 /// Next quad (?, p, candidate) of the active graph: BS_OK or BS_END.
 bs_status bs_sp_tfscan_next(bs_sp_tfscan *ts, bs_quad *out);
+/** Whether the level's filter number `filter` (an index into the filters
+ *  given to bs_sp_tfscan_plan) holds on every quad bs_sp_tfscan_next
+ *  returns (tested once per literal): the BGP need not evaluate it. */
+bool bs_sp_tfscan_decides(const bs_sp_tfscan *ts, size_t filter);
 void bs_sp_tfscan_free(bs_sp_tfscan *ts);
 void bs_sp_tfcands_free(bs_sp_exec *ex);
-/// For tests (process-wide): -1 = never answer a FILTER from the text index.
+/** For tests (process-wide): -1 = never answer a FILTER from the text
+ *  index; 1 = answer it, but test every literal with the evaluator
+ *  (no byte test). */
 extern int bs_sp_textfilter_policy;
 /// For tests: how many BGP levels took the text index (process-wide).
 extern unsigned long bs_sp_textfilter_taken;

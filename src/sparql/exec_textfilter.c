@@ -15,9 +15,13 @@
  * the conjunct), ascending by id, and for each one the
  * quads (?, P, literal) of the active graph through the same scan the
  * normal level uses (same graph, default-graph merge and visibility
- * rules).  The filters of the level, the substring test included, still
- * run on every row, so the rows are exactly those of the full scan: a
- * literal outside the candidates cannot pass the conjunct (why: see
+ * rules).  The substring conjuncts of the level's filters are tested
+ * once per candidate literal (exec_textfilter_check.c: a byte test where
+ * it is exact, else the evaluator); a literal that fails is not looked
+ * up, a filter made of such conjuncts only is not evaluated again on the
+ * rows, the other filters run on every row.  So the rows are exactly
+ * those of the full scan: a literal outside the candidates cannot pass
+ * the conjunct (why: see
  * vocab.c; LCASE maps only A-Z and U+0130 to ASCII letters, and the
  * index folds U+0130 to "i" too; REGEX's caseless matching relates
  * ASCII letters to U+017F and U+212A, which fold to "s" and "k").  Only
@@ -31,7 +35,7 @@
  * An overlong encoding of an ASCII letter would be lower-cased by LCASE
  * but is a separator for the tokenizer. */
 #include "config.h"
-#include "sparql/exec_int.h"
+#include "sparql/exec_textfilter.h"
 #include "search/vocab.h"
 
 #include <stdlib.h>
@@ -60,26 +64,10 @@ struct bs_sp_tfscan {
     bs_id graph;
     size_t at;          ///< next candidate to aim at
     bs_sp_scan *sc;     ///< the quads of the current candidate
+    bs_sp_tfchecks k;   ///< the level's substring conjuncts (exec_textfilter_check.c)
 };
 
 /* ---- the shape ------------------------------------------------------- */
-
-/* e is ?v or LCASE(?v). */
-static bool is_text_arg(const bs_sp_expr *e, int v)
-{
-    if (e->op == BS_EX_VAR) return e->var == v;
-    return e->op == BS_EX_FUNC && e->fn == BS_FN_LCASE && e->nargs == 1 &&
-           e->args[0]->op == BS_EX_VAR && e->args[0]->var == v;
-}
-
-/* The lexical form of a literal constant e, or NULL. */
-static const bs_sp_const *literal_const(const bs_sp_exec *ex, const bs_sp_expr *e)
-{
-    if (e->op != BS_EX_CONST || e->cid < 0 || (size_t)e->cid >= ex->q->nconsts) return NULL;
-    const bs_sp_const *c = &ex->q->consts[e->cid];
-    bool lit = c->kind == BS_TERM_LITERAL || c->kind == BS_TERM_LANG || c->kind == BS_TERM_TYPED;
-    return lit ? c : NULL;
-}
 
 static bool all_of(const char *s, size_t n, const char *set)
 {
@@ -95,18 +83,12 @@ static bool all_of(const char *s, size_t n, const char *set)
 static bool conjunct_needle(const bs_sp_exec *ex, const bs_sp_expr *e, int v,
                             char *buf, size_t *len)
 {
-    if (e->op != BS_EX_FUNC) return false;
-    bool regex = e->fn == BS_FN_REGEX;
-    if (e->fn != BS_FN_CONTAINS && e->fn != BS_FN_STRSTARTS && !regex) return false;
-    if (e->nargs != 2 && !(regex && e->nargs == 3)) return false;
-    if (!is_text_arg(e->args[0], v)) return false;
-    const bs_sp_const *w = literal_const(ex, e->args[1]);
-    if (!w || w->lex_len == 0 || w->lex_len >= NEEDLE_MAX || !all_of(w->lex, w->lex_len, ALNUM))
+    bs_sp_tfshape sh;
+    if (!bs_sp_tf_shape(ex, e, v, &sh)) return false;
+    const bs_sp_const *w = sh.w, *f = sh.flags;
+    if (w->lex_len == 0 || w->lex_len >= NEEDLE_MAX || !all_of(w->lex, w->lex_len, ALNUM))
         return false;
-    if (e->nargs == 3) {
-        const bs_sp_const *f = literal_const(ex, e->args[2]);
-        if (!f || !all_of(f->lex, f->lex_len, "imsxq")) return false;
-    }
+    if (f && !all_of(f->lex, f->lex_len, "imsxq")) return false;
     for (size_t i = 0; i < w->lex_len; i++) {
         char ch = w->lex[i];
         buf[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
@@ -207,9 +189,19 @@ bs_status bs_sp_tfscan_plan(bs_sp_exec *ex, const bs_sp_triple *t,
     ts->ex = ex;
     ts->c = c;
     ts->p = p;
+    st = bs_sp_tfchecks_build(ex, t->o.var, filters, flevel, nfilters, level, &ts->k);
+    if (st != BS_OK) {
+        bs_sp_tfscan_free(ts);
+        return st;
+    }
     __atomic_add_fetch(&bs_sp_textfilter_taken, 1, __ATOMIC_RELAXED); /* server threads */
     *out = ts;
     return BS_OK;
+}
+
+bool bs_sp_tfscan_decides(const bs_sp_tfscan *ts, size_t filter)
+{
+    return ts && filter < ts->k.nfilters && ts->k.decided[filter];
 }
 
 bs_status bs_sp_tfscan_open(bs_sp_tfscan *ts, bs_id graph)
@@ -219,15 +211,25 @@ bs_status bs_sp_tfscan_open(bs_sp_tfscan *ts, bs_id graph)
     return BS_OK;
 }
 
-/* Aim the scan at the next candidate: BS_END when none is left. */
+/* Aim the scan at the next candidate that passes the level's substring
+ * conjuncts: BS_END when none is left. */
 static bs_status next_candidate(bs_sp_tfscan *ts)
 {
-    if (ts->at >= ts->c->n) return BS_END;
-    bs_id lit = ts->c->lits[ts->at++];
-    /* ascending literals: the next range often begins in the page of
-     * (p, o, s, g) entries the previous one ended in */
-    if (ts->sc) return bs_sp_scan_seek(ts->sc, ts->graph, BS_ANY, ts->p, lit);
-    return bs_sp_scan_new(ts->ex, ts->graph, BS_ANY, ts->p, lit, &ts->sc);
+    for (;;) {
+        if (ts->at >= ts->c->n) return BS_END;
+        bs_id lit = ts->c->lits[ts->at++];
+        bool pass;
+        bs_status st = bs_sp_tfchecks_pass(ts->ex, &ts->k, ts->graph, lit, &pass);
+        if (st != BS_OK) return st;
+        if (!pass) {
+            if ((st = bs_sp_tick(ts->ex)) != BS_OK) return st;
+            continue;
+        }
+        /* ascending literals: the next range often begins in the page of
+         * (p, o, s, g) entries the previous one ended in */
+        if (ts->sc) return bs_sp_scan_seek(ts->sc, ts->graph, BS_ANY, ts->p, lit);
+        return bs_sp_scan_new(ts->ex, ts->graph, BS_ANY, ts->p, lit, &ts->sc);
+    }
 }
 
 bs_status bs_sp_tfscan_next(bs_sp_tfscan *ts, bs_quad *out)
@@ -245,5 +247,6 @@ void bs_sp_tfscan_free(bs_sp_tfscan *ts)
 {
     if (!ts) return;
     bs_sp_scan_free(ts->sc);
+    bs_sp_tfchecks_free(&ts->k);
     free(ts);
 }

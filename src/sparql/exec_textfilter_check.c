@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — the substring conjuncts of a text-index level, tested once
+ * per candidate literal instead of once per row.
+ *
+ * A conjunct of the shape of exec_textfilter.h mentions only ?v and
+ * constants, and its functions are deterministic, so its value on a row
+ * is its value on the row's literal: the level tests each candidate
+ * literal once, skips those that fail (no store seek for them), and a
+ * filter made only of such conjuncts (through ANDs) is decided: the BGP
+ * does not evaluate it again on the literal's rows (bs_sp_tfscan_decides).
+ * A conjunct whose value is not true drops the row under any AND around
+ * it (false && x = false; an error && x is an error or false), so the
+ * rows kept are exactly those the filters keep.
+ *
+ * The byte test.  The evaluator (func_string.c, func_regex.c) computes,
+ * for a literal of kind plain (xsd:string) or language-tagged and a
+ * plain needle w:
+ *   CONTAINS(?v, w), STRSTARTS(?v, w): a byte search of w in the lexical
+ *     form (arguments compatible: w is plain);
+ *   LCASE(?v): each ASCII byte lower-cased, each other character through
+ *     its case mapping; on an all-ASCII form that is the form with A-Z
+ *     lower-cased byte by byte, and the tag (or none) kept;
+ *   REGEX(X, w, flags) with w ASCII letters and digits and flags from
+ *     imsx or from iq (PCRE2 refuses q with s, m or x: an error value,
+ *     left to the evaluator): w has no metacharacter, no white space (x) and no '.', '^'
+ *     or '$' (s, m), so on an all-ASCII X (valid UTF-8) it matches where
+ *     w occurs, caselessly with i (ASCII letters then fold to ASCII
+ *     letters only: U+017F and U+212A are not in the text).
+ * The byte test computes exactly that on the lexical form and leaves
+ * every other case (a typed literal, an IRI, a non-ASCII form where
+ * LCASE or REGEX is involved, a tagged or typed needle, a long form) to
+ * the evaluator.  bs_sp_textfilter_policy = 1 sends every literal to
+ * the evaluator (tests compare both). */
+#include "config.h"
+#include "sparql/exec_textfilter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define QUICK_MAX 1024 /* longer forms go to the evaluator */
+
+/* ---- the shape ----------------------------------------------------------- */
+
+/* The literal constant e, or NULL. */
+static const bs_sp_const *literal_const(const bs_sp_exec *ex, const bs_sp_expr *e)
+{
+    if (e->op != BS_EX_CONST || e->cid < 0 || (size_t)e->cid >= ex->q->nconsts) return NULL;
+    const bs_sp_const *c = &ex->q->consts[e->cid];
+    bool lit = c->kind == BS_TERM_LITERAL || c->kind == BS_TERM_LANG || c->kind == BS_TERM_TYPED;
+    return lit ? c : NULL;
+}
+
+bool bs_sp_tf_shape(const bs_sp_exec *ex, const bs_sp_expr *e, int v, bs_sp_tfshape *out)
+{
+    if (e->op != BS_EX_FUNC) return false;
+    bool regex = e->fn == BS_FN_REGEX;
+    if (e->fn != BS_FN_CONTAINS && e->fn != BS_FN_STRSTARTS && !regex) return false;
+    if (e->nargs != 2 && !(regex && e->nargs == 3)) return false;
+    const bs_sp_expr *a = e->args[0];
+    bool lcase = a->op == BS_EX_FUNC && a->fn == BS_FN_LCASE && a->nargs == 1;
+    if (lcase) a = a->args[0];
+    if (a->op != BS_EX_VAR || a->var != v || v < 0) return false;
+    const bs_sp_const *w = literal_const(ex, e->args[1]);
+    const bs_sp_const *f = e->nargs == 3 ? literal_const(ex, e->args[2]) : NULL;
+    if (!w || (e->nargs == 3 && !f)) return false;
+    *out = (bs_sp_tfshape){ e->fn, lcase, w, f };
+    return true;
+}
+
+/* ---- building the checks -------------------------------------------------- */
+
+static bool all_of(const char *s, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!s[i] || !strchr(set, s[i])) return false;
+    return true;
+}
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* Check c for conjunct e of shape sh: the byte test's parameters. */
+static bs_status check_init(bs_sp_expr *e, const bs_sp_tfshape *sh, bs_sp_tfcheck *c)
+{
+    const bs_sp_const *w = sh->w;
+    bool ci = sh->flags && memchr(sh->flags->lex, 'i', sh->flags->lex_len);
+    *c = (bs_sp_tfcheck){ .e = e, .fn = sh->fn };
+    c->quick = w->kind == BS_TERM_LITERAL && bs_sp_textfilter_policy != 1;
+    if (sh->fn == BS_FN_REGEX)
+        c->quick = c->quick && w->lex_len > 0 &&
+                   all_of(w->lex, w->lex_len,
+                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") &&
+                   (!sh->flags || (sh->flags->kind == BS_TERM_LITERAL &&
+                                   (all_of(sh->flags->lex, sh->flags->lex_len, "imsx") ||
+                                    all_of(sh->flags->lex, sh->flags->lex_len, "iq"))));
+    c->fold = sh->lcase || ci;
+    c->ascii = c->fold || sh->fn == BS_FN_REGEX;
+    if (!(c->w = malloc(w->lex_len + 1))) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < w->lex_len; i++) c->w[i] = ci ? lower(w->lex[i]) : w->lex[i];
+    c->w[w->lex_len] = 0;
+    c->wn = w->lex_len;
+    return BS_OK;
+}
+
+/* Add the shaped conjuncts of e (through ANDs) to k; *whole: every
+ * conjunct has the shape. */
+static bs_status add_conjuncts(bs_sp_exec *ex, bs_sp_expr *e, bs_sp_tfchecks *k,
+                               size_t *cap, bool *whole)
+{
+    if (e->op == BS_EX_AND) {
+        for (size_t i = 0; i < e->nargs; i++) {
+            bs_status st = add_conjuncts(ex, e->args[i], k, cap, whole);
+            if (st != BS_OK) return st;
+        }
+        return BS_OK;
+    }
+    bs_sp_tfshape sh;
+    if (!bs_sp_tf_shape(ex, e, k->var, &sh)) {
+        *whole = false;
+        return BS_OK;
+    }
+    if (k->n == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 4;
+        bs_sp_tfcheck *v = realloc(k->v, ncap * sizeof *v);
+        if (!v) return BS_ERR_NOMEM;
+        k->v = v;
+        *cap = ncap;
+    }
+    bs_status st = check_init(e, &sh, &k->v[k->n]);
+    if (st == BS_OK) k->n++;
+    return st;
+}
+
+bs_status bs_sp_tfchecks_build(bs_sp_exec *ex, int var, bs_sp_expr *const *filters,
+                               const size_t *flevel, size_t nfilters, size_t level,
+                               bs_sp_tfchecks *out)
+{
+    *out = (bs_sp_tfchecks){ .var = var, .nfilters = nfilters };
+    size_t cap = 0;
+    out->decided = calloc(nfilters + 1, sizeof *out->decided);
+    out->row = calloc(ex->nvars + 1, sizeof *out->row);
+    if (!out->decided || !out->row) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < nfilters; i++) {
+        if (flevel[i] != level) continue;
+        bool whole = true;
+        bs_status st = add_conjuncts(ex, filters[i], out, &cap, &whole);
+        if (st != BS_OK) return st;
+        out->decided[i] = whole;
+    }
+    return BS_OK;
+}
+
+void bs_sp_tfchecks_free(bs_sp_tfchecks *k)
+{
+    for (size_t i = 0; k->v && i < k->n; i++) free(k->v[i].w);
+    free(k->v);
+    free(k->decided);
+    free(k->row);
+    *k = (bs_sp_tfchecks){ 0 };
+}
+
+/* ---- testing a literal ---------------------------------------------------- */
+
+/* Copy s[0..n) into out, lower-cased when fold; false when a byte is
+ * not ASCII. */
+static bool ascii_copy(const char *s, size_t n, bool fold, char *out)
+{
+    unsigned char any = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        any |= ch;
+        out[i] = fold && ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : (char)ch;
+    }
+    return !(any & 0x80);
+}
+
+int bs_sp_tfcheck_quick(const bs_sp_tfcheck *c, const bs_term *t)
+{
+    if (!c->quick || (t->kind != BS_TERM_LITERAL && t->kind != BS_TERM_LANG)) return -1;
+    const char *s = t->lex;
+    size_t n = t->lex_len;
+    char buf[QUICK_MAX];
+    if (c->ascii) {
+        if (n > sizeof buf || !ascii_copy(s, n, c->fold, buf)) return -1;
+        s = buf;
+    }
+    if (c->wn > n) return 0;
+    if (c->fn == BS_FN_STRSTARTS) return memcmp(s, c->w, c->wn) == 0;
+    return c->wn == 0 || memmem(s, n, c->w, c->wn) != NULL;
+}
+
+bs_status bs_sp_tfchecks_pass(bs_sp_exec *ex, bs_sp_tfchecks *k, bs_id graph, bs_id lit,
+                              bool *pass)
+{
+    bs_term t;
+    bool have = k->n && bs_sp_term(ex, lit, &t) == BS_OK;
+    *pass = true;
+    for (size_t i = 0; i < k->n && *pass; i++) {
+        int r = have ? bs_sp_tfcheck_quick(&k->v[i], &t) : -1;
+        if (r >= 0) {
+            *pass = r;
+            continue;
+        }
+        k->row[k->var] = lit;
+        bs_status st = bs_sp_filters_pass(ex, &k->v[i].e, 1, graph, k->row, pass);
+        if (st != BS_OK) return st;
+    }
+    return BS_OK;
+}
