@@ -141,3 +141,40 @@ bs_bench_virtuoso_stop() {
     [ -z "$virt_db" ] || "$virt" stop "$virt_db" || true
     virt_db=""
 }
+
+# ---- battstore serve ------------------------------------------------------
+bs_serve_pid=""
+bs_serve_url=""
+
+bs_bench_free_port() {
+    node -e 'const s = require("net").createServer();
+             s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
+# bs_bench_serve_start STORE LOG [SERVE_ARGS...]: `battstore serve` of STORE
+# on 127.0.0.1 (a free port, no access log when the binary knows --quiet),
+# waits until it answers; sets bs_serve_pid and bs_serve_url (its /sparql).
+bs_bench_serve_start() {
+    local store=$1 log=$2 port args=() i
+    shift 2
+    port=$(bs_bench_free_port)
+    "$battstore" serve --help 2>&1 | grep -q -- '--quiet' && args+=(--quiet)
+    "$battstore" serve --store "$store" --port "$port" "${args[@]}" "$@" > "$log" 2>&1 &
+    bs_serve_pid=$!
+    bs_serve_url=http://127.0.0.1:$port/sparql
+    for i in $(seq 1 200); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$bs_serve_url?query=ASK%7B%7D")" = 200 ] && return 0
+        kill -0 "$bs_serve_pid" 2> /dev/null ||
+            { bs_bench_err="battstore serve exited: $(tail -1 "$log")"; bs_serve_pid=""; return 1; }
+        sleep 0.1
+    done
+    bs_bench_err="battstore serve did not answer within 20 s"
+    return 1
+}
+
+bs_bench_serve_stop() {
+    [ -n "$bs_serve_pid" ] || return 0
+    kill -TERM "$bs_serve_pid" 2> /dev/null || true
+    wait "$bs_serve_pid" 2> /dev/null || true
+    bs_serve_pid=""
+}
