@@ -665,6 +665,27 @@ START_TEST(test_substring_docs)
     }
     ck_assert_uint_gt(seen, 20);
     bs_iter_free(it);
+    /* the vocabulary kept per snapshot gives what the walk gives, for
+     * several needles (the second call of each uses the kept copy) */
+    static const char *const needles[] = { "lectrolyt", "x", "xxxxxxxxxx", "shared", "2024",
+                                           "zzzq" };
+    for (size_t k = 0; k < sizeof needles / sizeof *needles; k++) {
+        bs_id *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0, len = strlen(needles[k]);
+        bs_search_vocab_cache = 0;
+        ck_assert_int_eq(bs_search_substring_docs(bs_search_of(s), t, 0, needles[k], len, 0,
+                                                  &a, &na), BS_OK);
+        bs_search_vocab_cache = 1;
+        for (int rep = 0; rep < 2; rep++) {
+            free(b);
+            ck_assert_int_eq(bs_search_substring_docs(bs_search_of(s), t, 0, needles[k], len,
+                                                      0, &b, &nb), BS_OK);
+            ck_assert_uint_eq(na, nb);
+            ck_assert(na == 0 || !memcmp(a, b, na * sizeof *a));
+        }
+        free(a);
+        free(b);
+    }
     free(v);
     /* a cap below the postings: nothing, BS_ERR_LIMIT */
     ck_assert_int_eq(bs_search_substring_docs(bs_search_of(s), t, title, "lectrolyt", 9, 3,

@@ -19,12 +19,15 @@
 #include "search/vocab.h"
 #include "store/tixvocab.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* text.c cuts a folded token to 64 bytes at a character boundary (at
  * most 3 bytes less): any token this long may have been cut. */
 #define TOK_CUT_MIN (64 - 3)
+
+int bs_search_vocab_cache = 1;
 
 bool bs_search_covers(bs_search *s, bs_txn *txn, bs_id p)
 {
@@ -132,6 +135,141 @@ static bs_status merge_runs(collect *c)
     return BS_OK;
 }
 
+/* ---- the vocabulary of one snapshot, kept in memory -------------------- */
+
+/* Walking the index's vocabulary costs one or more LMDB steps per token
+ * (22k tokens: about 11M instructions); the tokens of the newest
+ * snapshot seen are kept as one buffer ("tok\n" each, in byte order) so
+ * that a substring search is a memmem over it.  The snapshot is named by
+ * its search handle, LMDB txn id and the index's totals (a handle freed
+ * and another allocated at its address on another store would also need
+ * the same txn id and the same totals).  Read transactions only. */
+typedef struct {
+    const bs_search *s;
+    uint64_t txnid;
+    bs_tix_stats st;
+    char *buf;          ///< the tokens, each followed by '\n'
+    size_t len;
+    uint32_t *off;      ///< token i begins at buf + off[i]; off[n] = len
+    size_t n;
+    unsigned refs;      ///< queries using it (guarded by vlock)
+} vsnap;
+
+static pthread_mutex_t vlock = PTHREAD_MUTEX_INITIALIZER;
+static vsnap *vcur;     ///< the newest (holds one reference)
+
+static void vsnap_unref(vsnap *v)
+{
+    if (!v) return;
+    pthread_mutex_lock(&vlock);
+    bool last = --v->refs == 0;
+    pthread_mutex_unlock(&vlock);
+    if (!last) return;
+    free(v->buf);
+    free(v->off);
+    free(v);
+}
+
+typedef struct {
+    vsnap *v;
+    size_t cap, ocap;
+} vbuild;
+
+static bs_status on_vocab_token(void *ctx, const char *tok, size_t len)
+{
+    vbuild *b = ctx;
+    vsnap *v = b->v;
+    if (memchr(tok, '\n', len)) return BS_ERR_UNSUPPORTED; /* not for this form */
+    if (v->len + len + 1 > b->cap || v->len + len + 1 > UINT32_MAX) {
+        size_t cap = b->cap ? 2 * b->cap : 65536;
+        while (cap < v->len + len + 1) cap *= 2;
+        char *nb = cap <= UINT32_MAX ? realloc(v->buf, cap) : NULL;
+        if (!nb) return BS_ERR_NOMEM;
+        v->buf = nb;
+        b->cap = cap;
+    }
+    if (v->n + 2 > b->ocap) {
+        size_t cap = b->ocap ? 2 * b->ocap : 4096;
+        uint32_t *no = realloc(v->off, cap * sizeof *no);
+        if (!no) return BS_ERR_NOMEM;
+        v->off = no;
+        b->ocap = cap;
+    }
+    v->off[v->n++] = (uint32_t)v->len;
+    memcpy(v->buf + v->len, tok, len);
+    v->len += len;
+    v->buf[v->len++] = '\n';
+    v->off[v->n] = (uint32_t)v->len;
+    return BS_OK;
+}
+
+/* The vocabulary of txn's snapshot (a reference: vsnap_unref), or NULL
+ * when it cannot be kept (the caller then walks the index). */
+static vsnap *vsnap_get(bs_search *s, bs_txn *txn)
+{
+    bs_tix_stats st;
+    if (bs_txn_writable(txn) || bs_tix_stat(txn, &st) != BS_OK) return NULL;
+    uint64_t id = bs_txn_id(txn);
+    vsnap *v = NULL;
+    pthread_mutex_lock(&vlock);
+    if (vcur && vcur->s == s && vcur->txnid == id && !memcmp(&vcur->st, &st, sizeof st)) {
+        v = vcur;
+        v->refs++;
+    }
+    pthread_mutex_unlock(&vlock);
+    if (v) return v;
+    vbuild b = { calloc(1, sizeof *b.v), 0, 0 };
+    if (!b.v) return NULL;
+    *b.v = (vsnap){ .s = s, .txnid = id, .st = st, .refs = 1 };
+    if (bs_tix_vocab(txn, on_vocab_token, &b) != BS_OK || !b.v->off) {
+        vsnap_unref(b.v);
+        return NULL;
+    }
+    pthread_mutex_lock(&vlock);
+    vsnap *old = vcur;
+    vcur = b.v;
+    b.v->refs++; /* the slot's */
+    pthread_mutex_unlock(&vlock);
+    vsnap_unref(old);
+    return b.v;
+}
+
+/* The index of the token holding buf offset at (binary search). */
+static size_t token_at(const vsnap *v, size_t at)
+{
+    size_t lo = 0, hi = v->n; /* off[lo] <= at < off[hi] */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->off[mid] <= at) lo = mid; else hi = mid;
+    }
+    return lo;
+}
+
+/* on_token for every token of v that contains the needle or is long
+ * enough to have been cut, in byte order (as the walk would). */
+static bs_status vsnap_scan(const vsnap *v, collect *c)
+{
+    const char *p = v->buf, *end = v->buf + v->len;
+    size_t next_long = 0; /* tokens before it are done */
+    while (p < end) {
+        const char *hit = memmem(p, (size_t)(end - p), c->needle, c->len);
+        size_t upto = hit ? token_at(v, (size_t)(hit - v->buf)) : v->n;
+        for (; next_long < upto; next_long++) { /* long tokens before the hit */
+            size_t len = v->off[next_long + 1] - v->off[next_long] - 1;
+            if (len < TOK_CUT_MIN) continue;
+            bs_status st = on_token(c, v->buf + v->off[next_long], len);
+            if (st != BS_OK) return st;
+        }
+        if (!hit) break;
+        size_t len = v->off[upto + 1] - v->off[upto] - 1;
+        bs_status st = on_token(c, v->buf + v->off[upto], len);
+        if (st != BS_OK) return st;
+        next_long = upto + 1;
+        p = v->buf + v->off[upto + 1];
+    }
+    return BS_OK;
+}
+
 static bool plain_needle(const char *s, size_t n)
 {
     if (!s || n == 0) return false;
@@ -153,7 +291,9 @@ bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, bs_id p, const cha
         c.max_field = bs_search_pred_field(s, p);
         if (c.max_field < 0) return BS_ERR_ARG; /* not indexed: no answer here */
     }
-    bs_status st = bs_tix_vocab(txn, on_token, &c);
+    vsnap *v = bs_search_vocab_cache ? vsnap_get(s, txn) : NULL;
+    bs_status st = v ? vsnap_scan(v, &c) : bs_tix_vocab(txn, on_token, &c);
+    vsnap_unref(v);
     if (st == BS_OK) st = merge_runs(&c);
     free(c.runs);
     if (st != BS_OK || !c.n) {

@@ -28,4 +28,8 @@ bool bs_search_covers(bs_search *s, bs_txn *txn, bs_id p);
 bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, bs_id p, const char *needle,
                                    size_t len, size_t max, bs_id **out, size_t *n);
 
+/** Tests: 0 = walk the index's vocabulary for every call instead of the
+ *  copy kept per snapshot (process-wide; default 1). */
+extern int bs_search_vocab_cache;
+
 #endif
