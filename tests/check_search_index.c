@@ -981,6 +981,37 @@ START_TEST(test_bulk_add_remove_same_txn)
 }
 END_TEST
 
+/* Literals interned in one order (under an unindexed predicate) and
+ * indexed in another: a batch's postings out of id order, all of them
+ * (reversed) or a few (some swapped), sorted at flush; the index is the
+ * oracle's in both cases. */
+START_TEST(test_bulk_out_of_order)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        bs_search *idx = NULL;
+        bs_store *s = open_attached(&idx);
+        size_t cap = 400 * 200, used = 0;
+        char *buf = malloc(cap);
+        ck_assert_ptr_nonnull(buf);
+        for (int i = 0; i < 300; i++)
+            used += (size_t)snprintf(buf + used, cap - used,
+                                     "<http://x/u%d> <http://x/other> \"common word%d\" .\n", i, i);
+        for (int k = 0; k < 300; k++) {
+            int i = pass == 0 ? 299 - k : (k % 50 == 7 ? k + 1 : k % 50 == 8 ? k - 1 : k);
+            used += (size_t)snprintf(buf + used, cap - used,
+                                     "<http://x/i%d> " RDFS_LABEL " \"common word%d\" .\n", i, i);
+        }
+        ck_assert_int_eq(load_nq(s, buf), BS_OK);
+        free(buf);
+        ck_assert_uint_eq(df_of(s, "common"), 300);
+        expect_exact_index(s);
+        close_attached(s, idx);
+        teardown();
+        setup();
+    }
+}
+END_TEST
+
 /* A big load that fails at its end leaves neither quads nor postings,
  * even after several flushes of the index batch. */
 START_TEST(test_bulk_failed_load)
@@ -1155,6 +1186,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bulk_add_remove_same_txn);
     tcase_add_test(tc, test_bulk_early_decided_at_commit);
     tcase_add_test(tc, test_bulk_failed_load);
+    tcase_add_test(tc, test_bulk_out_of_order);
     suite_add_tcase(s, tc);
     tc = tcase_create("sparql");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -388,6 +388,64 @@ START_TEST(test_blocks_writer)
 }
 END_TEST
 
+/* ---- the store hook's literal list ---------------------------------- */
+
+typedef struct {
+    size_t calls, n;
+    bool ascending;
+} seen_ids;
+
+static bs_status record_ids(bs_txn *t, const bs_id *lits, size_t n, void *ctx)
+{
+    seen_ids *r = ctx;
+    (void)t;
+    r->calls++;
+    r->n = n;
+    r->ascending = true;
+    for (size_t i = 1; i < n; i++)
+        if (lits[i] <= lits[i - 1]) r->ascending = false;
+    return BS_OK;
+}
+
+/* Thousands of literals, each in two quads, added in a scrambled order
+ * (the radix sort of the hook's id list, and its de-duplication). */
+START_TEST(test_hook_ids_sorted)
+{
+    bs_store *s = NULL;
+    bs_txn *t = NULL;
+    seen_ids r = {0};
+    const char *label = "http://www.w3.org/2000/01/rdf-schema#label";
+    bs_term tp = bs_term_iri(label, strlen(label));
+    bs_id pid = 0, sid[2];
+    ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &s), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_dict_intern(t, &tp, &pid), BS_OK);
+    for (int k = 0; k < 2; k++) {
+        bs_term ts = bs_term_iri(k ? "http://x/b" : "http://x/a", 10);
+        ck_assert_int_eq(bs_dict_intern(t, &ts, &sid[k]), BS_OK);
+    }
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    bs_store_hook h = { "ids", &pid, 1, record_ids, &r, NULL, NULL, NULL };
+    ck_assert_int_eq(bs_store_hook_add(s, &h), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    for (int k = 0; k < 2; k++)
+        for (unsigned i = 0; i < 5000; i++) {
+            char lit[32];
+            unsigned j = (i * 761u) % 5000; /* a permutation of 0..4999 */
+            int len = snprintf(lit, sizeof lit, "lit %u", j * 977);
+            bs_term tl = bs_term_literal(lit, (size_t)len, NULL, 0, NULL, 0);
+            bs_quad q = { sid[k], pid, 0, BS_DEFAULT_GRAPH };
+            ck_assert_int_eq(bs_dict_intern(t, &tl, &q.o), BS_OK);
+            ck_assert_int_eq(bs_quad_add(t, &q, NULL), BS_OK);
+        }
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    ck_assert_uint_eq(r.calls, 1);
+    ck_assert_uint_eq(r.n, 5000);
+    ck_assert(r.ascending);
+    bs_store_close(s);
+}
+END_TEST
+
 /* ---- an index of another format is rebuilt ------------------------- */
 
 #define RDFS_LABEL "<http://www.w3.org/2000/01/rdf-schema#label>"
@@ -500,6 +558,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_blocks_general_writes);
     tcase_add_test(tc, test_blocks_writer);
+    tcase_add_test(tc, test_hook_ids_sorted);
     suite_add_tcase(s, tc);
     tc = tcase_create("format");
     tcase_add_checked_fixture(tc, setup, teardown);

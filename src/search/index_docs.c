@@ -73,6 +73,8 @@ typedef struct {
     size_t nd, capd;
     bs_posting *ps;   /* one token's postings at flush */
     size_t capps;
+    bs_posting *side; /* sort_nearly's out-of-order postings */
+    size_t capside;
     bs_id doc;        /* the literal being tokenized */
     uint8_t field, op;
     uint32_t ntok;    /* its length in tokens */
@@ -241,6 +243,34 @@ static int cmp_posting(const void *a, const void *c)
     return x < y ? -1 : x > y;
 }
 
+/* Sort ps[0..n) (distinct docs) by doc when it is nearly sorted, as a
+ * load's batch is (documents come in the order the parser first met
+ * them, mostly that of their ids): the postings below the ascending run
+ * go aside, are sorted alone and merged back.  Past n / 8 of them, one
+ * qsort of everything. */
+static bs_status sort_nearly(batch *b, bs_posting *ps, size_t n)
+{
+    bs_status st = grow((void **)&b->side, &b->capside, n, sizeof *b->side);
+    if (st != BS_OK) return st;
+    bs_posting *side = b->side;
+    size_t m = 0, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!m || ps[i].doc > ps[m - 1].doc) ps[m++] = ps[i];
+        else side[k++] = ps[i];
+    }
+    if (k > n / 8) {
+        memcpy(ps + m, side, k * sizeof *side);
+        qsort(ps, n, sizeof *ps, cmp_posting);
+        return BS_OK;
+    }
+    if (k > 1) qsort(side, k, sizeof *side, cmp_posting);
+    for (size_t o = n; k > 0; ) { /* merge from the back */
+        if (m && ps[m - 1].doc > side[k - 1].doc) ps[--o] = ps[--m];
+        else ps[--o] = side[--k];
+    }
+    return BS_OK;
+}
+
 /* Write one token's entries: removals and field changes one by one,
  * the postings of new documents at once through w. */
 static bs_status flush_token(batch *b, bs_tix_writer *w, const vtok *t)
@@ -248,7 +278,7 @@ static bs_status flush_token(batch *b, bs_tix_writer *w, const vtok *t)
     const char *tok = b->arena + t->off;
     size_t n = 0;
     bool sorted = true;
-    bs_status st = BS_OK;
+    bs_status st = grow((void **)&b->ps, &b->capps, t->n, sizeof *b->ps);
     for (uint32_t i = 0; i < t->n && st == BS_OK; i++) {
         const entry *e = &t->ent[i];
         bs_posting p = { e->doc, e->tf, e->field, e->dlen };
@@ -257,13 +287,13 @@ static bs_status flush_token(batch *b, bs_tix_writer *w, const vtok *t)
             if (st == BS_NOT_FOUND) st = BS_OK;
         } else if (e->op == OP_SET || b->slow) {
             st = bs_tix_put(b->txn, tok, t->len, &p);
-        } else if ((st = grow((void **)&b->ps, &b->capps, n + 1, sizeof *b->ps)) == BS_OK) {
+        } else {
             if (n && b->ps[n - 1].doc >= p.doc) sorted = false;
             b->ps[n++] = p;
         }
     }
     if (st != BS_OK || n == 0) return st;
-    if (!sorted) qsort(b->ps, n, sizeof *b->ps, cmp_posting);
+    if (!sorted && (st = sort_nearly(b, b->ps, n)) != BS_OK) return st;
     return bs_tix_writer_postings(w, tok, t->len, b->ps, n);
 }
 
@@ -333,6 +363,7 @@ static void batch_free(batch *b)
     free(b->arena);
     free(b->d);
     free(b->ps);
+    free(b->side);
 }
 
 static bool indexable(bs_id lit)

@@ -45,10 +45,50 @@ static int cmp_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sort v[0..n) ascending: an LSD radix sort over the bytes where the ids
+ * differ (one histogram pass for all eight, then one scatter pass per
+ * byte that varies), qsort when out of memory or for small n.  A load's
+ * literal ids share their high bytes, so that is two or three passes
+ * instead of qsort's n log n comparisons. */
+static void sort_ids(bs_id *v, size_t n)
+{
+    if (n < 256) {
+        if (n > 1) qsort(v, n, sizeof *v, cmp_id);
+        return;
+    }
+    size_t (*cnt)[256] = calloc(8, sizeof *cnt);
+    bs_id *tmp = malloc(n * sizeof *tmp);
+    if (!cnt || !tmp) {
+        free(cnt);
+        free(tmp);
+        qsort(v, n, sizeof *v, cmp_id);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++) cnt[b][(v[i] >> (8 * b)) & 0xFF]++;
+    bs_id *src = v, *dst = tmp;
+    for (int b = 0; b < 8; b++) {
+        if (cnt[b][(v[0] >> (8 * b)) & 0xFF] == n) continue; /* all alike */
+        size_t pos = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = cnt[b][d];
+            cnt[b][d] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[cnt[b][(src[i] >> (8 * b)) & 0xFF]++] = src[i];
+        bs_id *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
+    free(cnt);
+    free(tmp);
+}
+
 static void sort_unique(bs_idvec *v)
 {
     if (v->n < 2) return;
-    if (v->n > 1) qsort(v->v, v->n, sizeof *v->v, cmp_id);
+    sort_ids(v->v, v->n);
     size_t m = 1;
     for (size_t i = 1; i < v->n; i++)
         if (v->v[i] != v->v[m - 1]) v->v[m++] = v->v[i];
