@@ -13,6 +13,7 @@
 #include <ftw.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -693,7 +694,11 @@ static void same_both_ways(const bs_search_query *q, bool all)
 {
     char *slow = result_json(q, all, BS_QCACHE_OFF);
     char *fast = result_json(q, all, BS_QCACHE_SYNC);
-    ck_assert_msg(!strcmp(slow, fast), "%s (all %d):\nseeks %s\ncache %s", q->q, all, slow, fast);
+    size_t d = 0;   /* the first difference, with some context */
+    while (slow[d] && slow[d] == fast[d]) d++;
+    size_t from = d > 200 ? d - 200 : 0;
+    ck_assert_msg(!strcmp(slow, fast), "%s (all %d, limit %zu, offset %zu):\nseeks %.400s\ncache %.400s",
+                  q->q, all, q->limit, q->offset, slow + from, fast + from);
     free(slow);
     free(fast);
 }
@@ -720,6 +725,127 @@ START_TEST(test_cache_same)
     };
     for (size_t i = 0; i < sizeof fq / sizeof *fq; i++)
         for (int all = 0; all < 2; all++) same_both_ways(&fq[i], all);
+}
+END_TEST
+
+/* Generated data for the comparisons below: many datasets whose words
+ * share prefixes (electr* spans 12 tokens), equal titles (ties in
+ * score), a keyword literal shared by many subjects, a sixth of them in
+ * the restricted graph, public subjects with a restricted matching
+ * literal (the least graph decides their access level), and links to
+ * the fixture's classes. */
+#define GEN_N 240
+
+static const char *const gen_sfx[] = {
+    "ode", "olyte", "ochemical", "on", "ostatic", "oplating",
+    "olysis", "ochromic", "omagnet", "onics", "ophoresis", "oweld"
+};
+
+static char *gen_ttl(bool secret)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    fputs("@prefix dct: <http://purl.org/dc/terms/> .\n"
+          "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+          "@prefix dmp: <https://w3id.org/battstore/bigmap-dmp#> .\n"
+          "@prefix ex: <" EX "> .\n", f);
+    for (int i = 0; i < GEN_N; i++) {
+        const char *w = gen_sfx[i % 12], *w2 = gen_sfx[(i / 12) % 12];
+        if (secret && i % 10 == 3)
+            fprintf(f, "ex:gd%d dct:description \"Hidden electr%s remark\"@en .\n", i, w);
+        if (secret != (i % 6 == 5)) continue;
+        fprintf(f, "ex:gd%d a dcat:Dataset ; dmp:producedBy dmp:WP%d ; dct:format \".f%d\"", i,
+                i % 4 + 1, i % 3);
+        switch (i % 4) {
+        case 0: fprintf(f, " ; dct:title \"electr%s cell\"@en", w); break;
+        case 1: fprintf(f, " ; dct:title \"Study of electr%s and electr%s materials\"@en", w, w2); break;
+        case 2: fprintf(f, " ; dct:title \"electr%s\"@en", w); break;
+        default:
+            fprintf(f, " ; dct:title \"A long title about electr%s with many other words %d\"@en",
+                    w, i);
+        }
+        if (i % 3 == 0)
+            fprintf(f, " ; dct:description \"Notes on electr%s cycling electr%s\"@en", w, w);
+        if (i % 5 == 0) fprintf(f, " ; dcat:keyword \"electr%s\"", w);
+        if (i % 7 == 0) fputs(" ; dmp:sizeClass dmp:SizeTB", f);
+        if (i % 11 == 0) fputs(" ; dmp:about ex:Electrode", f);
+        if (i % 13 == 0) fputs(" ; a ex:PositiveElectrode", f);
+        fputs(" .\n", f);
+    }
+    fclose(f);
+    return buf;
+}
+
+/* The seek path must be exact on this data for the comparison to mean
+ * anything (its budget is 2,000 subjects). */
+static void same_exact_both_ways(const bs_search_query *q, bool all)
+{
+    bs_search_query c = *q;
+    bs_qcache_set_mode(BS_QCACHE_OFF);
+    bs_search_result *r = search(&c, all);
+    ck_assert_msg(r->total_exact, "%s: the seek path estimated", q->q);
+    bs_search_result_free(r);
+    same_both_ways(q, all);
+}
+
+START_TEST(test_cache_same_generated)
+{
+    char *pub = gen_ttl(false), *sec = gen_ttl(true);
+    load_text(pub, EX "g/public");
+    load_text(sec, EX "g/secret");
+    free(pub);
+    free(sec);
+    /* restricted data stays invisible without the role, on both paths */
+    for (int mode = 0; mode < 2; mode++) {
+        bs_qcache_set_mode(mode ? BS_QCACHE_SYNC : BS_QCACHE_OFF);
+        bs_search_result *r = find("hidden");
+        ck_assert_uint_eq(r->total, 0);
+        bs_search_result_free(r);
+        bs_search_query q = { .q = "hidden", .limit = 100 };
+        r = search(&q, true);
+        ck_assert_uint_eq(r->total, GEN_N / 10);
+        bs_search_result_free(r);
+        r = find("electr* -hidden");
+        ck_assert_uint_eq(r->nfacets[BS_FACET_ACCESS], 1);
+        ck_assert_str_eq(r->facets[BS_FACET_ACCESS][0].value, "public");
+        ck_assert_uint_eq(r->facets[BS_FACET_ACCESS][0].count, r->total);
+        for (size_t i = 0; i < r->nhits; i++) {
+            int n = -1;
+            if (sscanf(r->hits[i].iri, EX "gd%d", &n) == 1) ck_assert_int_ne(n % 6, 5);
+        }
+        bs_search_result_free(r);
+    }
+    static const char *const qs[] = {
+        "electr*", "electro*", "el*", "e*", "electrode", "electrolyte cycling",
+        "electr* cycling", "electrode OR electrolyte", "\"study of\"", "\"electrode cell\"",
+        "electr* -cell", "cycling -electrode", "electrode materials", "notes", "cell",
+        "electrolysis OR electrode cell", "positiveelectrode", "electrode electr*",
+        "hidden", "remark electr*", "\"electr* cell\"", "study OR notes electr*", NULL
+    };
+    const struct { size_t limit, offset; bool no_expand; } pages[] = {
+        { 10, 0, false }, { 7, 5, false }, { 3, 200, false }, { 1000, 0, false },
+        { 1, 0, false }, { 4, 12, true }, { 25, 30, false },
+    };
+    for (size_t i = 0; qs[i]; i++)
+        for (size_t k = 0; k < sizeof pages / sizeof *pages; k++)
+            for (int all = 0; all < 2; all++) {
+                bs_search_query q = { .q = qs[i], .limit = pages[k].limit,
+                                      .offset = pages[k].offset,
+                                      .no_expand = pages[k].no_expand };
+                same_exact_both_ways(&q, all);
+            }
+    const bs_search_query fq[] = {
+        { .q = "electr*", .wp = "WP2" }, { .q = "electr*", .format = ".f1", .limit = 50 },
+        { .q = "electr*", .access = "restricted" }, { .q = "electro*", .access = "public" },
+        { .q = "electrode", .type = "http://www.w3.org/ns/dcat#Dataset", .offset = 3 },
+        { .q = "electr*", .size = "TB", .limit = 5, .offset = 2 },
+        { .q = "electr*", .no_facets = true, .limit = 3, .offset = 40 },
+        { .q = "electrode", .type = EX "Electrode" },
+    };
+    for (size_t i = 0; i < sizeof fq / sizeof *fq; i++)
+        for (int all = 0; all < 2; all++) same_exact_both_ways(&fq[i], all);
 }
 END_TEST
 
@@ -966,6 +1092,52 @@ START_TEST(test_fresh)
 }
 END_TEST
 
+/* The handle's ids are refreshed under its lock by any thread (a search,
+ * the cache builder); a query reads its own copy, taken under the lock.
+ * Searches racing refreshes give the same answers (and, under TSan, no
+ * data race is reported). */
+static volatile int race_stop;
+
+static void *refresh_loop(void *arg)
+{
+    (void)arg;
+    while (!race_stop) {
+        bs_txn *txn;
+        if (bs_txn_begin(store, false, &txn) != BS_OK) break;
+        (void)bs_search_ids_refresh(idx, txn);
+        bs_txn_abort(txn);
+    }
+    return NULL;
+}
+
+START_TEST(test_ids_race)
+{
+    bs_qcache_set_mode(BS_QCACHE_SYNC);
+    bs_search_result *r0 = find("electrode OR sighting");
+    uint64_t want = r0->total;
+    bs_search_result_free(r0);
+    race_stop = 0;
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, refresh_loop, NULL), 0);
+    for (int i = 0; i < 60; i++) {
+        bs_qcache_set_mode(i % 2 ? BS_QCACHE_SYNC : BS_QCACHE_OFF);
+        bs_search_result *r = find("electrode OR sighting");
+        ck_assert_uint_eq(r->total, want);
+        bs_search_result_free(r);
+        bs_txn *txn;
+        bs_search_suggestion *v = NULL;
+        size_t n = 0;
+        ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+        ck_assert_int_eq(bs_search_suggest(idx, txn, "elec", 5, NULL, NULL, &v, &n), BS_OK);
+        bs_txn_abort(txn);
+        ck_assert_uint_gt(n, 0);
+        bs_search_suggestions_free(v, n);
+    }
+    race_stop = 1;
+    pthread_join(th, NULL);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_search_result_free(NULL);
@@ -996,6 +1168,8 @@ int main(void)
     tcase_add_test(st, test_match);
     tcase_add_test(st, test_json);
     tcase_add_test(st, test_cache_same);
+    tcase_add_test(st, test_cache_same_generated);
+    tcase_add_test(st, test_ids_race);
     tcase_add_test(st, test_cache_invalidation);
     tcase_add_test(st, test_cache_background);
     tcase_add_test(st, test_fresh);

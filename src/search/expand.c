@@ -12,7 +12,7 @@ bool bs_qis_class(bs_qctx *c, bs_id cls)
 {
     uint32_t *e = bs_idmap_get(&c->class_cache, cls);
     if (e) return *e == 1;
-    bs_search_ids *ids = &c->s->ids;
+    const bs_search_ids *ids = &c->ids;
     bool yes = false;
     if (ids->rdf_type && bs_id_kind(cls) != BS_TERM_LITERAL) {
         if (c->owl_class) yes = bs_qexists(c, cls, ids->rdf_type, c->owl_class);
@@ -70,7 +70,7 @@ static bs_status neighbours(bs_qctx *c, queue *q, bs_idset *set, bs_id cls,
 
 bs_status bs_qclass_closure(bs_qctx *c, bs_id cls, bs_idset *set, uint32_t val)
 {
-    const bs_search_ids *ids = &c->s->ids;
+    const bs_search_ids *ids = &c->ids;
     queue q = { 0 };
     bs_status st;
     TRY(st, enqueue(&q, set, cls, val));

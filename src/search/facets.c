@@ -91,7 +91,7 @@ static bool format_is(bs_txn *txn, bs_id o, const char *want)
 
 static void on_quad(bs_qctx *c, const bs_qfilter *f, const bs_quad *q, scan_state *s)
 {
-    const bs_search_ids *ids = &c->s->ids;
+    const bs_search_ids *ids = &c->ids;
     if (q->p == ids->rdf_type) {
         if (f->has_type && bs_idmap_get(&f->types, q->o)) s->type_ok = true;
         if (q->o != c->owl_named_ind && q->o != c->owl_thing) add_val(s, BS_FACET_TYPE, q->o);
@@ -173,19 +173,36 @@ static bs_status apply_profile(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
     *pass = fc->pstate[p] > 0;
     if (!*pass || !fc->on) return BS_OK;
     fc->pcount[p]++;
-    return count_n(&fc->counts[BS_FACET_ACCESS], (bs_id)level + 1, 1);
+    fc->acc[(unsigned)level < 3 ? level : BS_ACCESS_CONFIDENTIAL]++;
+    return BS_OK;
+}
+
+/* Access level of cached graph gi (decided once per query in glevel). */
+static bs_status cached_level(bs_qctx *c, bs_qfacets *fc, uint16_t gi, bs_access *out)
+{
+    if (!fc->glevel && !(fc->glevel = calloc(fc->qc->ngraphs ? fc->qc->ngraphs : 1, 1)))
+        return BS_ERR_NOMEM;
+    if (!fc->glevel[gi])
+        fc->glevel[gi] = (int8_t)(1 + bs_qvis_level(&c->vis, c->txn, fc->qc->graphs[gi]));
+    *out = (bs_access)(fc->glevel[gi] - 1);
+    return BS_OK;
 }
 
 bs_status bs_qfilter_apply(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
                            const bs_qres *r, bool *pass)
 {
     bool any = f->has_type || f->wp || f->size || f->format;
-    bs_access level = bs_qvis_level(&c->vis, c->txn, r->graph);
+    bool cached = fc->qc && r->sidx != BS_QRES_NO_SIDX;
+    bs_access level;
+    bs_status st = BS_OK;
+    if (cached) st = cached_level(c, fc, r->gidx, &level);
+    else level = bs_qvis_level(&c->vis, c->txn, r->graph);
+    if (st != BS_OK) return st;
     *pass = f->access < 0 || (int)level == f->access;
     if (!*pass || (!any && !fc->on)) return BS_OK;
-    if (fc->qc && r->sidx != BS_QRES_NO_SIDX) return apply_profile(c, f, fc, r, level, pass);
+    if (cached) return apply_profile(c, f, fc, r, level, pass);
     scan_state s = { 0 };
-    bs_status st = scan_quads(c, f, fc, r, &s);
+    st = scan_quads(c, f, fc, r, &s);
     if (st != BS_OK) return st;
     *pass = filters_pass(f, &s);
     if (!*pass || !fc->on) return BS_OK;
@@ -198,6 +215,8 @@ static bs_status add_profiles(bs_qctx *c, bs_qfacets *fc)
 {
     static const bs_qfilter none = { .access = -1 };
     bs_status st = BS_OK;
+    for (unsigned k = 0; st == BS_OK && k < 3; k++)
+        if (fc->acc[k]) st = count_n(&fc->counts[BS_FACET_ACCESS], (bs_id)k + 1, fc->acc[k]);
     for (size_t p = 0; st == BS_OK && fc->pcount && p < fc->qc->nprof; p++) {
         if (!fc->pcount[p]) continue;
         scan_state s = { 0 };
@@ -277,6 +296,8 @@ void bs_qfacets_free(bs_qfacets *fc)
     fc->it = NULL;
     free(fc->pstate);
     free(fc->pcount);
+    free(fc->glevel);
+    fc->glevel = NULL;
     fc->pstate = NULL;
     fc->pcount = NULL;
 }

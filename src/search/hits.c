@@ -134,11 +134,11 @@ static char *iri_or_bnode(bs_txn *txn, bs_id id)
 /* One rdf:type of subj: a labelled specific one before generic ones. */
 static bs_id pick_type(bs_qctx *c, bs_id subj)
 {
-    bs_quad pat = { subj, c->s->ids.rdf_type, BS_ANY, BS_ANY }, q;
+    bs_quad pat = { subj, c->ids.rdf_type, BS_ANY, BS_ANY }, q;
     bs_iter *it;
     bs_id best = 0;
     int best_rank = 9;
-    if (!c->s->ids.rdf_type || bs_qctx_iter(c, &pat, &it) != BS_OK) return 0;
+    if (!c->ids.rdf_type || bs_qctx_iter(c, &pat, &it) != BS_OK) return 0;
     while (best_rank > 0 && bs_iter_next(it, &q) == BS_OK) {
         if (!bs_qvis_ok(&c->vis, c->txn, q.g) || bs_id_kind(q.o) != BS_TERM_IRI) continue;
         int rank = q.o == c->owl_named_ind || q.o == c->owl_thing ? 3

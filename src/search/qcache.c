@@ -82,6 +82,7 @@ static void qc_free(bs_qcache *qc)
     free(qc->prof);
     free(qc->prof_off);
     free(qc->fac);
+    free(qc->cls);
     free(qc);
 }
 
@@ -187,6 +188,9 @@ typedef struct {
     bs_idmap subj_ix, graph_ix;
     size_t subj_cap, graph_cap;
     tupvec lits, classes, facs;
+    bs_id owl_class, rdfs_class;   ///< 0 when not in the store
+    uint32_t *clsv;     ///< subjects that may be classes (indexes, repeats allowed)
+    size_t ncls, capcls;
 } builder;
 
 static bs_status tup_push(tupvec *t, const tup *x)
@@ -243,6 +247,26 @@ static bool is_facet(const bs_search_ids *ids, bs_id p)
                  p == ids->dmp_size_class);
 }
 
+static bs_status cls_push(builder *b, uint32_t si)
+{
+    if (b->ncls == b->capcls) {
+        size_t cap = b->capcls ? 2 * b->capcls : 1024;
+        uint32_t *v = realloc(b->clsv, cap * sizeof *v);
+        if (!v) return BS_ERR_NOMEM;
+        b->clsv = v;
+        b->capcls = cap;
+    }
+    b->clsv[b->ncls++] = si;
+    return BS_OK;
+}
+
+/* Whether quad q may make its subject a class (bs_qis_class's quads). */
+static bool class_quad(const builder *b, const bs_quad *q)
+{
+    if (q->p == b->ids.rdfs_subclass) return true;
+    return q->p == b->ids.rdf_type && q->o && (q->o == b->owl_class || q->o == b->rdfs_class);
+}
+
 /* Every quad of predicate pi into the builder's vectors. */
 static bs_status scan_pred(builder *b, uint16_t pi, bs_iter **it)
 {
@@ -250,6 +274,7 @@ static bs_status scan_pred(builder *b, uint16_t pi, bs_iter **it)
     bs_id p = qc->preds[pi];
     bool field = pred_field(b, p) >= 0, via = is_via(&b->ids, p);
     bool facet = is_facet(&b->ids, p);
+    bool sub = p == b->ids.rdfs_subclass;
     bs_quad pat = { BS_ANY, p, BS_ANY, BS_ANY }, q;
     bs_status st = *it ? bs_iter_reset(*it, &pat) : bs_iter_new(b->txn, &pat, it);
     if (st != BS_OK) return st;
@@ -257,9 +282,11 @@ static bs_status scan_pred(builder *b, uint16_t pi, bs_iter **it)
         if (!(tick & 4095) && b->cancel && __atomic_load_n(b->cancel, __ATOMIC_RELAXED))
             return BS_ERR_TIMEOUT;
         bool lit = bs_id_kind(q.o) >= BS_TERM_LITERAL;
-        if (!(field && lit) && !(via && !lit) && !facet) continue;
+        if (!(field && lit) && !(via && !lit) && !facet && !sub) continue;
         uint32_t si, gi;
         st = intern(&b->subj_ix, q.s, q.s, &qc->subj, &qc->nsubj, &b->subj_cap, UINT32_MAX - 1, &si);
+        if (st == BS_OK && class_quad(b, &q)) st = cls_push(b, si);
+        if (st == BS_OK && !(field && lit) && !(via && !lit) && !facet) continue;
         if (st == BS_OK)
             st = intern(&b->graph_ix, q.g + 1, q.g, &qc->graphs, &qc->ngraphs, &b->graph_cap,
                         MAX_GRAPHS, &gi);
@@ -370,7 +397,26 @@ static bs_status make_profiles(builder *b)
     return st;
 }
 
-/* The predicates to scan: indexed ones, "about" links, facets. */
+/* The class bits of the subjects noted by scan_pred. */
+static bs_status make_class_bits(builder *b)
+{
+    bs_qcache *qc = b->qc;
+    qc->cls = calloc((qc->nsubj + 63) / 64 + 1, sizeof *qc->cls);
+    if (!qc->cls) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < b->ncls; i++) qc->cls[b->clsv[i] >> 6] |= 1ull << (b->clsv[i] & 63);
+    return BS_OK;
+}
+
+static bs_id lookup_iri(bs_txn *txn, const char *iri)
+{
+    bs_term t = bs_term_iri(iri, strlen(iri));
+    bs_id id = 0;
+    if (bs_dict_lookup(txn, &t, &id) != BS_OK) id = 0;
+    return id;
+}
+
+/* The predicates to scan: indexed ones, "about" links, facets, and
+ * rdfs:subClassOf (which subjects may be classes). */
 static bs_status pick_preds(builder *b)
 {
     const bs_search_ids *ids = &b->ids;
@@ -379,7 +425,7 @@ static bs_status pick_preds(builder *b)
     for (size_t i = 0; i < b->npreds; i++) cand[n++] = b->preds[i].pred;
     const bs_id more[] = { ids->rdf_type, ids->dcat_theme, ids->dct_subject, ids->dmp_about,
                            ids->dmp_produced_by, ids->dmp_work_package, ids->dct_format,
-                           ids->dmp_size_class };
+                           ids->dmp_size_class, ids->rdfs_subclass };
     for (size_t i = 0; i < sizeof more / sizeof *more; i++) cand[n++] = more[i];
     b->qc->preds = malloc(n * sizeof *b->qc->preds);
     if (!b->qc->preds) return BS_ERR_NOMEM;
@@ -399,7 +445,7 @@ static void copy_ids(builder *b)
     (void)bs_search_ids_refresh(s, b->txn);
     pthread_mutex_lock(&s->lock);
     b->ids = s->ids;
-    for (size_t i = 0; i < s->npreds && b->npreds < MAX_PREDS - 9; i++)
+    for (size_t i = 0; i < s->npreds && b->npreds < MAX_PREDS - 10; i++)
         b->preds[b->npreds++] = s->preds[i];
     pthread_mutex_unlock(&s->lock);
 }
@@ -417,8 +463,11 @@ static bs_status build(bs_search *s, bs_txn *txn, const int *cancel, bs_qcache *
     if (!b.qc) return BS_ERR_NOMEM;
     b.qc->txnid = bs_qcache_txnid(txn);
     copy_ids(&b);
+    b.owl_class = lookup_iri(txn, BS_OWL "Class");
+    b.rdfs_class = lookup_iri(txn, BS_RDFS "Class");
     TRY(st, pick_preds(&b));
     for (size_t i = 0; i < b.qc->npreds; i++) TRY(st, scan_pred(&b, (uint16_t)i, &it));
+    TRY(st, make_class_bits(&b));
     TRY(st, make_profiles(&b));
     TRY(st, make_csr(b.qc, &b.lits, &b.qc->lits));
     TRY(st, make_csr(b.qc, &b.classes, &b.qc->classes));
@@ -433,6 +482,7 @@ fail:
     free(b.lits.v);
     free(b.classes.v);
     free(b.facs.v);
+    free(b.clsv);
     qc_free(b.qc);
     return st;
 }

@@ -55,6 +55,9 @@ typedef struct bs_qcache {
     uint32_t *prof_off;    ///< profile → its facet quads fac[prof_off[p]..prof_off[p+1])
     bs_qc_fac *fac;        ///< (predicate, value, graph), sorted, per profile
     size_t nprof;          ///< profiles (0 = no facet quads)
+    uint64_t *cls;         ///< subject index bits: 1 when some quad, in any graph, may
+                           ///< make it a class (rdf:type owl:Class or rdfs:Class,
+                           ///< rdfs:subClassOf); 0: never a class (bs_qis_class false)
     double build_ms;       ///< how long the build took
 } bs_qcache;
 
@@ -102,6 +105,12 @@ void bs_qcache_set_build_delay(unsigned ms);
  *  looking (keys ascending: a galloping search from there), updated;
  *  start at 0. */
 const bs_qc_ent *bs_qc_lookup(const bs_qc_csr *t, bs_id key, size_t *at, size_t *n);
+
+/** Whether subject index si may be a class (see bs_qcache.cls). */
+static inline bool bs_qc_maybe_class(const bs_qcache *qc, uint32_t si)
+{
+    return (qc->cls[si >> 6] >> (si & 63)) & 1;
+}
 
 /** Snapshot id of txn (LMDB's txn id). */
 uint64_t bs_qcache_txnid(bs_txn *txn);

@@ -17,60 +17,131 @@ bool bs_qc_visible(bs_qctx *c, const bs_qcache *qc, int8_t *gvis, uint16_t gi)
     return gvis[gi] > 0;
 }
 
-/* Per thread, the subject → candidate array of its last query, kept
- * (zeroed again by bs_qfast_done) so that a query does not fault in a
- * fresh array of every subject. */
-static __thread uint32_t *tl_slot;
-static __thread size_t tl_cap;
-static pthread_key_t tl_key;          ///< frees a thread's array at its exit
+/* Per thread, the subject → candidate array and the candidate bitmap of
+ * its last query, kept (zeroed again by bs_qfast_done) so that a query
+ * does not fault in fresh arrays of every subject.  The bitmap (one bit
+ * per subject: 190 KiB for 1.5M subjects) answers "is it a candidate?"
+ * from the CPU's cache; the array is read only for subjects that are. */
+typedef struct {
+    uint32_t *slot;
+    uint64_t *bits;
+    size_t cap;
+} tl_arrays;
+
+static __thread tl_arrays *tl;
+static pthread_key_t tl_key;          ///< frees a thread's arrays at its exit
 static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
 
-static void tl_key_make(void) { (void)pthread_key_create(&tl_key, free); }
+static void tl_free(void *p)
+{
+    tl_arrays *a = p;
+    if (!a) return;
+    free(a->slot);
+    free(a->bits);
+    free(a);
+}
+
+static void tl_key_make(void) { (void)pthread_key_create(&tl_key, tl_free); }
+
+/* This thread's arrays, for n subjects at least. */
+static bs_status tl_get(size_t n)
+{
+    pthread_once(&tl_once, tl_key_make);
+    if (!tl) {
+        if (!(tl = calloc(1, sizeof *tl))) return BS_ERR_NOMEM;
+        (void)pthread_setspecific(tl_key, tl);
+    }
+    if (tl->cap >= n) return BS_OK;
+    free(tl->slot);
+    free(tl->bits);
+    tl->cap = 0;
+    tl->slot = calloc(n, sizeof *tl->slot);
+    tl->bits = calloc((n + 63) / 64, sizeof *tl->bits);
+    if (!tl->slot || !tl->bits) {
+        free(tl->slot);
+        free(tl->bits);
+        tl->slot = NULL;
+        tl->bits = NULL;
+        return BS_ERR_NOMEM;
+    }
+    tl->cap = n;
+    return BS_OK;
+}
 
 bs_status bs_qfast_init(bs_qrun *r)
 {
     const bs_qcache *qc = r->qc;
-    size_t n = qc->nsubj ? qc->nsubj : 1;
     r->gvis = calloc(qc->ngraphs ? qc->ngraphs : 1, sizeof *r->gvis);
-    if (!r->gvis) return BS_ERR_NOMEM;
-    if (tl_cap < n) {
-        free(tl_slot);
-        tl_cap = 0;
-        tl_slot = calloc(n, sizeof *tl_slot);
-        if (!tl_slot) return BS_ERR_NOMEM;
-        tl_cap = n;
-        pthread_once(&tl_once, tl_key_make);
-        (void)pthread_setspecific(tl_key, tl_slot);
-    }
-    r->slot = tl_slot;   /* borrowed; bs_qfast_done zeroes what it set */
+    r->pfield = malloc(qc->npreds ? qc->npreds : 1);
+    r->runs = calloc(r->p.ngroups ? r->p.ngroups : 1, sizeof *r->runs);
+    if (!r->gvis || !r->pfield || !r->runs) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < qc->npreds; i++)
+        r->pfield[i] = (int8_t)bs_qctx_pred_field(&r->c, qc->preds[i]);
+    bs_status st = tl_get(qc->nsubj ? qc->nsubj : 1);
+    if (st != BS_OK) return st;
+    r->slot = tl->slot;   /* borrowed; bs_qfast_done zeroes what it set */
+    r->bits = tl->bits;
     return BS_OK;
 }
 
 void bs_qfast_done(bs_qrun *r)
 {
+    for (size_t i = 0; r->runs && i < r->p.ngroups; i++) free(r->runs[i]);
+    free(r->runs);
+    r->runs = NULL;
+    free(r->pfield);
+    r->pfield = NULL;
     if (!r->slot) return;
-    for (size_t i = 0; i < r->rs.n; i++)
-        if (r->rs.res[i].sidx != BS_QRES_NO_SIDX) r->slot[r->rs.res[i].sidx] = 0;
+    for (size_t i = 0; i < r->rs.n; i++) {
+        uint32_t si = r->rs.res[i].sidx;
+        if (si == BS_QRES_NO_SIDX) continue;
+        r->slot[si] = 0;
+        r->bits[si >> 6] = 0;   /* only candidates' bits are ever set */
+    }
     r->slot = NULL;
+    r->bits = NULL;
+}
+
+/* Append a candidate (room reserved: no call, no index entry). */
+static inline bs_status append(bs_qresset *rs, bs_id subj, bs_id graph, size_t *idx)
+{
+    if (rs->n == rs->cap) return bs_qres_append(rs, subj, graph, idx);
+    size_t i = rs->n++;
+    rs->res[i] = (bs_qres){ .subj = subj, .graph = graph, .sidx = BS_QRES_NO_SIDX };
+    memset(&rs->gm[i * rs->ngroups], 0, rs->ngroups * sizeof *rs->gm);
+    *idx = i;
+    return BS_OK;
 }
 
 /* The candidate of cached entry e (create: add it); BS_NOT_FOUND. */
-static bs_status cand(bs_qrun *r, const bs_qc_ent *e, bool create, size_t *idx)
+static inline bs_status cand(bs_qrun *r, const bs_qc_ent *e, bool create, size_t *idx)
 {
     bs_id g = r->qc->graphs[e->graph];
     uint32_t si = e->subj;
-    if (r->slot[si]) {
-        *idx = r->slot[si] - 1;
-        if (g < r->rs.res[*idx].graph) r->rs.res[*idx].graph = g;
+    uint64_t bit = 1ull << (si & 63);
+    if (r->bits[si >> 6] & bit) {
+        bs_qres *x = &r->rs.res[*idx = r->slot[si] - 1];
+        if (g < x->graph) {
+            x->graph = g;
+            x->gidx = e->graph;
+        }
         return BS_OK;
     }
     if (!create) return BS_NOT_FOUND;
-    bs_status st = bs_qres_append(&r->rs, e->subj_id, g, idx);
+    bs_status st = append(&r->rs, e->subj_id, g, idx);
     if (st != BS_OK) return st;
-    r->rs.res[*idx].sidx = si;
-    r->rs.res[*idx].prof = e->prof;
+    bs_qres *x = &r->rs.res[*idx];
+    x->sidx = si;
+    x->prof = e->prof;
+    x->gidx = e->graph;
     r->slot[si] = (uint32_t)*idx + 1;
+    r->bits[si >> 6] |= bit;
     return BS_OK;
+}
+
+static inline bool visible(bs_qrun *r, uint16_t gi)
+{
+    return r->gvis[gi] ? r->gvis[gi] > 0 : bs_qc_visible(&r->c, r->qc, r->gvis, gi);
 }
 
 /* Literal l's entries e[0..n) (group gi; gi < 0: an exclusion) → its
@@ -79,21 +150,24 @@ static bs_status fast_lit(bs_qrun *r, const bs_qlit *l, const bs_qc_ent *e, size
                           bool first)
 {
     const bs_qcache *qc = r->qc;
-    bs_status st;
+    bool create = first && gi >= 0;
+    /* bs_qrun_class_label, less the field (the entry's predicate's) */
+    bool cls = gi >= 0 && r->expand && l->len <= BS_Q_CLASS_LABEL_MAX_TOKENS &&
+               !r->p.groups[gi].alts[l->alt].prefix;
+    bs_status st = BS_OK;
     for (size_t k = 0; k < n; k++) {
         TRY(st, bs_qclock_check(&r->c.clock));
-        if (!bs_qc_visible(&r->c, qc, r->gvis, e[k].graph)) continue;
-        bs_id p = qc->preds[e[k].pred];
-        int field = bs_search_pred_field(r->c.s, p);
-        if (gi >= 0 && bs_qrun_class_label(r, (size_t)gi, l, field) &&
+        if (!visible(r, e[k].graph)) continue;
+        int field = r->pfield[e[k].pred];
+        if (cls && field == BS_FIELD_LABEL && bs_qc_maybe_class(qc, e[k].subj) &&
             bs_qis_class(&r->c, e[k].subj_id))
             TRY(st, bs_qrun_note_class(r, e[k].subj_id, l));
         size_t idx;
-        st = cand(r, &e[k], first && gi >= 0, &idx);
+        st = cand(r, &e[k], create, &idx);
         if (st == BS_NOT_FOUND) continue;
         if (st != BS_OK) goto fail;
         if (gi < 0) r->rs.res[idx].excluded = true;
-        else bs_qgm_direct(&r->rs.gm[idx * r->rs.ngroups + gi], l, p, field);
+        else bs_qgm_direct(&r->rs.gm[idx * r->rs.ngroups + gi], l, qc->preds[e[k].pred], field);
     }
     st = BS_OK;
 fail:
@@ -120,7 +194,7 @@ static bs_status fast_classes(bs_qrun *r, const bs_idset *xs, size_t gi, bool fi
         const bs_qc_ent *e = bs_qc_lookup(&qc->classes, xs->keys[k], &at, &n);
         for (size_t j = 0; j < n; j++) {
             TRY(st, bs_qclock_check(&r->c.clock));
-            if (!bs_qc_visible(&r->c, qc, r->gvis, e[j].graph)) continue;
+            if (!visible(r, e[j].graph)) continue;
             size_t idx;
             st = cand(r, &e[j], first, &idx);
             if (st == BS_NOT_FOUND) continue;
@@ -133,45 +207,52 @@ fail:
     return st;
 }
 
-size_t bs_qfast_weight(const bs_qrun *r, const bs_qlits *l)
+/* The cached entries of each literal of l: *out (malloc'ed), *total. */
+static bs_status lookup_runs(const bs_qrun *r, const bs_qlits *l, bs_qc_run **out, size_t *total)
 {
+    bs_qc_run *v = malloc((l->n ? l->n : 1) * sizeof *v);
     size_t at = 0, sum = 0;
+    *out = v;
+    if (!v) return BS_ERR_NOMEM;
     for (size_t i = 0; i < l->n; i++) {
         size_t n;
-        bs_qc_lookup(&r->qc->lits, l->v[i].lit, &at, &n);
+        v[i].e = bs_qc_lookup(&r->qc->lits, l->v[i].lit, &at, &n);
+        v[i].n = (uint32_t)n;
         sum += n;
     }
-    return sum;
+    *total = sum;
+    return BS_OK;
+}
+
+bs_status bs_qfast_weight(bs_qrun *r, size_t gi, size_t *out)
+{
+    free(r->runs[gi]);
+    r->runs[gi] = NULL;
+    return lookup_runs(r, &r->lits[gi], &r->runs[gi], out);
 }
 
 #define AHEAD 16  ///< literals whose entries are prefetched ahead
 
-/* Every literal of l → its resources: the entries of all literals found
- * first (one ascending pass over the keys), then visited with the
- * entries and candidate slots of the next ones prefetched (each match is
+/* Every literal of l (its entries ev[i]) → its resources, with the
+ * entries and candidate bits of the next ones prefetched (each match is
  * otherwise two cache misses on a big store). */
-static bs_status group_lits(bs_qrun *r, const bs_qlits *l, int gi, bool first)
+static bs_status group_lits(bs_qrun *r, const bs_qlits *l, const bs_qc_run *ev, int gi,
+                            bool first)
 {
-    const bs_qcache *qc = r->qc;
-    const bs_qc_ent **ev = malloc((l->n ? l->n : 1) * sizeof *ev);
-    uint32_t *nv = malloc((l->n ? l->n : 1) * sizeof *nv);
-    bs_status st = ev && nv ? BS_OK : BS_ERR_NOMEM;
-    size_t at = 0, total = 0;
-    for (size_t i = 0; st == BS_OK && i < l->n; i++) {
-        size_t n;
-        ev[i] = bs_qc_lookup(&qc->lits, l->v[i].lit, &at, &n);
-        nv[i] = (uint32_t)n;
-        total += n;
+    bs_status st = BS_OK;
+    size_t total = 0;
+    for (size_t i = 0; first && i < l->n; i++) total += ev[i].n;
+    if (first) TRY(st, bs_qres_reserve(&r->rs, total));
+    for (size_t i = 0; i < l->n; i++) {
+        if (i + AHEAD < l->n && ev[i + AHEAD].n) __builtin_prefetch(ev[i + AHEAD].e);
+        if (i + AHEAD / 2 < l->n && ev[i + AHEAD / 2].n) {
+            uint32_t si = ev[i + AHEAD / 2].e->subj;
+            __builtin_prefetch(&r->bits[si >> 6]);
+            if (first) __builtin_prefetch(&r->slot[si], 1);
+        }
+        TRY(st, fast_lit(r, &l->v[i], ev[i].e, ev[i].n, gi, first));
     }
-    if (st == BS_OK && first) st = bs_qres_reserve(&r->rs, total);
-    for (size_t i = 0; st == BS_OK && i < l->n; i++) {
-        if (i + AHEAD < l->n && nv[i + AHEAD]) __builtin_prefetch(ev[i + AHEAD]);
-        if (i + AHEAD / 2 < l->n && nv[i + AHEAD / 2])
-            __builtin_prefetch(&r->slot[ev[i + AHEAD / 2]->subj]);
-        st = fast_lit(r, &l->v[i], ev[i], nv[i], gi, first);
-    }
-    free(ev);
-    free(nv);
+fail:
     return st;
 }
 
@@ -180,9 +261,11 @@ bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first)
     bs_qlits *l = &r->lits[gi];
     bs_idset xs = { 0 };
     bs_status st = BS_OK;
+    size_t total;
     r->ncm = 0;
     if (first && l->partial) r->inexact = true;
-    TRY(st, group_lits(r, l, (int)gi, first));
+    if (!r->runs[gi]) TRY(st, bs_qfast_weight(r, gi, &total));
+    TRY(st, group_lits(r, l, r->runs[gi], (int)gi, first));
     if (r->expand && r->ncm) TRY(st, bs_qrun_expansion_set(r, &xs));
     if (xs.n) TRY(st, fast_classes(r, &xs, gi, first));
 fail:
@@ -192,5 +275,10 @@ fail:
 
 bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l)
 {
-    return group_lits(r, l, -1, false);
+    bs_qc_run *ev = NULL;
+    size_t total;
+    bs_status st = lookup_runs(r, l, &ev, &total);
+    if (st == BS_OK) st = group_lits(r, l, ev, -1, false);
+    free(ev);
+    return st;
 }

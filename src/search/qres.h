@@ -27,8 +27,9 @@ typedef struct {
     uint32_t sidx;     ///< subject index in the snapshot cache, or BS_QRES_NO_SIDX
     uint32_t prof;     ///< its facet profile in the cache (with sidx)
     uint32_t mask;     ///< groups matched
-    bool excluded;
     float score;
+    uint16_t gidx;     ///< graph's index in the snapshot cache (with sidx)
+    bool excluded;
 } bs_qres;
 
 /** All candidates of a query: res[i] with its groups at gm[i*ngroups]. */
@@ -70,8 +71,10 @@ typedef struct {
     bs_iter *it;       ///< reused for each resource's scan
     const bs_qcache *qc; ///< the snapshot cache: facet quads without seeks (or NULL)
     int8_t *gvis;      ///< per cached graph: 0 unknown, 1 visible, -1 not
+    int8_t *glevel;    ///< per cached graph: access level + 1 (0 unknown)
     int8_t *pstate;    ///< per cached profile: 0 unknown, 1 passes the filters, -1 not
     uint32_t *pcount;  ///< per cached profile: resources counted
+    uint32_t acc[3];   ///< cached path: resources counted per access level
 } bs_qfacets;
 
 /** Whether cached graph gi is visible (decided once per query in gvis). */
@@ -91,6 +94,12 @@ bs_status bs_qhit_build(bs_qctx *c, const bs_qparsed *p, const bs_qresset *rs,
                         size_t i, bs_search_hit *h);
 
 /* ---- one run (query.c; the cached path in qfast.c) ------------------- */
+
+/** A literal's entries in the snapshot cache. */
+typedef struct {
+    const bs_qc_ent *e;
+    uint32_t n;
+} bs_qc_run;
 
 /** A class whose label a group's literal matched. */
 typedef struct {
@@ -113,7 +122,10 @@ typedef struct {
     size_t ncm, capcm;
     const bs_qcache *qc;   ///< the snapshot cache (fast path) or NULL
     int8_t *gvis;          ///< per cached graph visibility (fast path)
+    int8_t *pfield;        ///< per cached predicate: its field (fast path)
     uint32_t *slot;        ///< per cached subject: 1 + candidate index (fast path)
+    uint64_t *bits;        ///< per cached subject: 1 = a candidate (fast path)
+    bs_qc_run **runs;      ///< per group: each literal's cached entries (fast path)
 } bs_qrun;
 
 #define BS_Q_CLASS_LABEL_MAX_TOKENS 6
@@ -136,8 +148,9 @@ bs_status bs_qfast_init(bs_qrun *r);
 /// Group gi's literals (r->lits[gi]) and class expansion → candidates
 /// (first: created; else only existing ones updated).
 bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first);
-/// The number of (literal, resource) entries of l's literals.
-size_t bs_qfast_weight(const bs_qrun *r, const bs_qlits *l);
+/// The number of (literal, resource) entries of group gi's literals
+/// (looked up once: bs_qfast_group reuses them).
+bs_status bs_qfast_weight(bs_qrun *r, size_t gi, size_t *out);
 /// Give back the per-thread subject array (before r->rs is freed).
 void bs_qfast_done(bs_qrun *r);
 /// Mark the candidates holding a literal of l excluded.

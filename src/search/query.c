@@ -158,7 +158,7 @@ static bs_status resolve_lit(run *r, bs_iter *it, const bs_qlit *l, int gi, bool
     bs_quad q;
     bs_status st;
     while ((st = bs_iter_next(it, &q)) == BS_OK) {
-        int field = bs_search_pred_field(r->c.s, q.p);
+        int field = bs_qctx_pred_field(&r->c, q.p);
         if (field < 0 || !bs_qvis_ok(&r->c.vis, r->c.txn, q.g)) continue;
         if (gi >= 0 && bs_qrun_class_label(r, (size_t)gi, l, field) && bs_qis_class(&r->c, q.s))
             if ((st = bs_qrun_note_class(r, q.s, l)) != BS_OK) return st;
@@ -256,16 +256,19 @@ static bs_status check_candidates(run *r, const bs_qlits *l, int gi, const bs_id
         bs_quad pat = { r->rs.res[i].subj, BS_ANY, BS_ANY, BS_ANY };
         TRY(st, it ? bs_iter_reset(it, &pat) : bs_iter_new(r->c.txn, &pat, &it));
         while ((st = bs_iter_next(it, &q)) == BS_OK) {
-            int field = bs_search_pred_field(r->c.s, q.p);
+            int field = bs_qctx_pred_field(&r->c, q.p);
             uint32_t *cm;
             if (!bs_qvis_ok(&r->c.vis, r->c.txn, q.g)) continue;
             if (field >= 0 && bs_id_kind(q.o) >= BS_TERM_LITERAL) {
                 ssize_t k = bs_qlits_find(l, q.o);
                 if (k < 0) continue;
+                /* the least graph of every quad that found it, as bs_qres_get */
+                if (q.g < r->rs.res[i].graph) r->rs.res[i].graph = q.g;
                 if (gi < 0) r->rs.res[i].excluded = true;
                 else bs_qgm_direct(&r->rs.gm[i * r->rs.ngroups + gi], &l->v[k], q.p, field);
-            } else if (gi >= 0 && xs && is_via(&r->c.s->ids, q.p) &&
+            } else if (gi >= 0 && xs && is_via(&r->c.ids, q.p) &&
                        (cm = bs_idmap_get(xs, q.o))) {
+                if (q.g < r->rs.res[i].graph) r->rs.res[i].graph = q.g;
                 bs_qgm_expand(&r->rs.gm[i * r->rs.ngroups + gi], &r->cm[*cm], q.p);
             }
         }
@@ -298,7 +301,7 @@ bs_status bs_qrun_expansion_set(bs_qrun *r, bs_idset *xs)
 /* Resources linked to a class of xs through a "via" predicate. */
 static bs_status expand_from_classes(run *r, const bs_idset *xs, int gi, bool first)
 {
-    const bs_search_ids *ids = &r->c.s->ids;
+    const bs_search_ids *ids = &r->c.ids;
     const bs_id vias[] = { ids->rdf_type, ids->dcat_theme, ids->dct_subject, ids->dmp_about };
     bs_iter *it = NULL;
     bs_status st = BS_OK;
@@ -387,9 +390,11 @@ static bs_status collect(run *r)
     if (!r->lits) return BS_ERR_NOMEM;
     for (size_t i = 0; i < ng; i++) {
         order[i] = i;
-        TRY(st, bs_qgroup_eval(r->c.txn, &r->corpus, &r->p.groups[i], &r->lits[i]));
+        TRY(st, (r->qc ? bs_qgroup_eval_any : bs_qgroup_eval)(r->c.txn, &r->corpus,
+                                                              &r->p.groups[i], &r->lits[i]));
         /* the rarest first: by literals, or with the cache by resources */
-        w[i] = r->qc ? bs_qfast_weight(r, &r->lits[i]) : r->lits[i].n;
+        w[i] = r->lits[i].n;
+        if (r->qc) TRY(st, bs_qfast_weight(r, i, &w[i]));
     }
     qsort_r(order, ng, sizeof *order, cmp_groups_by_size, w);
     for (size_t i = 0; i < ng; i++) {
@@ -415,15 +420,72 @@ static int cmp_ranked(const void *a, const void *b)
     return x->subj < y->subj ? -1 : x->subj > y->subj;
 }
 
-/* Score the complete candidates, filter, count facets; *out = ranked. */
-static bs_status finish(run *r, const bs_qfilter *f, bs_qfacets *fc, ranked **out, size_t *n)
+static void swap_ranked(ranked *a, ranked *b)
+{
+    ranked t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* The best k candidates seen, as a heap whose root is the worst kept
+ * (cmp_ranked is a total order: the subjects differ); k = SIZE_MAX:
+ * keep every candidate (a page deep into the list). */
+typedef struct {
+    ranked *v;
+    size_t n, k;
+} topk;
+
+static void heap_down(ranked *v, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && cmp_ranked(&v[l], &v[m]) > 0) m = l;
+        if (l + 1 < n && cmp_ranked(&v[l + 1], &v[m]) > 0) m = l + 1;
+        if (m == i) return;
+        swap_ranked(&v[i], &v[m]);
+        i = m;
+    }
+}
+
+static void topk_add(topk *t, ranked x)
+{
+    if (t->n < t->k) {
+        size_t i = t->n++;
+        t->v[i] = x;
+        while (t->k != SIZE_MAX && i > 0 && cmp_ranked(&t->v[i], &t->v[(i - 1) / 2]) > 0) {
+            swap_ranked(&t->v[i], &t->v[(i - 1) / 2]);
+            i = (i - 1) / 2;
+        }
+        return;
+    }
+    if (cmp_ranked(&x, &t->v[0]) >= 0) return;   /* worse than every kept one */
+    t->v[0] = x;
+    heap_down(t->v, t->n, 0);
+}
+
+/* The page [*from, *from + *limit) asked by q. */
+static void page_of(const bs_search_query *q, size_t *from, size_t *limit)
+{
+    *limit = q->limit ? q->limit : 10;
+    if (*limit > 1000) *limit = 1000;
+    *from = q->offset;
+}
+
+/* Score the complete candidates, filter, count facets; *total passed, of
+ * which the best (at least every one the page q asks for) in *out. */
+static bs_status finish(run *r, const bs_search_query *q, const bs_qfilter *f, bs_qfacets *fc,
+                        ranked **out, size_t *n, size_t *total)
 {
     bs_qresset *rs = &r->rs;
     uint32_t all = (uint32_t)((1ull << rs->ngroups) - 1);
-    ranked *v = malloc((rs->n ? rs->n : 1) * sizeof *v);
+    size_t from, limit;
+    page_of(q, &from, &limit);
+    topk t = { .k = from < rs->n && limit < rs->n - from ? from + limit : rs->n };
+    if (t.k * 4 > rs->n) t.k = SIZE_MAX;  /* most of them: keep all, select later */
+    t.v = malloc((t.k != SIZE_MAX && t.k ? t.k : rs->n ? rs->n : 1) * sizeof *t.v);
     bs_status st = BS_OK;
     size_t k = 0;
-    if (!v) return BS_ERR_NOMEM;
+    if (!t.v) return BS_ERR_NOMEM;
     for (size_t i = 0; i < rs->n; i++) {
         bs_qres *x = &rs->res[i];
         const bs_qgm *g = &rs->gm[i * rs->ngroups];
@@ -439,21 +501,17 @@ static bs_status finish(run *r, const bs_qfilter *f, bs_qfacets *fc, ranked **ou
         bool pass = true;
         TRY(st, bs_qclock_check(&r->c.clock));
         TRY(st, bs_qfilter_apply(&r->c, f, fc, x, &pass));
-        if (pass) v[k++] = (ranked){ sc, x->subj, (uint32_t)i };
+        if (!pass) continue;
+        k++;
+        if (t.k) topk_add(&t, (ranked){ sc, x->subj, (uint32_t)i });
     }
-    *out = v;
-    *n = k;
+    *out = t.v;
+    *n = t.n;
+    *total = k;
     return BS_OK;
 fail:
-    free(v);
+    free(t.v);
     return st;
-}
-
-static void swap_ranked(ranked *a, ranked *b)
-{
-    ranked t = *a;
-    *a = *b;
-    *b = t;
 }
 
 /* Move the k first of v[0..n) in cmp_ranked order (a total order: the
@@ -477,13 +535,16 @@ static void top_sorted(ranked *v, size_t n, size_t k)
     if (k > 1) qsort(v, k, sizeof *v, cmp_ranked);
 }
 
+/* The page of the total candidates passed, v[0..n) the best of them. */
 static bs_status make_page(run *r, const bs_search_query *q, ranked *v, size_t n,
-                           bs_search_result *res)
+                           size_t total, bs_search_result *res)
 {
-    size_t limit = q->limit ? q->limit : 10;
-    if (limit > 1000) limit = 1000;
-    size_t from = q->offset < n ? q->offset : n;
-    size_t to = n - from < limit ? n : from + limit;
+    size_t from, limit;
+    page_of(q, &from, &limit);
+    if (from > total) from = total;
+    size_t to = total - from < limit ? total : from + limit;
+    if (to > n) to = n;   /* never: v holds every one the page asks for */
+    if (from > to) from = to;
     top_sorted(v, n, to);
     res->hits = calloc(to - from + 1, sizeof *res->hits);
     if (!res->hits) return BS_ERR_NOMEM;
@@ -515,13 +576,13 @@ bs_status bs_search_run(bs_search *s, bs_txn *txn, const bs_search_query *q,
     bs_qfilter f = { 0 };
     bs_qfacets fc = { 0 };
     ranked *v = NULL;
-    size_t n = 0;
+    size_t n = 0, total = 0;
     bs_search_result *res = calloc(1, sizeof *res);
     bs_status st = res ? BS_OK : BS_ERR_NOMEM;
     *out = NULL;
     if (st != BS_OK) goto fail;
     if (!bs_search_fresh_in(s, txn)) { st = BS_ERR_UNSUPPORTED; goto fail; }
-    bs_qctx_init(&r.c, s, txn, q->visible, q->visible_ctx, q->timeout, q->cancel);
+    TRY(st, bs_qctx_init(&r.c, s, txn, q->visible, q->visible_ctx, q->timeout, q->cancel));
     TRY(st, bs_qparse(q->q, &r.p));
     TRY(st, bs_qcorpus_get(txn, &r.corpus));
     r.rs.ngroups = r.p.ngroups;
@@ -535,10 +596,10 @@ bs_status bs_search_run(bs_search *s, bs_txn *txn, const bs_search_query *q,
     fc.qc = r.qc;
     fc.gvis = r.gvis;
     if (!f.impossible) TRY(st, collect(&r));
-    if (!f.impossible) TRY(st, finish(&r, &f, &fc, &v, &n));
-    res->total = r.inexact && r.ratio < 1.0 ? (uint64_t)llround((double)n / r.ratio) : n;
+    if (!f.impossible) TRY(st, finish(&r, q, &f, &fc, &v, &n, &total));
+    res->total = r.inexact && r.ratio < 1.0 ? (uint64_t)llround((double)total / r.ratio) : total;
     res->total_exact = !r.inexact;
-    TRY(st, make_page(&r, q, v, n, res));
+    TRY(st, make_page(&r, q, v, n, total, res));
     if (fc.on) TRY(st, bs_qfacets_finish(&r.c, &fc, res));
     res->ms = (bs_qnow() - t0) * 1e3;
     *out = res;

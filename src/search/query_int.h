@@ -87,6 +87,14 @@ bs_status bs_qterm_eval(bs_txn *txn, const bs_qcorpus *c, const bs_qterm *t,
 bs_status bs_qgroup_eval(bs_txn *txn, const bs_qcorpus *c, const bs_qgroup *g,
                          bs_qlits *out);
 
+/** bs_qgroup_eval for the cached path, which visits literals in any order
+ *  and keeps each resource's best match whatever the order: a group of
+ *  one single-token prefix keeps its postings token by token, unsorted (a
+ *  literal once per token of the prefix it holds), saving the sort of a
+ *  prefix's many postings.  Caller frees out->v. */
+bs_status bs_qgroup_eval_any(bs_txn *txn, const bs_qcorpus *c, const bs_qgroup *g,
+                             bs_qlits *out);
+
 /** Union (max score) of sorted lists: a += b. */
 bs_status bs_qlits_union(bs_qlits *a, const bs_qlits *b);
 
@@ -133,15 +141,24 @@ typedef struct {
 } bs_qclock;
 
 double bs_qnow(void);
+/// BS_ERR_TIMEOUT when the deadline passed or cancel was set (now).
+bs_status bs_qclock_poll(bs_qclock *c);
 /** BS_ERR_TIMEOUT when the deadline passed or cancel was set (checked
- *  every 256 calls). */
-bs_status bs_qclock_check(bs_qclock *c);
+ *  every 256 calls: inline, as it runs once per match). */
+static inline bs_status bs_qclock_check(bs_qclock *c)
+{
+    return (++c->tick & 255) != 0 ? BS_OK : bs_qclock_poll(c);
+}
 
 /* ---- one query's context --------------------------------------------- */
 
 typedef struct {
     bs_search *s;
     bs_txn *txn;
+    bs_search_ids ids;     ///< s->ids as of init (copied under s->lock)
+    bs_id *pred_ids;       ///< s->preds' ids and fields as of init (malloc'ed)
+    uint8_t *pred_fields;
+    size_t npreds;
     bs_qvis vis;
     bs_qclock clock;
     bs_id owl_class, rdfs_class, owl_thing, owl_named_ind; ///< 0 = absent
@@ -158,10 +175,16 @@ bs_status bs_qctx_iter(bs_qctx *c, const bs_quad *pat, bs_iter **it);
  *  graph (uses c->aux). */
 bool bs_qexists(bs_qctx *c, bs_id s, bs_id p, bs_id o);
 
-/** Set up c (looks up the extra class ids).  Free with bs_qctx_free(). */
-void bs_qctx_init(bs_qctx *c, bs_search *s, bs_txn *txn,
-                  bool (*visible)(void *, bs_id, bs_access), void *vctx,
-                  double timeout, volatile int *cancel);
+/** Set up c (looks up the extra class ids; copies s's well-known and
+ *  predicate ids under s->lock: a refresh by another thread may write
+ *  them meanwhile, so a query reads only its copy).  Free with
+ *  bs_qctx_free() (also after a failure). */
+bs_status bs_qctx_init(bs_qctx *c, bs_search *s, bs_txn *txn,
+                       bool (*visible)(void *, bs_id, bs_access), void *vctx,
+                       double timeout, volatile int *cancel);
+
+/** Field of predicate p (c's copy of the indexed predicates), or -1. */
+int bs_qctx_pred_field(const bs_qctx *c, bs_id p);
 void bs_qctx_free(bs_qctx *c);
 
 /* ---- expand.c: classes and their subclasses ------------------------ */

@@ -109,9 +109,8 @@ double bs_qnow(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-bs_status bs_qclock_check(bs_qclock *c)
+bs_status bs_qclock_poll(bs_qclock *c)
 {
-    if ((++c->tick & 255) != 0) return BS_OK;
     if (c->cancel && *c->cancel) return BS_ERR_TIMEOUT;
     if (c->deadline > 0 && bs_qnow() > c->deadline) return BS_ERR_TIMEOUT;
     return BS_OK;
@@ -145,10 +144,9 @@ static int lang_rank(const bs_term *t)
 
 char *bs_qlabel(bs_qctx *c, bs_id subj)
 {
-    bs_search *s = c->s;
     bs_txn *txn = c->txn;
     bs_qvis *v = &c->vis;
-    const bs_id preds[] = { s->ids.rdfs_label, s->ids.skos_pref, s->ids.dct_title };
+    const bs_id preds[] = { c->ids.rdfs_label, c->ids.skos_pref, c->ids.dct_title };
     char *best = NULL;
     int best_rank = 100;
     for (size_t i = 0; i < 3 && best_rank > 0; i++) {
@@ -193,9 +191,28 @@ static bs_id lookup_iri(bs_txn *txn, const char *iri)
     return id;
 }
 
-void bs_qctx_init(bs_qctx *c, bs_search *s, bs_txn *txn,
-                  bool (*visible)(void *, bs_id, bs_access), void *vctx,
-                  double timeout, volatile int *cancel)
+/* s's ids and indexed predicates into c, under s->lock. */
+static bs_status copy_ids(bs_qctx *c, bs_search *s)
+{
+    bs_status st = BS_OK;
+    pthread_mutex_lock(&s->lock);
+    c->ids = s->ids;
+    size_t n = s->npreds;
+    c->pred_ids = malloc((n ? n : 1) * sizeof *c->pred_ids);
+    c->pred_fields = malloc(n ? n : 1);
+    if (!c->pred_ids || !c->pred_fields) st = BS_ERR_NOMEM;
+    for (size_t i = 0; st == BS_OK && i < n; i++) {
+        c->pred_ids[i] = s->preds[i].pred;
+        c->pred_fields[i] = (uint8_t)s->preds[i].field;
+    }
+    if (st == BS_OK) c->npreds = n;
+    pthread_mutex_unlock(&s->lock);
+    return st;
+}
+
+bs_status bs_qctx_init(bs_qctx *c, bs_search *s, bs_txn *txn,
+                       bool (*visible)(void *, bs_id, bs_access), void *vctx,
+                       double timeout, volatile int *cancel)
 {
     memset(c, 0, sizeof *c);
     /* terms first written after attach (rdf:type into an empty store) */
@@ -210,6 +227,14 @@ void bs_qctx_init(bs_qctx *c, bs_search *s, bs_txn *txn,
     c->rdfs_class = lookup_iri(txn, BS_RDFS "Class");
     c->owl_thing = lookup_iri(txn, BS_OWL "Thing");
     c->owl_named_ind = lookup_iri(txn, BS_OWL "NamedIndividual");
+    return copy_ids(c, s);
+}
+
+int bs_qctx_pred_field(const bs_qctx *c, bs_id p)
+{
+    for (size_t i = 0; i < c->npreds; i++)
+        if (c->pred_ids[i] == p) return (int)c->pred_fields[i];
+    return -1;
 }
 
 bs_status bs_qctx_iter(bs_qctx *c, const bs_quad *pat, bs_iter **it)
@@ -238,4 +263,9 @@ void bs_qctx_free(bs_qctx *c)
     bs_iter_free(c->aux);
     bs_qvis_free(&c->vis);
     bs_idmap_free(&c->class_cache);
+    free(c->pred_ids);
+    free(c->pred_fields);
+    c->pred_ids = NULL;
+    c->pred_fields = NULL;
+    c->npreds = 0;
 }

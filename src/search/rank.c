@@ -143,6 +143,14 @@ static bs_status on_postings(void *vctx, const char *tok, size_t toklen,
         c->idf = bm25_idf(c->c, c->df);
         c->last_len = toklen < sizeof c->last ? toklen : sizeof c->last;
         memcpy(c->last, tok, c->last_len);
+        /* room for the token's postings at once (df of them) */
+        size_t want = c->out->n + (c->df < PREFIX_MAX_POSTINGS ? (size_t)c->df : 0);
+        if (want > c->out->cap) {
+            bs_qlit *v = realloc(c->out->v, want * sizeof *v);
+            if (!v) return BS_ERR_NOMEM;
+            c->out->v = v;
+            c->out->cap = want;
+        }
     }
     for (size_t i = 0; i < n; i++) {
         double sc = bm25_with_idf(c->c, c->idf, ps[i].tf, ps[i].len, ps[i].field);
@@ -155,16 +163,23 @@ static bs_status on_postings(void *vctx, const char *tok, size_t toklen,
     return BS_OK;
 }
 
-/* Postings of one token (or prefix), ascending by literal. */
-static bs_status token_lits(bs_txn *txn, const bs_qcorpus *c, const char *tok,
-                            bool prefix, bs_qlits *out)
+/* Postings of one token (or prefix), ascending by literal (raw: a
+ * prefix's token by token, a literal once per token it holds). */
+static bs_status token_lits_as(bs_txn *txn, const bs_qcorpus *c, const char *tok,
+                               bool prefix, bool raw, bs_qlits *out)
 {
     scan_ctx sc = { .txn = txn, .c = c, .out = out, .prefix = prefix };
     sc.last_len = (size_t)-1;
     bs_status st = bs_tix_scan(txn, tok, strlen(tok), prefix, on_postings, &sc);
     if (st == BS_END || st == BS_NOT_FOUND) st = BS_OK;
-    if (st == BS_OK && prefix) lits_normalize(out);
+    if (st == BS_OK && prefix && !raw) lits_normalize(out);
     return st;
+}
+
+static bs_status token_lits(bs_txn *txn, const bs_qcorpus *c, const char *tok,
+                            bool prefix, bs_qlits *out)
+{
+    return token_lits_as(txn, c, tok, prefix, false, out);
 }
 
 /* a := a ∩ b, scores added. */
@@ -296,6 +311,15 @@ bs_status bs_qgroup_eval(bs_txn *txn, const bs_qcorpus *c, const bs_qgroup *g,
         free(l.v);
     }
     return st;
+}
+
+bs_status bs_qgroup_eval_any(bs_txn *txn, const bs_qcorpus *c, const bs_qgroup *g,
+                             bs_qlits *out)
+{
+    const bs_qterm *t = &g->alts[0];
+    if (g->nalts != 1 || !t->prefix || t->ntoks != 1) return bs_qgroup_eval(txn, c, g, out);
+    memset(out, 0, sizeof *out);
+    return token_lits_as(txn, c, t->toks[0], true, true, out);
 }
 
 bs_status bs_search_match(bs_search *s, bs_txn *txn, const char *q,

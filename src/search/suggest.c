@@ -57,19 +57,13 @@ static int cmp_cand_lit(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int cmp_cand_len(const void *a, const void *b)
-{
-    const cand *x = a, *y = b;
-    if (x->len != y->len) return x->len < y->len ? -1 : 1;
-    return x->lit < y->lit ? -1 : x->lit > y->lit;
-}
-
-/* Label postings of tok (or its prefix), ascending by literal, distinct. */
-static bs_status label_cands(bs_txn *txn, const char *tok, bool prefix, cands *out)
+/* Label postings of tok (or its prefix), ascending by literal, distinct
+ * (raw: as the index gives them, a literal once per token it holds). */
+static bs_status label_cands(bs_txn *txn, const char *tok, bool prefix, bool raw, cands *out)
 {
     bs_status st = bs_tix_scan(txn, tok, strlen(tok), prefix, on_label_postings, out);
     if (st == BS_END || st == BS_NOT_FOUND) st = BS_OK;
-    if (st != BS_OK || out->n < 2) return st;
+    if (st != BS_OK || out->n < 2 || raw) return st;
     if (out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_cand_lit);
     size_t k = 0;
     for (size_t i = 1; i < out->n; i++)
@@ -112,7 +106,7 @@ static bs_id labelled(bs_qctx *c, bs_iter **it, bs_id lit)
     bs_quad pat = { BS_ANY, BS_ANY, lit, BS_ANY }, q;
     if ((*it ? bs_iter_reset(*it, &pat) : bs_iter_new(c->txn, &pat, it)) != BS_OK) return 0;
     while (bs_iter_next(*it, &q) == BS_OK)
-        if (bs_search_pred_field(c->s, q.p) == BS_FIELD_LABEL &&
+        if (bs_qctx_pred_field(c, q.p) == BS_FIELD_LABEL &&
             bs_qvis_ok(&c->vis, c->txn, q.g))
             return q.s;
     return 0;
@@ -141,35 +135,81 @@ static bool seen_label(const entry *v, size_t n, const char *l)
     return false;
 }
 
-/* Visit candidates shortest first, keep the best `limit` entries. */
+/* cs->v in runs by length (a counting sort): run len is
+ * v[start[len]..start[len + 1]).  Sorting all of a short prefix's
+ * candidates (hundreds of thousands on a big store) by (len, literal)
+ * cost most of a suggestion; the visit sorts only the runs it reaches. */
+static bs_status by_length(cands *cs, size_t start[257])
+{
+    size_t pos[256] = { 0 };
+    for (size_t i = 0; i < cs->n; i++) pos[cs->v[i].len]++;
+    start[0] = 0;
+    for (size_t b = 0; b < 256; b++) {
+        start[b + 1] = start[b] + pos[b];
+        pos[b] = start[b];
+    }
+    cand *v = malloc((cs->n ? cs->n : 1) * sizeof *v);
+    if (!v) return BS_ERR_NOMEM;
+    for (size_t i = 0; i < cs->n; i++) v[pos[cs->v[i].len]++] = cs->v[i];
+    free(cs->v);
+    cs->v = v;
+    cs->cap = cs->n ? cs->n : 1;
+    return BS_OK;
+}
+
+/* v[0..n) ascending by literal, distinct; the new n. */
+static size_t sort_distinct(cand *v, size_t n)
+{
+    if (n < 2) return n;
+    qsort(v, n, sizeof *v, cmp_cand_lit);
+    size_t k = 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i].lit != v[k].lit) v[++k] = v[i];
+    return k + 1;
+}
+
+/* Candidate x into the top entries v[0..*n) (cap of them) unless it
+ * cannot enter; *worst updated. */
+static bs_status visit(bs_qctx *c, bs_iter **it, const cand *x, entry *v, size_t *n,
+                       size_t cap, size_t limit, unsigned *worst)
+{
+    bs_id subj = labelled(c, it, x->lit);
+    if (!subj) return BS_OK;
+    unsigned key = x->len + (bs_qis_class(c, subj) ? 0 : NONCLASS_PENALTY);
+    if (key > *worst) return BS_OK;
+    bs_term t;
+    if (bs_dict_get(c->txn, x->lit, &t) != BS_OK) return BS_OK;
+    char *label = strndup(t.lex, t.lex_len);
+    if (!label) return BS_ERR_NOMEM;
+    if (seen_label(v, *n, label)) { free(label); return BS_OK; }
+    if (*n == cap) { /* drop the tail beyond limit */
+        if (*n > 1) qsort(v, *n, sizeof *v, cmp_entry);
+        for (size_t k = limit; k < *n; k++) free(v[k].label);
+        *n = limit;
+    }
+    v[(*n)++] = (entry){ label, subj, key, t.lex_len };
+    *worst = cutoff(v, *n, limit);
+    return BS_OK;
+}
+
+/* Visit candidates shortest first (then by literal), keep the best
+ * `limit` entries. */
 static bs_status rank(bs_qctx *c, cands *cs, size_t limit, entry **out, size_t *nout)
 {
     bs_iter *it = NULL;
     bs_status st = BS_OK;
-    size_t cap = 4 * limit + 16, n = 0;
+    size_t cap = 4 * limit + 16, n = 0, start[257];
     entry *v = calloc(cap, sizeof *v);
     unsigned worst = ~0u;
     if (!v) return BS_ERR_NOMEM;
-    if (cs->n > 1) qsort(cs->v, cs->n, sizeof *cs->v, cmp_cand_len);
-    for (size_t i = 0; i < cs->n; i++) {
-        if (cs->v[i].len > worst) break;  /* no later candidate can enter */
-        TRY(st, bs_qclock_check(&c->clock));
-        bs_id subj = labelled(c, &it, cs->v[i].lit);
-        if (!subj) continue;
-        unsigned key = cs->v[i].len + (bs_qis_class(c, subj) ? 0 : NONCLASS_PENALTY);
-        if (key > worst) continue;
-        bs_term t;
-        if (bs_dict_get(c->txn, cs->v[i].lit, &t) != BS_OK) continue;
-        char *label = strndup(t.lex, t.lex_len);
-        if (!label) { st = BS_ERR_NOMEM; goto fail; }
-        if (seen_label(v, n, label)) { free(label); continue; }
-        if (n == cap) { /* drop the tail beyond limit */
-            if (n > 1) qsort(v, n, sizeof *v, cmp_entry);
-            for (size_t k = limit; k < n; k++) free(v[k].label);
-            n = limit;
+    TRY(st, by_length(cs, start));
+    for (unsigned len = 0; len < 256 && len <= worst; len++) {
+        cand *run = cs->v + start[len];
+        size_t m = sort_distinct(run, start[len + 1] - start[len]);
+        for (size_t i = 0; i < m && len <= worst; i++) { /* no later one can enter */
+            TRY(st, bs_qclock_check(&c->clock));
+            TRY(st, visit(c, &it, &run[i], v, &n, cap, limit, &worst));
         }
-        v[n++] = (entry){ label, subj, key, t.lex_len };
-        worst = cutoff(v, n, limit);
     }
     if (n > 1) qsort(v, n, sizeof *v, cmp_entry);
     for (size_t k = limit; k < n; k++) free(v[k].label);
@@ -187,10 +227,11 @@ fail:
 
 static bs_status candidates(bs_txn *txn, const toks *t, cands *out)
 {
-    bs_status st = label_cands(txn, t->toks[t->n - 1], true, out);
+    /* one word: unsorted (rank() orders what it visits) */
+    bs_status st = label_cands(txn, t->toks[t->n - 1], true, t->n == 1, out);
     for (size_t i = 0; st == BS_OK && i + 1 < t->n && out->n; i++) {
         cands w = { 0 };
-        st = label_cands(txn, t->toks[i], false, &w);
+        st = label_cands(txn, t->toks[i], false, false, &w);
         if (st == BS_OK) cands_intersect(out, &w);
         free(w.v);
     }
@@ -214,7 +255,7 @@ bs_status bs_search_suggest(bs_search *s, bs_txn *txn, const char *prefix, size_
     if (!prefix) return BS_ERR_ARG;
     if (limit == 0) limit = 10;
     if (limit > 100) limit = 100;
-    bs_qctx_init(&c, s, txn, visible, visible_ctx, 0, NULL);
+    TRY(st, bs_qctx_init(&c, s, txn, visible, visible_ctx, 0, NULL));
     TRY(st, bs_search_tokenize(prefix, strlen(prefix), on_tok, &t));
     TRY(st, t.st);
     if (t.n == 0) goto fail; /* nothing to complete: no suggestions */
@@ -227,9 +268,9 @@ bs_status bs_search_suggest(bs_search *s, bs_txn *txn, const char *prefix, size_
         g->label = e[i].label;
         e[i].label = NULL;
         g->iri = bs_qterm_str(txn, e[i].subj);
-        bs_quad pat = { e[i].subj, s->ids.rdf_type, BS_ANY, BS_ANY }, q;
+        bs_quad pat = { e[i].subj, c.ids.rdf_type, BS_ANY, BS_ANY }, q;
         bs_iter *it;
-        if (s->ids.rdf_type && bs_iter_new(txn, &pat, &it) == BS_OK) {
+        if (c.ids.rdf_type && bs_iter_new(txn, &pat, &it) == BS_OK) {
             while (!g->type && bs_iter_next(it, &q) == BS_OK)
                 if (bs_qvis_ok(&c.vis, txn, q.g) && q.o != c.owl_named_ind)
                     g->type = bs_qterm_str(txn, q.o);
