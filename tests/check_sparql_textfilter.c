@@ -622,6 +622,28 @@ START_TEST(test_byte_test)
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);  /* typed */
     t = bs_term_iri("http://x/electrolyte", 20);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);
+    /* every ASCII byte, in the eight-byte part and in the tail: lower-cased
+     * exactly when it is A-Z */
+    for (int ch = 1; ch < 128; ch++) {
+        for (size_t at = 5; at <= 16; at += 11) {
+            char text[18], low = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : (char)ch;
+            char up = low >= 'a' && low <= 'z' ? (char)(low - 32) : 0;
+            memset(text, '#', 17);
+            text[at] = (char)ch;
+            t = bs_term_literal(text, 17, NULL, 0, NULL, 0);
+            bs_sp_tfcheck one = lc;
+            one.w = &low;
+            one.wn = 1;
+            ck_assert_int_eq(bs_sp_tfcheck_quick(&one, &t), 1);
+            if (up) {
+                one.w = &up;
+                ck_assert_int_eq(bs_sp_tfcheck_quick(&one, &t), 0);
+            }
+            text[at] = (char)0xC3; /* not ASCII: undecided */
+            t = bs_term_literal(text, 17, NULL, 0, NULL, 0);
+            ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);
+        }
+    }
     lc.quick = false;
     t = bs_term_literal("electrolyte", 11, NULL, 0, NULL, 0);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);
