@@ -63,7 +63,7 @@ static size_t strip_marks(const uint8_t *s, size_t n, uint8_t *out, bool *ascii)
         int k = u8_mbtoucr(&uc, s + i, n - i);
         if (k <= 0) { i++; continue; }
         if (!uc_is_general_category(uc, UC_CATEGORY_M)) {
-            memcpy(out + o, s + i, (size_t)k);
+            memmove(out + o, s + i, (size_t)k); /* in place: may overlap */
             o += (size_t)k;
             if (uc >= 0x80) *ascii = false;
         }
