@@ -3,7 +3,7 @@
 
 /*
  * Usage:
- *   bench/query_bench --store DIR [--runs N] [--union] [--timeout S]
+ *   bench/query_bench --store DIR [--runs N] [--union] [--public-only] [--timeout S]
  *                     [--format F] Q.rq...
  *       For each query file: parse once (bs_sparql_parse), then 1 warm-up
  *       and N timed runs (default 5) of bs_sparql_open + drain + close,
@@ -48,9 +48,20 @@ typedef struct {
     const char *store_dir;
     int runs;
     bool union_default;
+    bool public_only; ///< as an anonymous HTTP caller: public graphs only
     double timeout;
     const char *format; ///< NULL: drain the cursor; else bs_sparql_write()
 } bench_opts;
+
+/* --public-only: the visibility callback an anonymous HTTP request
+ * carries (public graphs only), so that the access-controlled path is
+ * measured in-process too. */
+static bool public_only(void *ctx, bs_id graph, bs_access level)
+{
+    (void)ctx;
+    (void)graph;
+    return level == BS_ACCESS_PUBLIC;
+}
 
 static double now_ms(void)
 {
@@ -251,7 +262,8 @@ static bool bench_query(bs_store *store, const bench_opts *o, const char *path)
         goto fail;
     }
     bs_sparql_opts so = {.union_default = o->union_default,
-                         .timeout = o->timeout};
+                         .timeout = o->timeout,
+                         .visible = o->public_only ? public_only : NULL};
     double ms[MAX_RUNS];
     long rows = -1, r = 0;
     size_t sink = 0;
@@ -357,6 +369,8 @@ int main(int argc, char **argv)
             o.format = argv[++i];
         else if (strcmp(argv[i], "--union") == 0)
             o.union_default = true;
+        else if (strcmp(argv[i], "--public-only") == 0)
+            o.public_only = true;
         else if (argv[i][0] == '-')
             return usage();
         else {

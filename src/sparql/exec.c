@@ -20,9 +20,8 @@ static bool ask_visible(bs_sp_exec *ex, bs_id g)
     return ex->opts.visible(ex->opts.visible_ctx, g, level);
 }
 
-bool bs_sp_graph_visible(bs_sp_exec *ex, bs_id g)
+static bool graph_visible_lookup(bs_sp_exec *ex, bs_id g)
 {
-    if (!ex->opts.visible) return true;
     size_t idx;
     bool added;
     if (bs_sp_hset_put(&ex->vis, &g, &idx, &added) != BS_OK)
@@ -38,6 +37,20 @@ bool bs_sp_graph_visible(bs_sp_exec *ex, bs_id g)
         ex->vis_val[idx] = ask_visible(ex, g);
     }
     return ex->vis_val[idx];
+}
+
+/* Asked once per quad of a union-default scan under access control: the
+ * answer for the last graph is kept beside the per-graph cache (an answer
+ * never changes within one execution). */
+bool bs_sp_graph_visible(bs_sp_exec *ex, bs_id g)
+{
+    if (!ex->opts.visible) return true;
+    if (ex->vis_memo && ex->vis_last == g) return ex->vis_last_v;
+    bool v = graph_visible_lookup(ex, g);
+    ex->vis_memo = true;
+    ex->vis_last = g;
+    ex->vis_last_v = v;
+    return v;
 }
 
 /* ---- dataset ---------------------------------------------------------- */

@@ -65,6 +65,9 @@ struct bs_sp_exec {
     bs_sp_hset vis;         ///< visibility cache: graph ids seen
     uint8_t *vis_val;       ///< per vis entry: 1 visible
     size_t vis_cap;
+    bool vis_memo;          ///< vis_last holds the last graph asked about
+    bool vis_last_v;        ///< and whether it is visible
+    bs_id vis_last;         ///< (a scan's quads come in runs of one graph)
 
     /* limits */
     bool has_deadline;
