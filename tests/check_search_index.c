@@ -2,6 +2,7 @@
  * Unit tests: search text (tokens, folding, offsets), the text index's
  * storage (bs_tix_*), index maintenance through the store hook. */
 #include "config.h"
+#include "fixture.h"
 #include "ingest/ingest.h"
 #include "search/search.h"
 #include "sparql/sparql.h"
@@ -9,33 +10,22 @@
 #include "store/tixvocab.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char dir[256];
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
+static char dir[BS_FX_DIR];
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_sindex_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_sindex");
 }
 
 static void teardown(void)
 {
-    char *slash = strrchr(dir, '/');
-    *slash = 0;
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 /* ---- tokens -------------------------------------------------------- */

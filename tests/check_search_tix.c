@@ -4,6 +4,7 @@
  * writer, scans, the vocabulary walk) against a model, and the rebuild
  * of an index of another format at attach. */
 #include "config.h"
+#include "fixture.h"
 #include "ingest/ingest.h"
 #include "search/search.h"
 #include "search/search_int.h"
@@ -24,26 +25,16 @@
 #define BS_TEST_SRCDIR "."
 #endif
 
-static char dir[256];
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb; (void)flag; (void)f;
-    return remove(p);
-}
+static char dir[BS_FX_DIR];
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/bs_check_stix_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    strcat(dir, "/store");
+    bs_fx_store_dir(dir, "check_stix");
 }
 
 static void teardown(void)
 {
-    char *slash = strrchr(dir, '/');
-    *slash = 0;
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    bs_fx_store_dir_remove(dir);
 }
 
 /* ---- the fast tokenizer against the Unicode path --------------------- */
