@@ -17,9 +17,11 @@
  * normal level uses (same graph, default-graph merge and visibility
  * rules).  The substring conjuncts of the level's filters are tested
  * once per candidate literal (exec_textfilter_check.c: a byte test where
- * it is exact, else the evaluator); a literal that fails is not looked
- * up, a filter made of such conjuncts only is not evaluated again on the
- * rows, the other filters run on every row.  So the rows are exactly
+ * it is exact, else the evaluator) after its first quad is found (a
+ * literal without quads in the active graph is never decoded); a
+ * literal that fails gives no row, a filter made of such conjuncts only
+ * is not evaluated again on the rows, the other filters run on every
+ * row.  So the rows are exactly
  * those of the full scan: a literal outside the candidates cannot pass
  * the conjunct (why: see
  * vocab.c; LCASE maps only A-Z and U+0130 to ASCII letters, and the
@@ -42,6 +44,7 @@
 #include <string.h>
 
 #define NEEDLE_MAX 256
+#define WALK_MAX 8 /* dict.c steps forward up to 8 entries (I2T_STEPS) */
 
 int bs_sp_textfilter_policy;
 unsigned long bs_sp_textfilter_taken;
@@ -64,6 +67,7 @@ struct bs_sp_tfscan {
     bs_id graph;
     size_t at;          ///< next candidate to aim at
     bs_sp_scan *sc;     ///< the quads of the current candidate
+    bool live;          ///< sc is on a candidate that passed
     bs_sp_tfchecks k;   ///< the level's substring conjuncts (exec_textfilter_check.c)
 };
 
@@ -208,39 +212,63 @@ bs_status bs_sp_tfscan_open(bs_sp_tfscan *ts, bs_id graph)
 {
     ts->graph = graph; /* the scan is aimed at the first candidate by next */
     ts->at = 0;
+    ts->live = false;
     return BS_OK;
 }
 
-/* Aim the scan at the next candidate that passes the level's substring
- * conjuncts: BS_END when none is left. */
-static bs_status next_candidate(bs_sp_tfscan *ts)
+/* Decode the subject of q before its literal when it was numbered just
+ * before it (a dataset's IRI, then its title: load order): the
+ * dictionary then descends once to the subject and steps forward to the
+ * literal (dict.c's walk), where the literal first and the subject for
+ * the output would each cost a search.  Twice: the term cache
+ * (terms.c) keeps an id on its second miss when its slot holds an entry
+ * hit lately, and the output asks for both. */
+static void warm(bs_sp_tfscan *ts, const bs_quad *q)
 {
+    const uint64_t mask = (((uint64_t)1) << BS_ID_SEQ_BITS) - 1;
+    uint64_t s = q->s & mask, o = q->o & mask;
+    if (bs_sp_is_local(q->s) || s >= o || o - s > WALK_MAX) return;
+    bs_term t;
+    (void)bs_sp_term(ts->ex, q->s, &t);
+    (void)bs_sp_term(ts->ex, q->s, &t);
+}
+
+/* Aim the scan at the next candidate that has a quad in the active
+ * graph and passes the level's substring conjuncts; its first quad into
+ * *out.  BS_END when none is left. */
+static bs_status next_candidate(bs_sp_tfscan *ts, bs_quad *out)
+{
+    ts->live = false;
     for (;;) {
         if (ts->at >= ts->c->n) return BS_END;
         bs_id lit = ts->c->lits[ts->at++];
-        bool pass;
-        bs_status st = bs_sp_tfchecks_pass(ts->ex, &ts->k, ts->graph, lit, &pass);
-        if (st != BS_OK) return st;
-        if (!pass) {
-            if ((st = bs_sp_tick(ts->ex)) != BS_OK) return st;
-            continue;
-        }
         /* ascending literals: the next range often begins in the page of
          * (p, o, s, g) entries the previous one ended in */
-        if (ts->sc) return bs_sp_scan_seek(ts->sc, ts->graph, BS_ANY, ts->p, lit);
-        return bs_sp_scan_new(ts->ex, ts->graph, BS_ANY, ts->p, lit, &ts->sc);
+        bs_status st = ts->sc ? bs_sp_scan_seek(ts->sc, ts->graph, BS_ANY, ts->p, lit)
+                              : bs_sp_scan_new(ts->ex, ts->graph, BS_ANY, ts->p, lit, &ts->sc);
+        if (st == BS_OK) st = bs_sp_scan_next(ts->sc, out);
+        if (st == BS_OK) {
+            warm(ts, out);
+            bool pass;
+            if ((st = bs_sp_tfchecks_pass(ts->ex, &ts->k, ts->graph, lit, &pass)) != BS_OK)
+                return st;
+            if (pass) {
+                ts->live = true;
+                return BS_OK;
+            }
+        }
+        if (st != BS_OK && st != BS_END) return st;
+        if ((st = bs_sp_tick(ts->ex)) != BS_OK) return st;
     }
 }
 
 bs_status bs_sp_tfscan_next(bs_sp_tfscan *ts, bs_quad *out)
 {
-    for (;;) {
-        bs_status st = BS_END;
-        if (ts->sc && ts->at > 0) st = bs_sp_scan_next(ts->sc, out);
-        if (st != BS_END) return st;
-        if ((st = bs_sp_tick(ts->ex)) != BS_OK) return st;
-        if ((st = next_candidate(ts)) != BS_OK) return st;
-    }
+    bs_status st = BS_END;
+    if (ts->live) st = bs_sp_scan_next(ts->sc, out);
+    if (st != BS_END) return st;
+    if ((st = bs_sp_tick(ts->ex)) != BS_OK) return st;
+    return next_candidate(ts, out);
 }
 
 void bs_sp_tfscan_free(bs_sp_tfscan *ts)
