@@ -514,7 +514,13 @@ static const char MORE[] =
     "<http://x/u1> " TITLE " \"Shared ELECTROLYTE title\" <http://g/one> .\n"
     "<http://x/u2> " TITLE " \"Shared ELECTROLYTE title\" <http://g/one> .\n"
     "<http://x/u2> " TITLE " \"Shared ELECTROLYTE title\" <http://g/two> .\n"
-    "<http://x/u3> " TITLE " \"Shared ELECTROLYTE title\" <http://g/secret> .\n";
+    "<http://x/u3> " TITLE " \"Shared ELECTROLYTE title\" <http://g/secret> .\n"
+    "<http://x/y1> " TITLE " \"\u0395LECTROLYTE (Greek capital epsilon)\" <http://g/one> .\n"
+    "<http://x/y2> " TITLE " \"\u0415lectrolyte (Cyrillic Ie) \u4E2D\u6587\" <http://g/one> .\n"
+    "<http://x/y3> " TITLE " \"\U0001F50B Battery ELECTROLYTE \U0001F50B\" <http://g/one> .\n"
+    "<http://x/y4> " TITLE " \"Na\u00EFve \u0130zmir ELECTROLYTE\" <http://g/one> .\n"
+    "<http://x/y5> " TITLE " \"\u017Fample ELECTROLYTE \u00C5ngstr\u00F6m\"@sv <http://g/one> .\n"
+    "<http://x/y6> " TITLE " \"\u00C9lectrolyte\u00C9LECTROLYTE\u00E9\" <http://g/one> .\n";
 
 static bs_store *fixture_more(void)
 {
@@ -558,6 +564,13 @@ START_TEST(test_non_ascii_and_kinds)
         "CONTAINS(LCASE(?t), \"electrolyte\"^^<http://www.w3.org/2001/XMLSchema#string>) && "
         "CONTAINS(LCASE(?t), \"electrolyte\")",
         "CONTAINS(LCASE(?t), \"electrolyte\") && CONTAINS(?t, \"\")",
+        "CONTAINS(LCASE(?t), \"lectrolyte\") && CONTAINS(LCASE(?t), \"\u00E9\")",
+        "STRSTARTS(LCASE(?t), \"lectrolyte\")",
+        "CONTAINS(LCASE(?t), \"izmir\")",
+        "REGEX(?t, \"sample\", \"i\")",
+        "REGEX(?t, \"ample\")",
+        "REGEX(LCASE(?t), \"electrolyte\", \"m\")",
+        "CONTAINS(LCASE(?t), \"battery\")",
     };
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
         char q[512];
@@ -586,6 +599,15 @@ START_TEST(test_non_ascii_and_kinds)
     ck_assert(has_row(s, q, "http://x/u1\tShared"));
     ck_assert(has_row(s, q, "http://x/u2\tShared"));
     ck_assert(!has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"elektrolyt\")"), "http://x/v4\t"));
+    ck_assert(!has_row(s, q, "http://x/y1\t"));            /* Greek capital epsilon */
+    ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"lectrolyte\")"), "http://x/y1\t"));
+    ck_assert(!has_row(s, q, "http://x/y2\t"));            /* Cyrillic Ie */
+    ck_assert(has_row(s, q, "http://x/y3\t\xF0\x9F\x94\x8B Battery"));
+    ck_assert(has_row(s, q, "http://x/y4\t"));
+    ck_assert(has_row(s, Q_TITLE("CONTAINS(LCASE(?t), \"izmir\")"), "http://x/y4\t"));
+    ck_assert(has_row(s, q, "http://x/y5\t"));
+    ck_assert(has_row(s, Q_TITLE("REGEX(?t, \"sample\", \"i\")"), "http://x/y5\t"));
+    ck_assert(!has_row(s, q, "http://x/y6\t"));            /* only after É */
     ck_assert(!has_row(s, Q_TITLE("REGEX(LCASE(?t), \"Electrolyte\")"), "\n"));
     /* the shared title: three subjects, once each; hidden u3 when restricted */
     const char *sq = Q_TITLE("CONTAINS(?t, \"Shared\")");
@@ -600,53 +622,127 @@ END_TEST
 START_TEST(test_byte_test)
 {
     char w[] = "electrolyte";
-    bs_sp_tfcheck lc = { .fn = BS_FN_CONTAINS, .quick = true, .fold = true, .ascii = true,
-                         .w = w, .wn = 11 };
+    bs_sp_tfcheck lc = { .fn = BS_FN_CONTAINS, .quick = true, .fold = true,
+                         .text = BS_SP_TF_UTF8, .no_i130 = true, .w = w, .wn = 11 };
     bs_sp_tfcheck raw = { .fn = BS_FN_CONTAINS, .quick = true, .w = w, .wn = 11 };
-    bs_sp_tfcheck st = { .fn = BS_FN_STRSTARTS, .quick = true, .fold = true, .ascii = true,
-                         .w = w, .wn = 11 };
+    bs_sp_tfcheck st = { .fn = BS_FN_STRSTARTS, .quick = true, .fold = true,
+                         .text = BS_SP_TF_UTF8, .no_i130 = true, .w = w, .wn = 11 };
+    bs_sp_tfcheck ci = { .fn = BS_FN_REGEX, .quick = true, .fold = true,
+                         .text = BS_SP_TF_ASCII, .w = w, .wn = 11 };
     bs_term t = bs_term_literal("Solid ELECTROLYTE", 17, NULL, 0, NULL, 0);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), 1);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&raw, &t), 0);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&st, &t), 0);
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&ci, &t), 1);
     t = bs_term_literal("ElectrolytE", 11, NULL, 0, NULL, 0);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&st, &t), 1);
     t = bs_term_literal("electrolyt", 10, NULL, 0, NULL, 0);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), 0);
     t = bs_term_literal("Electrolyte", 11, "en", 2, NULL, 0);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), 1);
+    /* well-formed UTF-8 under LCASE: decided; REGEX's i on it: not */
     t = bs_term_literal("\xC3\x89LECTROLYTE electrolyte", 24, NULL, 0, NULL, 0);
-    ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);  /* LCASE of non-ASCII */
-    ck_assert_int_eq(bs_sp_tfcheck_quick(&raw, &t), 1);  /* a byte search anyway */
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), 1);
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&raw, &t), 1);
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&ci, &t), -1);
+    t = bs_term_literal("\xC3\x89LECTROLYTE", 12, NULL, 0, NULL, 0);
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), 0);
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&st, &t), 0);
+    t = bs_term_literal("Electrolyte \xE4\xB8\xAD \xF0\x9F\x94\x8B \xF4\x8F\xBF\xBF", 25,
+                        NULL, 0, NULL, 0);
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), 1);
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&st, &t), 1);
+    /* U+0130 lower-cases to 'i' (so "\xC4\xB0NDIUM" holds "indium"): undecided */
+    t = bs_term_literal("\xC4\xB0 ELECTROLYTE", 14, NULL, 0, NULL, 0);
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);
+    bs_sp_tfcheck plain = lc;
+    plain.fold = false;
+    plain.no_i130 = false; /* REGEX without LCASE: no lower-casing, U+0130 stays */
+    ck_assert_int_eq(bs_sp_tfcheck_quick(&plain, &t), 0);
+    /* not well-formed (an overlong 'A', cut or lone sequences, a surrogate,
+     * past U+10FFFF, bytes UTF-8 never uses): undecided under LCASE */
+    static const char *const bad[] = {
+        "\xC1\x81", "\xC0\x80", "\xC3", "\xC3" "A", "\xE0\x80\x81", "\xE2\x84",
+        "\xED\xA0\x80", "\xF0\x80\x81\x81", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80",
+        "\x80", "\xBF", "\xFE", "\xFF", "\xE2\x84" "A",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[64];
+        int n = snprintf(text, sizeof text, "ELECTROLYTE %s electrolyte", bad[i]);
+        t = bs_term_literal(text, (size_t)n, NULL, 0, NULL, 0);
+        ck_assert_msg(bs_sp_tfcheck_quick(&lc, &t) == -1, "bad %zu", i);
+        ck_assert_int_eq(bs_sp_tfcheck_quick(&raw, &t), 1);
+    }
     t = bs_term_literal("electrolyte", 11, NULL, 0, "http://x/dt", 11);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);  /* typed */
     t = bs_term_iri("http://x/electrolyte", 20);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);
     /* every ASCII byte, in the eight-byte part and in the tail: lower-cased
-     * exactly when it is A-Z */
+     * exactly when it is A-Z; with a well-formed character before it or
+     * not (the eight-byte part then resumes unaligned) */
     for (int ch = 1; ch < 128; ch++) {
         for (size_t at = 5; at <= 16; at += 11) {
-            char text[18], low = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : (char)ch;
-            char up = low >= 'a' && low <= 'z' ? (char)(low - 32) : 0;
-            memset(text, '#', 17);
-            text[at] = (char)ch;
-            t = bs_term_literal(text, 17, NULL, 0, NULL, 0);
-            bs_sp_tfcheck one = lc;
-            one.w = &low;
-            one.wn = 1;
-            ck_assert_int_eq(bs_sp_tfcheck_quick(&one, &t), 1);
-            if (up) {
-                one.w = &up;
-                ck_assert_int_eq(bs_sp_tfcheck_quick(&one, &t), 0);
+            for (int pre = 0; pre < 2; pre++) {
+                char text[18], low = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : (char)ch;
+                char up = low >= 'a' && low <= 'z' ? (char)(low - 32) : 0;
+                memset(text, '#', 17);
+                if (pre) memcpy(text + 1, "\xC3\x89", 2);
+                text[at] = (char)ch;
+                t = bs_term_literal(text, 17, NULL, 0, NULL, 0);
+                bs_sp_tfcheck one = lc;
+                one.w = &low;
+                one.wn = 1;
+                ck_assert_int_eq(bs_sp_tfcheck_quick(&one, &t), 1);
+                if (up) {
+                    one.w = &up;
+                    ck_assert_int_eq(bs_sp_tfcheck_quick(&one, &t), 0);
+                }
+                text[at] = (char)0xC3; /* a cut sequence: undecided */
+                t = bs_term_literal(text, 17, NULL, 0, NULL, 0);
+                ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);
             }
-            text[at] = (char)0xC3; /* not ASCII: undecided */
-            t = bs_term_literal(text, 17, NULL, 0, NULL, 0);
-            ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);
         }
     }
     lc.quick = false;
     t = bs_term_literal("electrolyte", 11, NULL, 0, NULL, 0);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);
+}
+END_TEST
+
+/* The byte test's premise, on the evaluator itself: LCASE maps every
+ * character from U+0080 up (surrogates cannot be written) to characters
+ * from U+0080 up, except U+0130, which gives 'i'. */
+START_TEST(test_lcase_keeps_non_ascii)
+{
+    bs_store *s = fixture();
+    size_t cap = 16384;
+    char *q = malloc(cap);
+    for (uint32_t from = 0x80; from <= 0x10FFFF; from += 1024) {
+        size_t n = (size_t)snprintf(q, cap, "SELECT (LCASE(\"");
+        for (uint32_t c = from; c < from + 1024 && c <= 0x10FFFF; c++) {
+            if ((c >= 0xD800 && c <= 0xDFFF) || c == 0x130) continue;
+            n += (size_t)snprintf(q + n, cap - n, "\\U%08X", c);
+        }
+        n += (size_t)snprintf(q + n, cap - n, "\") AS ?l) {}");
+        ck_assert_uint_lt(n, cap);
+        bs_sparql *sq = NULL;
+        bs_sparql_cursor *c = NULL;
+        const bs_term *const *row;
+        char *err = NULL;
+        ck_assert_int_eq(bs_sparql_parse(q, n, NULL, false, &sq, NULL), BS_OK);
+        ck_assert_int_eq(bs_sparql_open(s, sq, NULL, &c, &err), BS_OK);
+        ck_assert_int_eq(bs_sparql_next(c, &row), BS_OK);
+        ck_assert_ptr_nonnull(row[0]);
+        for (size_t i = 0; i < row[0]->lex_len; i++)
+            ck_assert_msg((unsigned char)row[0]->lex[i] >= 0x80, "from U+%04X: byte %zu",
+                          (unsigned)from, i);
+        bs_sparql_close(c);
+        bs_sparql_free(sq);
+        free(err);
+    }
+    free(q);
+    ck_assert_str_eq(run(s, "SELECT (LCASE(\"\\u0130\") AS ?l) {}", false, 0).text, "i\n");
+    close_store(s);
 }
 END_TEST
 
@@ -734,6 +830,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_many_titles);
     tcase_add_test(tc, test_non_ascii_and_kinds);
     tcase_add_test(tc, test_byte_test);
+    tcase_add_test(tc, test_lcase_keeps_non_ascii);
     tcase_add_test(tc, test_substring_docs);
     suite_add_tcase(su, tc);
     return su;

@@ -18,14 +18,20 @@ typedef struct {
 /// Whether e has the shape above on variable v (into *out).
 bool bs_sp_tf_shape(const bs_sp_exec *ex, const bs_sp_expr *e, int v, bs_sp_tfshape *out);
 
+/** Which lexical forms the byte test decides: any bytes, ASCII only, or
+ *  ASCII and well-formed UTF-8 (the shortest form, no surrogates, at
+ *  most U+10FFFF). */
+enum { BS_SP_TF_ANY, BS_SP_TF_ASCII, BS_SP_TF_UTF8 };
+
 /** One conjunct as tested on a candidate literal: by a byte test when its
  *  constants allow one (quick), else by the expression evaluator. */
 typedef struct {
     bs_sp_expr *e;      ///< the conjunct (borrowed from the request)
     int fn;
-    bool quick;         ///< the byte test applies to ASCII text
+    bool quick;         ///< the byte test applies (to the texts `text` allows)
     bool fold;          ///< the byte test compares the text ASCII-lower-cased
-    bool ascii;         ///< the byte test needs the text to be ASCII
+    int text;           ///< texts it decides: BS_SP_TF_ANY, _ASCII or _UTF8
+    bool no_i130;       ///< and not those with U+0130 (LCASE maps it to 'i')
     char *w;            ///< the needle as compared (malloc'ed)
     size_t wn;
 } bs_sp_tfcheck;

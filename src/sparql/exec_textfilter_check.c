@@ -5,7 +5,7 @@
  * A conjunct of the shape of exec_textfilter.h mentions only ?v and
  * constants, and its functions are deterministic, so its value on a row
  * is its value on the row's literal: the level tests each candidate
- * literal once, skips those that fail (no store seek for them), and a
+ * literal once, skips those that fail, and a
  * filter made only of such conjuncts (through ANDs) is decided: the BGP
  * does not evaluate it again on the literal's rows (bs_sp_tfscan_decides).
  * A conjunct whose value is not true drops the row under any AND around
@@ -18,18 +18,29 @@
  *   CONTAINS(?v, w), STRSTARTS(?v, w): a byte search of w in the lexical
  *     form (arguments compatible: w is plain);
  *   LCASE(?v): each ASCII byte lower-cased, each other character through
- *     its case mapping; on an all-ASCII form that is the form with A-Z
- *     lower-cased byte by byte, and the tag (or none) kept;
+ *     its case mapping, the tag (or none) kept.  On well-formed UTF-8
+ *     every character of U+0080 and above maps to one of U+0080 and above
+ *     (so to bytes >= 0x80), except U+0130, which maps to 'i' (the Kelvin
+ *     sign stays: func_string.c's table; a test runs LCASE on every code
+ *     point).  So LCASE(x) is x with A-Z lower-cased, where its runs of
+ *     non-ASCII bytes may have changed.  An ASCII needle lies within a run
+ *     of ASCII bytes, which are the same in both: it occurs in LCASE(x)
+ *     (at its start) exactly when it occurs in x lower-cased byte by byte
+ *     (at its start).  A needle with other characters cannot occur in the
+ *     LCASE of an ASCII form, which is ASCII;
  *   REGEX(X, w, flags) with w ASCII letters and digits and flags from
  *     imsx or from iq (PCRE2 refuses q with s, m or x: an error value,
- *     left to the evaluator): w has no metacharacter, no white space (x) and no '.', '^'
- *     or '$' (s, m), so on an all-ASCII X (valid UTF-8) it matches where
- *     w occurs, caselessly with i (ASCII letters then fold to ASCII
- *     letters only: U+017F and U+212A are not in the text).
- * The byte test computes exactly that on the lexical form and leaves
- * every other case (a typed literal, an IRI, a non-ASCII form where
- * LCASE or REGEX is involved, a tagged or typed needle, a long form) to
- * the evaluator.  bs_sp_textfilter_policy = 1 sends every literal to
+ *     left to the evaluator): w has no metacharacter, no white space (x)
+ *     and no '.', '^' or '$' (s, m), so on a well-formed UTF-8 X (PCRE2
+ *     checks; not well-formed is an error) it matches where w occurs;
+ *     caselessly with i, on an all-ASCII X (ASCII letters then fold to
+ *     ASCII letters only: U+017F and U+212A are not in the text).
+ * The byte test computes exactly that on the lexical form (lower-cased
+ * where LCASE or i applies) and leaves every other case (a typed
+ * literal, an IRI, a form that is not well-formed UTF-8 or holds U+0130
+ * where LCASE or REGEX is involved, a non-ASCII form with i or with a
+ * non-ASCII needle under LCASE, a tagged or typed needle, a long form)
+ * to the evaluator.  bs_sp_textfilter_policy = 1 sends every literal to
  * the evaluator (tests compare both). */
 #include "config.h"
 #include "sparql/exec_textfilter.h"
@@ -96,7 +107,12 @@ static bs_status check_init(bs_sp_expr *e, const bs_sp_tfshape *sh, bs_sp_tfchec
                                    (all_of(sh->flags->lex, sh->flags->lex_len, "imsx") ||
                                     all_of(sh->flags->lex, sh->flags->lex_len, "iq"))));
     c->fold = sh->lcase || ci;
-    c->ascii = c->fold || sh->fn == BS_FN_REGEX;
+    bool w_ascii = true;
+    for (size_t i = 0; i < w->lex_len; i++) w_ascii = w_ascii && (unsigned char)w->lex[i] < 0x80;
+    if (ci || (sh->lcase && !w_ascii)) c->text = BS_SP_TF_ASCII;
+    else if (sh->lcase || sh->fn == BS_FN_REGEX) c->text = BS_SP_TF_UTF8;
+    else c->text = BS_SP_TF_ANY;
+    c->no_i130 = sh->lcase;
     if (!(c->w = malloc(w->lex_len + 1))) return BS_ERR_NOMEM;
     for (size_t i = 0; i < w->lex_len; i++) c->w[i] = ci ? lower(w->lex[i]) : w->lex[i];
     c->w[w->lex_len] = 0;
@@ -163,32 +179,66 @@ void bs_sp_tfchecks_free(bs_sp_tfchecks *k)
 
 /* ---- testing a literal ---------------------------------------------------- */
 
-/* Copy s[0..n) into out, lower-cased when fold; false when a byte is
- * not ASCII.  Eight bytes at a time: on ASCII bytes, adding 0x3F sets a
+/* The length of the well-formed UTF-8 character at s[0..n) (a lead
+ * byte >= 0xC2), or 0: an overlong form, a surrogate, past U+10FFFF, a
+ * lone or cut sequence. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4;
+    else return 0;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (n < len || s[1] < lo || s[1] > hi) return 0;
+    for (size_t k = 2; k < len; k++)
+        if ((s[k] & 0xC0) != 0x80) return 0;
+    return len;
+}
+
+/* Lower-case A-Z in the eight ASCII bytes of w: adding 0x3F sets a
  * byte's high bit when it is >= 'A', adding 0x25 when it is > 'Z' (no
  * carry leaves a byte below 0x80 + 0x3F), so their difference marks
  * A-Z, and 0x80 >> 2 is the case bit. */
-static bool ascii_copy(const char *s, size_t n, bool fold, char *out)
+static inline uint64_t lower8(uint64_t w)
 {
     const uint64_t hi = 0x8080808080808080ULL;
-    uint64_t any = 0;
+    uint64_t ge_a = w + 0x3F3F3F3F3F3F3F3FULL, gt_z = w + 0x2525252525252525ULL;
+    return w | (((ge_a & ~gt_z) & hi) >> 2);
+}
+
+/* Copy s[0..n) into out, A-Z lower-cased when fold.  0: every byte is
+ * ASCII; 1: well-formed UTF-8 with other characters (not U+0130 when
+ * no_i130); -1: anything else.  Eight ASCII bytes at a time. */
+static int text_copy(const char *s, size_t n, bool fold, bool no_i130, char *out)
+{
+    const uint64_t hi = 0x8080808080808080ULL;
+    int kind = 0;
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    while (i < n) {
         uint64_t w;
-        memcpy(&w, s + i, 8);
-        any |= w;
-        if (fold) {
-            uint64_t ge_a = w + 0x3F3F3F3F3F3F3F3FULL, gt_z = w + 0x2525252525252525ULL;
-            w |= ((ge_a & ~gt_z) & hi) >> 2;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8), !(w & hi))) {
+            if (fold) w = lower8(w);
+            memcpy(out + i, &w, 8);
+            i += 8;
+            continue;
         }
-        memcpy(out + i, &w, 8);
-    }
-    for (; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
-        any |= ch;
-        out[i] = fold && ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : (char)ch;
+        if (ch < 0x80) {
+            out[i++] = fold && ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : (char)ch;
+            continue;
+        }
+        size_t len = utf8_len((const unsigned char *)s + i, n - i);
+        if (!len || (no_i130 && ch == 0xC4 && (unsigned char)s[i + 1] == 0xB0)) return -1;
+        memcpy(out + i, s + i, len);
+        i += len;
+        kind = 1;
     }
-    return !(any & hi);
+    return kind;
 }
 
 int bs_sp_tfcheck_quick(const bs_sp_tfcheck *c, const bs_term *t)
@@ -197,8 +247,10 @@ int bs_sp_tfcheck_quick(const bs_sp_tfcheck *c, const bs_term *t)
     const char *s = t->lex;
     size_t n = t->lex_len;
     char buf[QUICK_MAX];
-    if (c->ascii) {
-        if (n > sizeof buf || !ascii_copy(s, n, c->fold, buf)) return -1;
+    if (c->text != BS_SP_TF_ANY) {
+        if (n > sizeof buf) return -1;
+        int kind = text_copy(s, n, c->fold, c->no_i130, buf);
+        if (kind < 0 || (kind > 0 && c->text == BS_SP_TF_ASCII)) return -1;
         s = buf;
     }
     if (c->wn > n) return 0;
