@@ -29,13 +29,23 @@
 
 int bs_search_vocab_cache = 1;
 
+/* bs_search_pred_field under s->lock: bs_search_ids_refresh, from
+ * another thread's query, may be writing the predicates' ids. */
+static int pred_field(bs_search *s, bs_id p)
+{
+    pthread_mutex_lock(&s->lock);
+    int f = bs_search_pred_field(s, p);
+    pthread_mutex_unlock(&s->lock);
+    return f;
+}
+
 bool bs_search_covers(bs_search *s, bs_txn *txn, bs_id p)
 {
     if (!bs_search_fresh_in(s, txn) || !p || p == BS_ANY) return false;
-    if (bs_search_pred_field(s, p) >= 0) return true;
+    if (pred_field(s, p) >= 0) return true;
     /* a predicate unknown at attach may have been written since */
     if (bs_search_ids_refresh(s, txn) != BS_OK) return false;
-    return bs_search_pred_field(s, p) >= 0;
+    return pred_field(s, p) >= 0;
 }
 
 typedef struct {
@@ -288,7 +298,7 @@ bs_status bs_search_substring_docs(bs_search *s, bs_txn *txn, bs_id p, const cha
     if (!s || !txn || !plain_needle(needle, len)) return BS_ERR_ARG;
     if (!s->usable) return BS_ERR_UNSUPPORTED;
     if (p) {
-        c.max_field = bs_search_pred_field(s, p);
+        c.max_field = pred_field(s, p);
         if (c.max_field < 0) return BS_ERR_ARG; /* not indexed: no answer here */
     }
     vsnap *v = bs_search_vocab_cache ? vsnap_get(s, txn) : NULL;
