@@ -3,6 +3,7 @@
  * brute-force scan, graphs, reopen, bulk load, map growth, snapshots). */
 #include "config.h"
 #include "store/store.h"
+#include "store/store_int.h"
 #include "fixture.h"
 
 #include <check.h>
@@ -571,6 +572,80 @@ START_TEST(test_reader_snapshot)
 }
 END_TEST
 
+/* memcmp over the shorter length, then the shorter first: LMDB's
+ * default order, which the store's comparator must keep. */
+static int ref_cmp(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
+{
+    size_t n = na < nb ? na : nb;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c) return c < 0 ? -1 : 1;
+    return na < nb ? -1 : na > nb;
+}
+
+START_TEST(test_key_order)
+{
+    /* values from a few bytes (so that long prefixes are shared and the
+     * second word decides), every size from 0 to 20 */
+    static const uint8_t alphabet[] = { 0x00, 0x01, 0x7F, 0x80, 0xFE, 0xFF };
+    uint8_t a[20], b[20];
+    srand(7);
+    for (int round = 0; round < 200000; round++) {
+        size_t na = (size_t)rand() % 21, nb = rand() % 3 ? na : (size_t)rand() % 21;
+        for (size_t i = 0; i < na; i++) a[i] = alphabet[rand() % 6];
+        for (size_t i = 0; i < nb; i++) b[i] = i < na && rand() % 4 ? a[i] : alphabet[rand() % 6];
+        MDB_val x = { na, a }, y = { nb, b };
+        int c = bs_dict_mdb_cmp(&x, &y), sign = c < 0 ? -1 : c > 0;
+        ck_assert_int_eq(sign, ref_cmp(a, na, b, nb));
+    }
+}
+END_TEST
+
+/* Terms numbered across the bytes of their ids (past 0xFF, 0xFFFF) and
+ * quads on them: found by id, by term and by every bound position. */
+START_TEST(test_ids_across_bytes)
+{
+    bs_store *s = open_new();
+    bs_txn *t = NULL;
+    enum { N = 70000 };
+    bs_id *ids = malloc(N * sizeof *ids);
+    char text[64];
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    for (int i = 0; i < N; i++) {
+        snprintf(text, sizeof text, "http://x/%d", i);
+        ids[i] = iri(t, text);
+    }
+    for (int i = 0; i + 1 < N; i += 97) {
+        bs_quad q = { ids[i], ids[i + 1], ids[N - 1 - i], ids[(i * 7) % N] };
+        ck_assert_int_eq(bs_quad_add(t, &q, NULL), BS_OK);
+    }
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    for (int i = 0; i < N; i++) {
+        bs_term term;
+        bs_id id = 0;
+        int len = snprintf(text, sizeof text, "http://x/%d", i);
+        ck_assert_int_eq(bs_dict_get(t, ids[i], &term), BS_OK);
+        ck_assert(term.lex_len == (size_t)len && memcmp(term.lex, text, (size_t)len) == 0);
+        bs_term want = bs_term_iri(text, (size_t)len);
+        ck_assert_int_eq(bs_dict_lookup(t, &want, &id), BS_OK);
+        ck_assert_uint_eq(id, ids[i]);
+    }
+    for (int i = 0; i + 1 < N; i += 97) {
+        bs_quad q = { ids[i], ids[i + 1], ids[N - 1 - i], ids[(i * 7) % N] };
+        for (int mask = 1; mask < 16; mask++) {
+            bs_quad pat = { mask & 1 ? q.s : BS_ANY, mask & 2 ? q.p : BS_ANY,
+                            mask & 4 ? q.o : BS_ANY, mask & 8 ? q.g : BS_ANY };
+            uint64_t n = 0;
+            ck_assert_int_eq(bs_quad_count(t, &pat, &n), BS_OK);
+            ck_assert_msg(mask & 1 ? n == 1 : n >= 1, "quad %d, pattern %d", i, mask);
+        }
+    }
+    bs_txn_abort(t);
+    free(ids);
+    bs_store_close(s);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -596,6 +671,8 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_bulk_graph_runs);
     tcase_add_test(tc, test_map_grows);
     tcase_add_test(tc, test_reader_snapshot);
+    tcase_add_test(tc, test_key_order);
+    tcase_add_test(tc, test_ids_across_bytes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -44,8 +44,16 @@ static bs_status open_dbs(bs_store *st)
         goto fail;
     for (int i = 0; i < BS_NIDX; i++)
         if ((rc = mdb_dbi_open(txn, names[i], create | MDB_DUPSORT | MDB_DUPFIXED,
-                               &st->idx[i])))
+                               &st->idx[i])) ||
+            (rc = mdb_set_compare(txn, st->idx[i], bs_dict_mdb_cmp)) ||
+            (rc = mdb_set_dupsort(txn, st->idx[i], bs_dict_mdb_cmp)))
             goto fail;
+    /* the same order as LMDB's default, cheaper: every binary search in a
+     * page makes about eight comparisons */
+    if ((rc = mdb_set_compare(txn, st->i2t, bs_dict_mdb_cmp)) ||
+        (rc = mdb_set_compare(txn, st->t2i, bs_dict_mdb_cmp)) ||
+        (rc = mdb_set_dupsort(txn, st->t2i, bs_dict_mdb_cmp)))
+        goto fail;
     if ((rc = bs_tix_open(st, txn, ro))) goto fail;
     /* format version: written on creation, checked on every open */
     MDB_val k = {6, "format"}, v;
