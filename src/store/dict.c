@@ -206,20 +206,6 @@ static __attribute__((noinline)) int cmp_memn(const MDB_val *a, const MDB_val *b
     return a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
 }
 
-static inline uint64_t be64(const uint8_t *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return __builtin_bswap64(x);
-}
-
-static inline uint32_t be32(const uint8_t *p)
-{
-    uint32_t x;
-    memcpy(&x, p, 4);
-    return __builtin_bswap32(x);
-}
-
 /* Two values of the same size n (4 to 16 bytes) in memcmp's order, as
  * big-endian words: the first word, then (when equal) the last, whose
  * overlap with the first is equal, so the bytes after it decide. */
@@ -229,17 +215,17 @@ int bs_dict_mdb_cmp(const MDB_val *a, const MDB_val *b)
     if (n != b->mv_size || n < 4 || n > 16) return cmp_memn(a, b);
     const uint8_t *p = a->mv_data, *q = b->mv_data;
     if (n < 8) {
-        uint32_t x = be32(p), y = be32(q);
+        uint32_t x = bs_get32be(p), y = bs_get32be(q);
         if (x == y) {
-            x = be32(p + n - 4);
-            y = be32(q + n - 4);
+            x = bs_get32be(p + n - 4);
+            y = bs_get32be(q + n - 4);
         }
         return x < y ? -1 : x > y;
     }
-    uint64_t x = be64(p), y = be64(q);
+    uint64_t x = bs_get64be(p), y = bs_get64be(q);
     if (x == y) {
-        x = be64(p + n - 8);
-        y = be64(q + n - 8);
+        x = bs_get64be(p + n - 8);
+        y = bs_get64be(q + n - 8);
     }
     return x < y ? -1 : x > y;
 }

@@ -5,6 +5,7 @@
 
 #include <lmdb.h>
 #include <pthread.h>
+#include <string.h>
 #include "store/store.h"
 
 /** On-disk format version (bump when the layout or bs_hash64 changes). */
@@ -200,11 +201,17 @@ static inline void bs_put64be(uint8_t *p, uint64_t v)
     for (int i = 7; i >= 0; i--) { p[i] = (uint8_t)v; v >>= 8; }
 }
 
+/* One load and a byte swap (the comparator's hot path, bs_dict_mdb_cmp). */
 static inline uint64_t bs_get64be(const uint8_t *p)
 {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
-    return v;
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+}
+
+static inline uint32_t bs_get32be(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 #endif
