@@ -617,6 +617,11 @@ START_TEST(test_non_ascii_and_kinds)
 }
 END_TEST
 
+static char lower_ascii(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
 /* The byte test itself: exact where it answers, undecided (-1) where
  * only the evaluator knows. */
 START_TEST(test_byte_test)
@@ -706,6 +711,53 @@ START_TEST(test_byte_test)
     lc.quick = false;
     t = bs_term_literal("electrolyte", 11, NULL, 0, NULL, 0);
     ck_assert_int_eq(bs_sp_tfcheck_quick(&lc, &t), -1);
+}
+END_TEST
+
+/* The byte test against a plain reference (lower-case A-Z into a copy,
+ * then memmem / memcmp) on random texts and needles of letters in both
+ * cases, bytes one case bit apart ('@' and '`'), digits and two-byte
+ * characters, at every offset of the eight-byte steps and their tail. */
+START_TEST(test_byte_test_random)
+{
+    static const char *const pieces[] = { "e", "E", "l", "L", "@", "`", "0", " ", "\xC3\xA9",
+                                          "\xC3\x89", "ec", "EC", "le" };
+    srand(11);
+    for (int round = 0; round < 40000; round++) {
+        char text[128] = "", w[16] = "", low[128];
+        size_t n = 0, wn = 0;
+        for (int parts = rand() % 30; parts > 0; parts--) {
+            const char *p = pieces[rand() % 13];
+            memcpy(text + n, p, strlen(p));
+            n += strlen(p);
+        }
+        for (size_t want = 1 + (size_t)rand() % 12; wn < want;) { /* ASCII, lower-case or not */
+            const char *p = pieces[rand() % 8];
+            w[wn++] = *p;
+        }
+        if (n && rand() % 3 == 0) { /* a needle taken from the text, lower-cased */
+            size_t at = (size_t)rand() % n, len = 1 + (size_t)rand() % 14;
+            for (wn = 0; wn < len && at + wn < n && (unsigned char)text[at + wn] < 0x80; wn++)
+                w[wn] = lower_ascii(text[at + wn]);
+            if (!wn) w[wn++] = 'e';
+        }
+        for (size_t i = 0; i < n; i++) low[i] = lower_ascii(text[i]);
+        bs_term t = bs_term_literal(text, n, NULL, 0, NULL, 0);
+        bs_sp_tfcheck c = { .fn = BS_FN_CONTAINS, .quick = true, .fold = true,
+                            .text = BS_SP_TF_UTF8, .no_i130 = true, .w = w, .wn = wn };
+        int want = wn <= n && memmem(low, n, w, wn) != NULL;
+        ck_assert_msg(bs_sp_tfcheck_quick(&c, &t) == want, "'%.*s' in '%.*s'", (int)wn, w,
+                      (int)n, text);
+        c.fn = BS_FN_STRSTARTS;
+        want = wn <= n && memcmp(low, w, wn) == 0;
+        ck_assert_int_eq(bs_sp_tfcheck_quick(&c, &t), want);
+        c.fold = false;
+        want = wn <= n && memcmp(text, w, wn) == 0;
+        ck_assert_int_eq(bs_sp_tfcheck_quick(&c, &t), want);
+        c.fn = BS_FN_CONTAINS;
+        want = wn <= n && memmem(text, n, w, wn) != NULL;
+        ck_assert_int_eq(bs_sp_tfcheck_quick(&c, &t), want);
+    }
 }
 END_TEST
 
@@ -830,6 +882,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_many_titles);
     tcase_add_test(tc, test_non_ascii_and_kinds);
     tcase_add_test(tc, test_byte_test);
+    tcase_add_test(tc, test_byte_test_random);
     tcase_add_test(tc, test_lcase_keeps_non_ascii);
     tcase_add_test(tc, test_substring_docs);
     suite_add_tcase(su, tc);

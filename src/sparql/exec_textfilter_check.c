@@ -48,7 +48,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define QUICK_MAX 1024 /* longer forms go to the evaluator */
 
 /* ---- the shape ----------------------------------------------------------- */
 
@@ -200,45 +199,96 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
-/* Lower-case A-Z in the eight ASCII bytes of w: adding 0x3F sets a
- * byte's high bit when it is >= 'A', adding 0x25 when it is > 'Z' (no
- * carry leaves a byte below 0x80 + 0x3F), so their difference marks
- * A-Z, and 0x80 >> 2 is the case bit. */
-static inline uint64_t lower8(uint64_t w)
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+static inline uint64_t load8(const char *p)
 {
-    const uint64_t hi = 0x8080808080808080ULL;
-    uint64_t ge_a = w + 0x3F3F3F3F3F3F3F3FULL, gt_z = w + 0x2525252525252525ULL;
-    return w | (((ge_a & ~gt_z) & hi) >> 2);
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
 }
 
-/* Copy s[0..n) into out, A-Z lower-cased when fold.  0: every byte is
- * ASCII; 1: well-formed UTF-8 with other characters (not U+0130 when
- * no_i130); -1: anything else.  Eight ASCII bytes at a time. */
-static int text_copy(const char *s, size_t n, bool fold, bool no_i130, char *out)
+/* 0x80 in each byte of y that is zero, 0 elsewhere (no carry crosses a
+ * byte: (y & 0x7F) + 0x7F <= 0xFE). */
+static inline uint64_t zero_bytes(uint64_t y)
 {
-    const uint64_t hi = 0x8080808080808080ULL;
+    return ~(((y & ~HIGH) + ~HIGH) | y | ~HIGH);
+}
+
+/* 0: every byte of s[0..n) is ASCII; 1: well-formed UTF-8 with other
+ * characters (not U+0130 when no_i130); -1: anything else.  Eight ASCII
+ * bytes at a time. */
+static int text_kind(const char *s, size_t n, bool no_i130)
+{
     int kind = 0;
     size_t i = 0;
+    uint64_t any = 0;
+    for (; i + 8 <= n; i += 8) any |= load8(s + i);
+    for (; i < n; i++) any |= (unsigned char)s[i];
+    if (!(any & HIGH)) return 0;
+    i = 0;
     while (i < n) {
-        uint64_t w;
-        if (i + 8 <= n && (memcpy(&w, s + i, 8), !(w & hi))) {
-            if (fold) w = lower8(w);
-            memcpy(out + i, &w, 8);
+        if (i + 8 <= n && !(load8(s + i) & HIGH)) {
             i += 8;
             continue;
         }
         unsigned char ch = (unsigned char)s[i];
         if (ch < 0x80) {
-            out[i++] = fold && ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : (char)ch;
+            i++;
             continue;
         }
         size_t len = utf8_len((const unsigned char *)s + i, n - i);
         if (!len || (no_i130 && ch == 0xC4 && (unsigned char)s[i + 1] == 0xB0)) return -1;
-        memcpy(out + i, s + i, len);
         i += len;
         kind = 1;
     }
     return kind;
+}
+
+/* w with the bytes A-Z lower-cased, any byte values (no carry crosses a
+ * byte: (b & 0x7F) + 0x3F <= 0xBE; a byte >= 0x80 is not A-Z). */
+static inline uint64_t lower8(uint64_t w)
+{
+    uint64_t x = w & ~HIGH;
+    uint64_t upper = (x + ONES * 0x3F) & ~(x + ONES * 0x25) & ~w & HIGH;
+    return w | (upper >> 2);
+}
+
+/* Whether s[0..k) with A-Z lower-cased is w[0..k): eight bytes at a
+ * time, the last eight overlapping. */
+static bool fold_eq(const char *s, const char *w, size_t k)
+{
+    if (k < 8) {
+        for (size_t j = 0; j < k; j++)
+            if (lower(s[j]) != w[j]) return false;
+        return true;
+    }
+    for (size_t j = 0; j + 8 < k; j += 8)
+        if (lower8(load8(s + j)) != load8(w + j)) return false;
+    return lower8(load8(s + k - 8)) == load8(w + k - 8);
+}
+
+/* Whether w[0..k) (1 <= k <= n) occurs in s[0..n) with A-Z lower-cased.
+ * Eight positions at a time: a position is a candidate when its byte and
+ * the byte k - 1 further equal w's first and last with the case bit
+ * (0x20) set in both: every occurrence is one (a byte lower-cased keeps
+ * its value ORed with 0x20).  Candidates are checked byte by byte. */
+static bool fold_find(const char *s, size_t n, const char *w, size_t k)
+{
+    const uint64_t cb = ONES * 0x20;
+    const uint64_t first = (ONES * (unsigned char)w[0]) | cb, last = (ONES * (unsigned char)w[k - 1]) | cb;
+    size_t i = 0, end = n - k + 1; /* positions [0, end) */
+    for (; i + 8 <= end; i += 8) {
+        uint64_t m = zero_bytes((load8(s + i) | cb) ^ first) &
+                     zero_bytes((load8(s + i + k - 1) | cb) ^ last);
+        if (!m) continue;
+        for (size_t j = i; j < i + 8; j++)
+            if (fold_eq(s + j, w, k)) return true;
+    }
+    for (; i < end; i++)
+        if (fold_eq(s + i, w, k)) return true;
+    return false;
 }
 
 int bs_sp_tfcheck_quick(const bs_sp_tfcheck *c, const bs_term *t)
@@ -246,16 +296,15 @@ int bs_sp_tfcheck_quick(const bs_sp_tfcheck *c, const bs_term *t)
     if (!c->quick || (t->kind != BS_TERM_LITERAL && t->kind != BS_TERM_LANG)) return -1;
     const char *s = t->lex;
     size_t n = t->lex_len;
-    char buf[QUICK_MAX];
     if (c->text != BS_SP_TF_ANY) {
-        if (n > sizeof buf) return -1;
-        int kind = text_copy(s, n, c->fold, c->no_i130, buf);
+        int kind = text_kind(s, n, c->no_i130);
         if (kind < 0 || (kind > 0 && c->text == BS_SP_TF_ASCII)) return -1;
-        s = buf;
     }
     if (c->wn > n) return 0;
-    if (c->fn == BS_FN_STRSTARTS) return memcmp(s, c->w, c->wn) == 0;
-    return c->wn == 0 || memmem(s, n, c->w, c->wn) != NULL;
+    if (c->wn == 0) return 1;
+    if (c->fn == BS_FN_STRSTARTS)
+        return c->fold ? fold_eq(s, c->w, c->wn) : memcmp(s, c->w, c->wn) == 0;
+    return c->fold ? fold_find(s, n, c->w, c->wn) : memmem(s, n, c->w, c->wn) != NULL;
 }
 
 bs_status bs_sp_tfchecks_pass(bs_sp_exec *ex, bs_sp_tfchecks *k, bs_id graph, bs_id lit,
