@@ -59,9 +59,46 @@ static void tok_collect(void *ctx, const char *tok, size_t len, size_t start, si
     o->n += len + (size_t)tl;
 }
 
+/* The index's path: each token with its hash (no offsets). */
+static void tokh_collect(void *ctx, const char *tok, size_t len, uint32_t hash)
+{
+    tokout *o = ctx;
+    char tail[24];
+    int tl = snprintf(tail, sizeof tail, "#%08x|", (unsigned)hash);
+    if (o->n + len + (size_t)tl + 1 > o->cap) {
+        o->cap = (o->n + len + (size_t)tl + 1) * 2;
+        o->buf = realloc(o->buf, o->cap);
+        ck_assert_ptr_nonnull(o->buf);
+    }
+    memcpy(o->buf + o->n, tok, len);
+    memcpy(o->buf + o->n + len, tail, (size_t)tl);
+    o->n += len + (size_t)tl;
+}
+
+/* The general path's tokens with the hash computed from their bytes. */
+static void tok_rehash(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+    (void)start; (void)end;
+    tokh_collect(ctx, tok, len, bs_search_tok_hash(tok, len));
+}
+
 static struct {
     size_t texts, mixed, tokens;
 } seen;
+
+/* The hashed path over text[0..len): the general path's tokens, byte
+ * for byte, each with the hash of its bytes. */
+static void same_hashed(const char *text, size_t len)
+{
+    tokout a = {0}, b = {0};
+    ck_assert_int_eq(bs_search_tokenize_hashed(text, len, tokh_collect, &a), BS_OK);
+    ck_assert_int_eq(bs_search_tokenize_slow(text, len, tok_rehash, &b), BS_OK);
+    if (a.n != b.n || (a.n && memcmp(a.buf, b.buf, a.n)))
+        ck_abort_msg("hashed tokens differ for \"%.*s\":\n hashed %.*s\n slow %.*s", (int)len,
+                     text, (int)a.n, a.buf ? a.buf : "", (int)b.n, b.buf ? b.buf : "");
+    free(a.buf);
+    free(b.buf);
+}
 
 /* Both paths over text[0..len): the same tokens, offsets included. */
 static void same_tokens(const char *text, size_t len)
@@ -72,6 +109,7 @@ static void same_tokens(const char *text, size_t len)
     if (a.n != b.n || (a.n && memcmp(a.buf, b.buf, a.n)))
         ck_abort_msg("tokens differ for \"%.*s\":\n fast %.*s\n slow %.*s", (int)len, text,
                      (int)a.n, a.buf ? a.buf : "", (int)b.n, b.buf ? b.buf : "");
+    same_hashed(text, len);
     seen.texts++;
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)text[i] >= 0x80) {
@@ -162,6 +200,15 @@ START_TEST(test_fast_tokens_generated)
         same_tokens(text, n);
     }
     ck_assert_uint_gt(seen.mixed, 30000);
+    /* tokens around the cut at 64 bytes, ASCII and not, at both ends */
+    for (size_t w = 60; w < 200; w += (w < 70 ? 1 : 37)) {
+        memset(text, 'Q', w);
+        memcpy(text + w, " x ", 3);
+        same_tokens(text, w + 3);
+        same_tokens(text, w);
+        memcpy(text + w / 2, "\xc3\x89", 2);
+        same_tokens(text, w + 3);
+    }
 }
 END_TEST
 
@@ -384,6 +431,100 @@ START_TEST(test_blocks_writer)
 }
 END_TEST
 
+/* The appending writer's gaps: batches of new documents that fall
+ * before a token's first block, between two blocks (topping up the one
+ * before, or after a full one), after its last block, and inside blocks,
+ * several of them in one call, as a load's flushes of plain and
+ * language-tagged literals give (two ascending id ranges): 300 random
+ * batches against the model, then a block-level check through the
+ * scan's order and the header. */
+START_TEST(test_blocks_writer_gaps)
+{
+    static model m;
+    memset(&m, 0, sizeof m);
+    bs_store *s = NULL;
+    bs_txn *t = NULL;
+    bs_id docs[600];
+    unsigned seed = 12345;
+    ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &s), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    for (size_t i = 0; i < 130; i++) docs[i] = 1000 + i;       /* "tagged": a full block */
+    writer_add(t, "g", docs, 130, &m);
+    for (size_t i = 0; i < 50; i++) docs[i] = 10 + 2 * i;      /* "plain": before it */
+    writer_add(t, "g", docs, 50, &m);
+    for (size_t i = 0; i < 30; i++) docs[i] = 200 + i;         /* between (top up) */
+    for (size_t i = 30; i < 60; i++) docs[i] = 1200 + i;       /* and after, one call */
+    writer_add(t, "g", docs, 60, &m);
+    expect_model(t, "g", &m);
+    for (int round = 0; round < 300; round++) {
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        bs_id from = 1 + (seed >> 8) % NDOCS, step = 1 + (seed >> 4) % 3;
+        size_t want = 1 + (seed >> 16) % 40;
+        for (bs_id d = from; d <= NDOCS && n < want; d += step)
+            if (!m.on[d]) docs[n++] = d;
+        seed = seed * 1103515245u + 12345u;
+        if ((seed >> 16) % 2) { /* a second range, lower: two kinds */
+            bs_id lo = 1 + (seed >> 4) % (from > 1 ? from - 1 : 1);
+            size_t keep = n;
+            bs_id tmp[600];
+            size_t k = 0;
+            for (bs_id d = lo; d < from && k < 20; d++)
+                if (!m.on[d]) tmp[k++] = d;
+            memmove(docs + k, docs, keep * sizeof *docs);
+            memcpy(docs, tmp, k * sizeof *docs);
+            n += k;
+        }
+        if (n) writer_add(t, "g", docs, n, &m);
+    }
+    expect_model(t, "g", &m);
+    ck_assert_uint_gt(count_on(&m), 1000);
+    bs_tix_stats ts;
+    ck_assert_int_eq(bs_tix_stat(t, &ts), BS_OK);
+    ck_assert_uint_eq(ts.postings, count_on(&m));
+    ck_assert_uint_eq(ts.terms, 1);
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
+    expect_model(t, "g", &m);
+    bs_txn_abort(t);
+    bs_store_close(s);
+}
+END_TEST
+
+/* bs_tix_doc_last: the greatest record of each kind of literal. */
+START_TEST(test_doc_last)
+{
+    bs_store *s = NULL;
+    bs_txn *t = NULL;
+    bs_id last = 1;
+    bs_tix_doc rec = { 1, 3 };
+    ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &s), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    ck_assert_int_eq(bs_tix_doc_last(t, BS_TERM_LITERAL, &last), BS_OK);
+    ck_assert_uint_eq(last, 0);
+    bs_id plain[3] = { bs_id_make(BS_TERM_LITERAL, 5), bs_id_make(BS_TERM_LITERAL, 900),
+                       bs_id_make(BS_TERM_LITERAL, 70) };
+    for (int i = 0; i < 3; i++) ck_assert_int_eq(bs_tix_doc_put(t, plain[i], &rec), BS_OK);
+    ck_assert_int_eq(bs_tix_doc_last(t, BS_TERM_LITERAL, &last), BS_OK);
+    ck_assert_uint_eq(last, plain[1]);
+    ck_assert_int_eq(bs_tix_doc_last(t, BS_TERM_LANG, &last), BS_OK);
+    ck_assert_uint_eq(last, 0);
+    bs_id tagged = bs_id_make(BS_TERM_LANG, 6);
+    ck_assert_int_eq(bs_tix_doc_put(t, tagged, &rec), BS_OK);
+    ck_assert_int_eq(bs_tix_doc_last(t, BS_TERM_LANG, &last), BS_OK);
+    ck_assert_uint_eq(last, tagged);
+    ck_assert_int_eq(bs_tix_doc_last(t, BS_TERM_LITERAL, &last), BS_OK);
+    ck_assert_uint_eq(last, plain[1]);
+    ck_assert_int_eq(bs_tix_doc_last(t, BS_TERM_IRI, &last), BS_OK);
+    ck_assert_uint_eq(last, 0);
+    ck_assert_int_eq(bs_tix_doc_del(t, plain[1]), BS_OK);
+    ck_assert_int_eq(bs_tix_doc_last(t, BS_TERM_LITERAL, &last), BS_OK);
+    ck_assert_uint_eq(last, plain[2]);
+    bs_txn_abort(t);
+    bs_store_close(s);
+}
+END_TEST
+
 /* ---- the store hook's literal list ---------------------------------- */
 
 typedef struct {
@@ -554,6 +695,8 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_blocks_general_writes);
     tcase_add_test(tc, test_blocks_writer);
+    tcase_add_test(tc, test_blocks_writer_gaps);
+    tcase_add_test(tc, test_doc_last);
     tcase_add_test(tc, test_hook_ids_sorted);
     suite_add_tcase(s, tc);
     tc = tcase_create("format");

@@ -239,8 +239,8 @@ bs_status bs_ld_statement(bs_ld_ctx *c, const bs_ld_stmt *t)
     if (c->opts->imports) {
         TRY(st, collect_facts(c, t));
         TRY(st, hold_quad(c, &q));
-    } else {
-        TRY(st, bs_bulk_add(c->bulk, &q));
+    } else { /* the object's text: the text index needs no dictionary read */
+        TRY(st, bs_bulk_add_term(c->bulk, &q, &t->o.t));
     }
     c->file_triples++;
     if ((++c->rep->triples & PROGRESS_MASK) == 0) progress(c, false);

@@ -75,6 +75,8 @@ typedef struct {
     size_t capps;
     bs_posting *side; /* sort_nearly's out-of-order postings */
     size_t capside;
+    bs_posting *kinds; /* sort_postings' postings gathered by kind */
+    size_t capkinds;
     bs_id doc;        /* the literal being tokenized */
     uint8_t field, op;
     uint32_t ntok;    /* its length in tokens */
@@ -91,13 +93,6 @@ static bs_status grow(void **v, size_t *cap, size_t need, size_t size)
     *v = nv;
     *cap = nc;
     return BS_OK;
-}
-
-static uint32_t tok_hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
 }
 
 /* Double the hash table (or make the first one). */
@@ -117,11 +112,10 @@ static bs_status rehash(batch *b)
     return BS_OK;
 }
 
-/* Index in b->v of token tok[0..len), added when new; NONE when out of
- * memory (b->err set). */
-static uint32_t vocab_find(batch *b, const char *tok, size_t len)
+/* Index in b->v of token tok[0..len) (h its bs_search_tok_hash), added
+ * when new; NONE when out of memory (b->err set). */
+static uint32_t vocab_find(batch *b, const char *tok, size_t len, uint32_t h)
 {
-    uint32_t h = tok_hash(tok, len);
     size_t j = h & (b->nslot - 1);
     for (uint32_t x; (x = b->slot[j]); j = (j + 1) & (b->nslot - 1)) {
         const vtok *t = &b->v[x - 1];
@@ -141,12 +135,11 @@ static uint32_t vocab_find(batch *b, const char *tok, size_t len)
     return (uint32_t)b->nv - 1;
 }
 
-static void on_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+static void on_token(void *ctx, const char *tok, size_t len, uint32_t hash)
 {
     batch *b = ctx;
-    (void)start; (void)end;
     if (b->err != BS_OK || len == 0 || len > 255) return;
-    uint32_t x = vocab_find(b, tok, len);
+    uint32_t x = vocab_find(b, tok, len, hash);
     if (x == NONE) return;
     b->ntok++;
     vtok *t = &b->v[x];
@@ -173,15 +166,17 @@ static void on_token(void *ctx, const char *tok, size_t len, size_t start, size_
 static bs_status add_doc_tokens(batch *b, bs_id doc, uint8_t field, uint8_t op, uint32_t *ntok)
 {
     bs_term t;
-    bs_status st = bs_dict_get(b->txn, doc, &t);
-    if (st != BS_OK) return st;
+    bs_status st = BS_OK;
+    const bs_term *lt = bs_txn_bulk_term(b->txn, doc); /* a load's own view */
+    if (lt) t = *lt;
+    else TRY(st, bs_dict_get(b->txn, doc, &t));
     if (!b->nslot) TRY(st, rehash(b));
     b->doc = doc;
     b->field = field;
     b->op = op;
     b->ntok = 0;
     b->ndt = 0;
-    TRY(st, bs_search_tokenize(t.lex, t.lex_len, on_token, b));
+    TRY(st, bs_search_tokenize_hashed(t.lex, t.lex_len, on_token, b));
     TRY(st, b->err);
     *ntok = b->ntok;
     uint8_t dlen = b->ntok > 255 ? 255 : (uint8_t)b->ntok;
@@ -271,6 +266,30 @@ static bs_status sort_nearly(batch *b, bs_posting *ps, size_t n)
     return BS_OK;
 }
 
+/* Sort ps[0..n) (distinct docs) by doc.  A load's batch interleaves
+ * plain and language-tagged literals: numbered in one sequence, but the
+ * kind is in the ids' top bits, so the batch is two nearly sorted runs
+ * (sort_nearly alone would set half of it aside and qsort it all).  Each
+ * kind's postings are gathered (stable) and sorted apart; the kinds then
+ * follow each other in id order. */
+static bs_status sort_postings(batch *b, bs_posting *ps, size_t n)
+{
+    size_t cnt[16] = {0}, at[16];
+    for (size_t i = 0; i < n; i++) cnt[bs_id_kind(ps[i].doc)]++;
+    if (cnt[bs_id_kind(ps[0].doc)] == n) return sort_nearly(b, ps, n);
+    bs_status st = grow((void **)&b->kinds, &b->capkinds, n, sizeof *b->kinds);
+    if (st != BS_OK) return st;
+    for (size_t k = 0, pos = 0; k < 16; k++) {
+        at[k] = pos;
+        pos += cnt[k];
+    }
+    for (size_t i = 0; i < n; i++) b->kinds[at[bs_id_kind(ps[i].doc)]++] = ps[i];
+    memcpy(ps, b->kinds, n * sizeof *ps);
+    for (size_t k = 0, pos = 0; k < 16 && st == BS_OK; pos += cnt[k], k++)
+        if (cnt[k] > 1) st = sort_nearly(b, ps + pos, cnt[k]);
+    return st;
+}
+
 /* Write one token's entries: removals and field changes one by one,
  * the postings of new documents at once through w. */
 static bs_status flush_token(batch *b, bs_tix_writer *w, const vtok *t)
@@ -293,7 +312,7 @@ static bs_status flush_token(batch *b, bs_tix_writer *w, const vtok *t)
         }
     }
     if (st != BS_OK || n == 0) return st;
-    if (!sorted && (st = sort_nearly(b, b->ps, n)) != BS_OK) return st;
+    if (!sorted && (st = sort_postings(b, b->ps, n)) != BS_OK) return st;
     return bs_tix_writer_postings(w, tok, t->len, b->ps, n);
 }
 
@@ -364,6 +383,7 @@ static void batch_free(batch *b)
     free(b->d);
     free(b->ps);
     free(b->side);
+    free(b->kinds);
 }
 
 static bool indexable(bs_id lit)
@@ -541,6 +561,8 @@ struct bs_search_early {
     bs_id *seen;   /* literals met in this txn: open addressing, 0 = empty */
     uint8_t *info; /* beside seen[] */
     size_t nseen, capseen;
+    bs_id last_rec[2]; /* the greatest plain / tagged literal with a record
+                        * when the first bulk literal came */
 };
 
 /* The early state of the txn being committed (set by bs_search_bulk_flush
@@ -669,6 +691,10 @@ bs_status bs_search_bulk_note(bs_search *s, bs_txn *txn, bs_id lit, bs_id pred, 
         return BS_OK;
     }
     if (e->off) return BS_OK;
+    if (!e->nseen) { /* the first bulk literal: what had records before */
+        TRY(st, bs_tix_doc_last(txn, BS_TERM_LITERAL, &e->last_rec[0]));
+        TRY(st, bs_tix_doc_last(txn, BS_TERM_LANG, &e->last_rec[1]));
+    }
     TRY(st, seen_add(e, lit, &slot, &fresh));
     if (!fresh) {
         if (field < (e->info[slot] & INFO_FIELD))
@@ -676,8 +702,13 @@ bs_status bs_search_bulk_note(bs_search *s, bs_txn *txn, bs_id lit, bs_id pred, 
         return BS_OK;
     }
     e->info[slot] = (uint8_t)field;
-    st = bs_tix_doc_get(txn, lit, &rec);
-    if (st != BS_NOT_FOUND) return st; /* indexed already: the commit decides */
+    /* A literal past the greatest record of its kind when the txn began
+     * has none (the early work writes records only for literals it met,
+     * and this one is new to it): most of a load, no lookup. */
+    if (lit <= e->last_rec[bs_id_kind(lit) == BS_TERM_LANG]) {
+        st = bs_tix_doc_get(txn, lit, &rec);
+        if (st != BS_NOT_FOUND) return st; /* indexed already: the commit decides */
+    }
     e->info[slot] |= (uint8_t)(INFO_EARLY | field << INFO_EARLY_SHIFT);
     return index_doc(&e->b, lit, field, NULL);
 fail:

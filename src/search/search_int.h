@@ -63,6 +63,23 @@ bs_status bs_search_tokenize_slow(const char *text, size_t len,
                                              size_t start, size_t end),
                                   void *ctx);
 
+/** The hash of a folded token that the index's batches key on (FNV-1a
+ *  over its bytes). */
+static inline uint32_t bs_search_tok_hash(const char *tok, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)tok[i]) * 16777619u;
+    return h;
+}
+
+/** The tokens of bs_search_tokenize (folded, in order, the same bytes)
+ *  with their bs_search_tok_hash, without offsets: the index's path.
+ *  An ASCII span is lower-cased and hashed in one pass. */
+bs_status bs_search_tokenize_hashed(const char *text, size_t len,
+                                    void (*fn)(void *ctx, const char *tok, size_t toklen,
+                                               uint32_t hash),
+                                    void *ctx);
+
 /** Early work of a bulk load (index_docs.c): the store hook's on_bulk,
  *  bulk_flush and bulk_free.  *state (bs_search_early, owned by the
  *  txn's hook state) is made on first use. */

@@ -227,6 +227,85 @@ bs_status bs_search_tokenize(const char *text, size_t len, tok_fn fn, void *ctx)
     return tokenize_spans(text, len, fn, ctx);
 }
 
+/* ---- the index's path: tokens with their hash ---------------------- */
+
+typedef void (*tokh_fn)(void *ctx, const char *tok, size_t toklen, uint32_t hash);
+
+typedef struct {
+    tokh_fn fn;
+    void *ctx;
+} hash_adapter;
+
+static void hash_adapt(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+    const hash_adapter *a = ctx;
+    (void)start; (void)end;
+    a->fn(a->ctx, tok, len, bs_search_tok_hash(tok, len));
+}
+
+/* Each byte lower-cased when an ASCII letter or digit; 0 for an ASCII
+ * separator; 1 for a byte >= 0x80 (the span takes the Unicode path). */
+static const uint8_t fold_byte[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+    ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l',
+    ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+    ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+    ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+    ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l',
+    ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',
+    ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+    ['y'] = 'y', ['z'] = 'z', [0x80 ... 0xFF] = 1,
+};
+
+/* Whether s[i..len) starts with U+00B0 DEGREE SIGN: "°C" is in most
+ * of the load's titles.  ° is no letter, digit or mark and no UAX #29
+ * rule joins it to a neighbour (WB Other: breaks on both sides; the
+ * marks that may follow it are no letter either), so it separates as an
+ * ASCII separator does (the tests compare with the Unicode path). */
+static inline bool degree_at(const unsigned char *s, size_t i, size_t len)
+{
+    return s[i] == 0xC2 && i + 1 < len && s[i + 1] == 0xB0;
+}
+
+/* tokenize_spans with one pass over an ASCII span: it is lower-cased
+ * (cut at BS_TOK_MAX bytes, as emit cuts it) and hashed as it is read;
+ * a span that turns out to hold a byte >= 0x80 (other than a degree
+ * sign, cut as a separator) goes whole through the Unicode path
+ * (tokenize_spans' rule), its tokens hashed after. */
+bs_status bs_search_tokenize_hashed(const char *text, size_t len, tokh_fn fn, void *ctx)
+{
+    if (!text || !fn) return len && !text ? BS_ERR_ARG : BS_OK;
+    const unsigned char *s = (const unsigned char *)text;
+    char buf[BS_TOK_MAX + 1];
+    for (size_t i = 0; i < len;) {
+        if (!fold_byte[s[i]]) { i++; continue; }
+        if (degree_at(s, i, len)) { i += 2; continue; }
+        size_t j = i, n = 0;
+        uint32_t h = 2166136261u;
+        uint8_t c;
+        for (; j < len && (c = fold_byte[s[j]]) > 1; j++)
+            if (n < BS_TOK_MAX) {
+                buf[n++] = (char)c;
+                h = (h ^ c) * 16777619u;
+            }
+        if (j == len || !fold_byte[s[j]] || degree_at(s, j, len)) { /* all ASCII */
+            buf[n] = 0;
+            fn(ctx, buf, n, h);
+            i = j;
+            continue;
+        }
+        while (j < len && span_byte(s[j]) && !degree_at(s, j, len)) j++;
+        hash_adapter a = { fn, ctx };
+        bs_status st = tokenize_unicode(text, i, j, hash_adapt, &a);
+        if (st != BS_OK) return st;
+        i = j;
+    }
+    return BS_OK;
+}
+
 char *bs_search_fold(const char *text, size_t len)
 {
     if (!text) len = 0;

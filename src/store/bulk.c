@@ -272,6 +272,20 @@ bs_status bs_bulk_add(bs_bulk *b, const bs_quad *q)
     return st;
 }
 
+bs_status bs_bulk_add_term(bs_bulk *b, const bs_quad *q, const bs_term *o)
+{
+    b->txn->bulk_obj = o;
+    b->txn->bulk_obj_id = q->o;
+    bs_status st = bs_bulk_add(b, q);
+    b->txn->bulk_obj = NULL;
+    return st;
+}
+
+const bs_term *bs_txn_bulk_term(const bs_txn *txn, bs_id lit)
+{
+    return txn->bulk_obj && txn->bulk_obj_id == lit ? txn->bulk_obj : NULL;
+}
+
 bs_status bs_bulk_finish(bs_bulk *b, uint64_t *added)
 {
     bs_status st = BS_OK;

@@ -224,6 +224,15 @@ bs_status bs_bulk_intern(bs_bulk *b, const bs_term *term, bs_id *out);
 /// Queue a quad (duplicates are removed at finish).
 bs_status bs_bulk_add(bs_bulk *b, const bs_quad *q);
 
+/** bs_bulk_add with the object's term at hand (o is q->o's, e.g. the
+ *  parser's view of it): the hooks' on_bulk reads its text through
+ *  bs_txn_bulk_term instead of the dictionary. */
+bs_status bs_bulk_add_term(bs_bulk *b, const bs_quad *q, const bs_term *o);
+
+/** Inside a hook's on_bulk: the term of lit when the loader handed it
+ *  (bs_bulk_add_term; borrowed, valid for the call), else NULL. */
+const bs_term *bs_txn_bulk_term(const bs_txn *txn, bs_id lit);
+
 /** Write everything queued; *added (may be NULL) = quads that were new. */
 bs_status bs_bulk_finish(bs_bulk *b, uint64_t *added);
 
@@ -323,6 +332,9 @@ bs_status bs_tix_df(bs_txn *txn, const char *tok, size_t len, uint64_t *out);
 /// A document's record; BS_NOT_FOUND when not indexed.
 bs_status bs_tix_doc_get(bs_txn *txn, bs_id doc, bs_tix_doc *out);
 bs_status bs_tix_doc_put(bs_txn *txn, bs_id doc, const bs_tix_doc *d);
+/** The greatest document of kind kind that has a record, 0 when none: a
+ *  literal of that kind with a greater id has no record. */
+bs_status bs_tix_doc_last(bs_txn *txn, bs_term_kind kind, bs_id *out);
 bs_status bs_tix_doc_del(bs_txn *txn, bs_id doc);
 
 /** An appending writer for documents new to the index (no record, no

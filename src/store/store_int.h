@@ -100,6 +100,8 @@ struct bs_txn {
     bool in_hooks;       ///< before_commit callbacks are running
     bs_idvec lits[BS_MAX_HOOKS]; ///< per hook: touched literal objects
     void *hstate[BS_MAX_HOOKS];  ///< per hook: its on_bulk state (hook.c)
+    const bs_term *bulk_obj;     ///< bs_bulk_add_term: q->o's term while the hooks run
+    bs_id bulk_obj_id;           ///< its id
 };
 
 /** Collect q's object for the hooks watching its predicate (slow path of

@@ -457,6 +457,26 @@ bs_status bs_tix_doc_get(bs_txn *txn, bs_id doc, bs_tix_doc *out)
     return doc_unpack(&v, out) ? BS_OK : BS_ERR_CORRUPT;
 }
 
+bs_status bs_tix_doc_last(bs_txn *txn, bs_term_kind kind, bs_id *out)
+{
+    *out = 0;
+    if (kind >= 0xF) return BS_ERR_ARG;
+    if (!txn->store->tixdoc) return BS_OK;
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn->txn, txn->store->tixdoc, &c);
+    if (rc) return bs_mdb_status(rc);
+    uint8_t kb[BS_ID_BYTES];
+    bs_id_put(kb, bs_id_make(kind + 1, 0)); /* the first id of the next kind */
+    MDB_val k = {BS_ID_BYTES, kb}, v;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    if (rc == 0 || rc == MDB_NOTFOUND)
+        rc = mdb_cursor_get(c, &k, &v, rc ? MDB_LAST : MDB_PREV);
+    if (rc == 0 && k.mv_size == BS_ID_BYTES && bs_id_kind(bs_id_get(k.mv_data)) == kind)
+        *out = bs_id_get(k.mv_data);
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? BS_OK : bs_mdb_status(rc);
+}
+
 bs_status bs_tix_doc_put(bs_txn *txn, bs_id doc, const bs_tix_doc *d)
 {
     bs_status st;
@@ -657,16 +677,23 @@ static bs_status pack_postings(bs_tix_writer *w, size_t lead, const bs_posting *
     return BS_OK;
 }
 
-/* Write w->buf[0..n) postings of tok as blocks of BLOCK_MAX, the first
- * one under the key of its first doc (replacing a block of that key). */
+/* Write w->buf[0..n) postings of tok as blocks of up to BLOCK_MAX, the
+ * first one under the key of its first doc (replacing a block of that
+ * key).  A block holds one kind of literal (plain or tagged): the ids of
+ * a load's next flush fall between the kinds, where a block boundary
+ * lets them in as a run of their own (writer_existing) instead of one
+ * block edit per posting. */
 static int write_blocks(bs_tix_writer *w, const char *tok, size_t len, size_t n)
 {
     int rc = 0;
-    for (size_t off = 0; off < n && rc == 0; off += BLOCK_MAX) {
-        size_t m = n - off < BLOCK_MAX ? n - off : BLOCK_MAX;
+    for (size_t off = 0, m; off < n && rc == 0; off += m) {
+        const uint8_t *p = w->buf + off * POST_BYTES;
+        bs_term_kind kind = bs_id_kind(bs_id_get(p));
+        for (m = 1; off + m < n && m < BLOCK_MAX; m++)
+            if (bs_id_kind(bs_id_get(p + m * POST_BYTES)) != kind) break;
         tkey k;
-        key_block(&k, tok, len, bs_id_get(w->buf + off * POST_BYTES));
-        MDB_val v = {m * POST_BYTES, w->buf + off * POST_BYTES};
+        key_block(&k, tok, len, bs_id_get(p));
+        MDB_val v = {m * POST_BYTES, (void *)p};
         rc = writer_put(w, &k.v, &v);
     }
     return rc;
@@ -682,56 +709,79 @@ static bs_status writer_head(bs_tix_writer *w, const char *tok, size_t len, uint
     return bs_mdb_status(writer_put(w, &k.v, &v));
 }
 
-/* Position w->post on tok's last block: *v its value, *last its last doc. */
-static bs_status last_block(bs_tix_writer *w, const char *tok, size_t len, MDB_val *v,
-                            bs_id *last)
+/* Where doc would go among tok's blocks: the block before it (*prev, its
+ * value copied into w->buf, *have postings, its last doc *prev_last;
+ * *have 0 when none) and the first doc of the block after it (*next,
+ * BS_ID_MAX + 1 when none).  *inside when doc falls within the block
+ * before it (doc <= *prev_last). */
+typedef struct {
+    size_t have;
+    bs_id first, last, next;
+    bool inside;
+} gap;
+
+static bs_status find_gap(bs_tix_writer *w, const char *tok, size_t len, bs_id doc, gap *g)
 {
     tkey k;
-    key_block(&k, tok, len, BS_ID_MAX);
-    MDB_val key = k.v;
-    int rc = mdb_cursor_get(w->post, &key, v, MDB_SET_RANGE);
+    key_block(&k, tok, len, doc);
+    MDB_val key = k.v, v;
+    *g = (gap){ 0, 0, 0, BS_ID_MAX + 1, false };
+    int rc = mdb_cursor_get(w->post, &key, &v, MDB_SET_RANGE);
     if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
-    rc = mdb_cursor_get(w->post, &key, v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
-    if (rc) return bs_mdb_status(rc);
-    size_t have = v->mv_size / POST_BYTES;
-    if (!is_block_of(&key, tok, len) || v->mv_size % POST_BYTES || have == 0 ||
-        have > BLOCK_MAX)
-        return BS_ERR_CORRUPT;
-    *last = bs_id_get((uint8_t *)v->mv_data + (have - 1) * POST_BYTES);
+    if (rc == 0 && is_block_of(&key, tok, len)) {
+        g->next = bs_id_get((uint8_t *)key.mv_data + len + 1);
+        if (g->next == doc) { /* the block starting at doc */
+            g->inside = true;
+            return BS_OK;
+        }
+    }
+    rc = mdb_cursor_get(w->post, &key, &v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+    if (rc && rc != MDB_NOTFOUND) return bs_mdb_status(rc);
+    if (rc || !is_block_of(&key, tok, len)) return BS_OK; /* the header: no block before */
+    g->have = v.mv_size / POST_BYTES;
+    if (v.mv_size % POST_BYTES || g->have == 0 || g->have > BLOCK_MAX) return BS_ERR_CORRUPT;
+    g->first = bs_id_get((uint8_t *)key.mv_data + len + 1);
+    g->last = bs_id_get((uint8_t *)v.mv_data + (g->have - 1) * POST_BYTES);
+    g->inside = doc <= g->last;
+    if (!g->inside && g->have < BLOCK_MAX) { /* to be topped up */
+        bs_status st = pack_postings(w, g->have, NULL, 0);
+        if (st != BS_OK) return st;
+        memcpy(w->buf, v.mv_data, g->have * POST_BYTES);
+    }
     return BS_OK;
 }
 
-/* tok has postings already.  The new postings that sort after its last
- * one top up its last block and fill new blocks; the few that fall
- * inside (a literal met late in a load whose id is older) are put into
- * their blocks one at a time.  The header and the counters once. */
+/* tok has postings already.  The new postings that fall between two of
+ * its blocks (or after the last, or before the first) go there at once:
+ * they top up the block before the gap and fill new blocks; one that
+ * falls inside a block is put into it alone (block_edit).  In a load
+ * the runs come from the two kinds of literal (plain and tagged: their
+ * ids differ in the kind bits, so each flush has postings below the
+ * tagged ones of the previous flushes): a gap each, not one edit per
+ * posting.  The header and the counters once. */
 static bs_status writer_existing(bs_tix_writer *w, const char *tok, size_t len,
                                  const bs_posting *ps, size_t n, uint64_t df)
 {
-    MDB_val v;
-    bs_id last = 0;
-    bs_status st;
-    TRY(st, last_block(w, tok, len, &v, &last));
-    size_t k = 0, added = 0;
-    while (k < n && ps[k].doc <= last) k++;
-    for (size_t i = 0; i < k; i++) { /* inside the blocks */
-        int dpost = 0;
-        TRY(st, block_edit(w->txn, w->post, tok, len, ps[i].doc, &ps[i], &dpost));
-        added += (size_t)dpost;
-    }
-    if (k < n) {
-        if (k) TRY(st, last_block(w, tok, len, &v, &last));
-        size_t have = v.mv_size / POST_BYTES;
-        size_t lead = have < BLOCK_MAX ? have : 0; /* top up the last block */
-        if (lead * POST_BYTES > w->cap) TRY(st, pack_postings(w, lead, NULL, 0));
-        if (lead) memcpy(w->buf, v.mv_data, lead * POST_BYTES);
-        TRY(st, pack_postings(w, lead, ps + k, n - k));
-        TRY(st, bs_mdb_status(write_blocks(w, tok, len, lead + n - k)));
-        added += n - k;
+    size_t added = 0;
+    bs_status st = BS_OK;
+    for (size_t i = 0, j; i < n; i = j) {
+        gap g;
+        TRY(st, find_gap(w, tok, len, ps[i].doc, &g));
+        if (g.inside) {
+            int dpost = 0;
+            TRY(st, block_edit(w->txn, w->post, tok, len, ps[i].doc, &ps[i], &dpost));
+            added += (size_t)dpost;
+            j = i + 1;
+            continue;
+        }
+        for (j = i; j < n && ps[j].doc < g.next; j++) {}
+        size_t lead = g.have < BLOCK_MAX ? g.have : 0; /* w->buf holds it */
+        TRY(st, pack_postings(w, lead, ps + i, j - i));
+        TRY(st, bs_mdb_status(write_blocks(w, tok, len, lead + j - i)));
+        added += j - i;
     }
     TRY(st, writer_head(w, tok, len, df + added));
     w->dposts += (int64_t)added;
-    return BS_OK;
 fail:
     return st;
 }
@@ -761,16 +811,19 @@ fail:
     return st;
 }
 
+/* The document has no record (the writer's contract): a plain put below
+ * the last record (a load's plain literals come below the tagged ones
+ * of its earlier flushes), an append past it; the tokens total once. */
 bs_status bs_tix_writer_doc(bs_tix_writer *w, bs_id doc, const bs_tix_doc *d)
 {
-    if (w->any_doc && doc <= w->last_doc) return bs_tix_doc_put(w->txn, doc, d);
     uint8_t kb[BS_ID_BYTES], vb[DOC_BYTES];
     doc_pack(vb, d);
     bs_id_put(kb, doc);
     MDB_val k = {BS_ID_BYTES, kb}, v = {DOC_BYTES, vb};
-    int rc = mdb_cursor_put(w->doc, &k, &v, MDB_APPEND);
+    bool append = !w->any_doc || doc > w->last_doc;
+    int rc = mdb_cursor_put(w->doc, &k, &v, append ? MDB_APPEND : 0);
     if (rc) return bs_mdb_status(rc);
-    w->last_doc = doc;
+    if (append) w->last_doc = doc;
     w->any_doc = true;
     w->dtokens += d->len;
     return BS_OK;
