@@ -260,21 +260,10 @@ static const uint8_t fold_byte[256] = {
     ['y'] = 'y', ['z'] = 'z', [0x80 ... 0xFF] = 1,
 };
 
-/* Whether s[i..len) starts with U+00B0 DEGREE SIGN: "°C" is in most
- * of the load's titles.  ° is no letter, digit or mark and no UAX #29
- * rule joins it to a neighbour (WB Other: breaks on both sides; the
- * marks that may follow it are no letter either), so it separates as an
- * ASCII separator does (the tests compare with the Unicode path). */
-static inline bool degree_at(const unsigned char *s, size_t i, size_t len)
-{
-    return s[i] == 0xC2 && i + 1 < len && s[i + 1] == 0xB0;
-}
-
 /* tokenize_spans with one pass over an ASCII span: it is lower-cased
  * (cut at BS_TOK_MAX bytes, as emit cuts it) and hashed as it is read;
- * a span that turns out to hold a byte >= 0x80 (other than a degree
- * sign, cut as a separator) goes whole through the Unicode path
- * (tokenize_spans' rule), its tokens hashed after. */
+ * a span that turns out to hold a byte >= 0x80 goes whole through the
+ * Unicode path (tokenize_spans' rule), its tokens hashed after. */
 bs_status bs_search_tokenize_hashed(const char *text, size_t len, tokh_fn fn, void *ctx)
 {
     if (!text || !fn) return len && !text ? BS_ERR_ARG : BS_OK;
@@ -282,7 +271,6 @@ bs_status bs_search_tokenize_hashed(const char *text, size_t len, tokh_fn fn, vo
     char buf[BS_TOK_MAX + 1];
     for (size_t i = 0; i < len;) {
         if (!fold_byte[s[i]]) { i++; continue; }
-        if (degree_at(s, i, len)) { i += 2; continue; }
         size_t j = i, n = 0;
         uint32_t h = 2166136261u;
         uint8_t c;
@@ -291,13 +279,13 @@ bs_status bs_search_tokenize_hashed(const char *text, size_t len, tokh_fn fn, vo
                 buf[n++] = (char)c;
                 h = (h ^ c) * 16777619u;
             }
-        if (j == len || !fold_byte[s[j]] || degree_at(s, j, len)) { /* all ASCII */
+        if (j == len || !fold_byte[s[j]]) { /* all ASCII */
             buf[n] = 0;
             fn(ctx, buf, n, h);
             i = j;
             continue;
         }
-        while (j < len && span_byte(s[j]) && !degree_at(s, j, len)) j++;
+        while (j < len && span_byte(s[j])) j++;
         hash_adapter a = { fn, ctx };
         bs_status st = tokenize_unicode(text, i, j, hash_adapt, &a);
         if (st != BS_OK) return st;
