@@ -8,6 +8,7 @@
 #include "config.h"
 #include "sparql/exec_star.h"
 #include "sparql_fixture.h"
+#include "store/store_int.h"
 
 #include <check.h>
 #include <ftw.h>
@@ -658,6 +659,88 @@ START_TEST(test_dict_walk)
 }
 END_TEST
 
+/* Term i of test_dict_pages: every kind, non-ASCII text, and now and
+ * then a literal too long for a leaf page (LMDB keeps it on overflow
+ * pages). */
+static bs_term page_term(int i, char *buf, size_t cap)
+{
+    int len;
+    switch (i % 6) {
+    case 0: len = snprintf(buf, cap, "http://ex/p%d", i); return bs_term_iri(buf, (size_t)len);
+    case 1: len = snprintf(buf, cap, "b%d", i); return bs_term_bnode(buf, (size_t)len);
+    case 2:
+        len = snprintf(buf, cap, "Zelle %d: Kathode \xc3\xa9\xc3\xbc \xe7\x94\xb5\xe6\xb1\xa0", i);
+        return bs_term_literal(buf, (size_t)len, "de", 2, NULL, 0);
+    case 3:
+        len = snprintf(buf, cap, "%d", i);
+        return bs_term_literal(buf, (size_t)len, NULL, 0, "http://www.w3.org/2001/XMLSchema#integer", 40);
+    default:
+        if (i % 97 == 4) { /* 3,000 to 9,000 bytes */
+            size_t n = 3000 + (size_t)(i % 3) * 3000;
+            len = snprintf(buf, cap, "long %d ", i);
+            memset(buf + len, 'a' + i % 26, n - (size_t)len);
+            return bs_term_literal(buf, n, NULL, 0, NULL, 0);
+        }
+        len = snprintf(buf, cap, "title %d %.*s", i, i % 40, "0123456789012345678901234567890123456789");
+        return bs_term_literal(buf, (size_t)len, NULL, 0, NULL, 0);
+    }
+}
+
+/* The dictionary read on i2t's leaf pages (dict.c) against the cursor
+ * only: the same term or BS_NOT_FOUND for every id, stored or not, in
+ * every order (ascending with and without gaps, jumps past the next
+ * page, backwards, at random), with sequence numbers that have no
+ * entry; and the pages do answer most lookups. */
+START_TEST(test_dict_pages)
+{
+    enum { NT = 6000 };
+    bs_id *ids = malloc(NT * sizeof *ids);
+    char *buf = malloc(10000);
+    bs_txn *t, *ref;
+    ck_assert_int_eq(bs_txn_begin(store, true, &t), BS_OK);
+    for (int i = 0; i < NT; i++) {
+        bs_term term = page_term(i, buf, 10000);
+        ck_assert_int_eq(bs_dict_intern(t, &term, &ids[i]), BS_OK);
+        if (i % 50 == 7) bs_dict_next_id(t, BS_TERM_IRI); /* a number without a term */
+    }
+    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(store, false, &t), BS_OK);
+    ck_assert_int_eq(bs_txn_begin(store, false, &ref), BS_OK);
+    unsigned seed = 11;
+    size_t looked = 0;
+    for (int pass = 0; pass < 6; pass++) {
+        for (int k = 0; k < NT; k++) {
+            int i = pass == 1 ? NT - 1 - k : k;
+            if (pass == 2 && k % 5 == 4) continue;               /* gaps of 1 */
+            if (pass == 3) i = (int)((seed = seed * 1103515245u + 12345u) >> 8) % NT;
+            if (pass == 4) i = (k * 331) % NT;                   /* jumps */
+            bs_id id = ids[i] + (pass == 5 && k % 3 == 0);       /* ids not stored */
+            bs_term a, b;
+            bs_dict_direct = true;
+            bs_status sa = bs_dict_get(t, id, &a);
+            bs_dict_direct = false;
+            bs_status sb = bs_dict_get(ref, id, &b);
+            bs_dict_direct = true;
+            ck_assert_int_eq(sa, sb);
+            looked++;
+            if (sa != BS_OK) continue;
+            ck_assert(bs_term_equal(&a, &b));
+            ck_assert_uint_eq(a.lex_len, b.lex_len);
+            if (pass < 5) {
+                bs_term want = page_term(i, buf, 10000);
+                ck_assert(bs_term_equal(&a, &want));
+            }
+        }
+    }
+    ck_assert_uint_eq(ref->i2t_pg_hits, 0);
+    ck_assert_uint_gt(t->i2t_pg_hits, looked / 2);
+    bs_txn_abort(t);
+    bs_txn_abort(ref);
+    free(buf);
+    free(ids);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sparql_plan");
@@ -674,6 +757,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_star_close_mid_stream);
     tcase_add_test(tc, test_star_by_statistics);
     tcase_add_test(tc, test_dict_walk);
+    tcase_add_test(tc, test_dict_pages);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -96,6 +96,13 @@ struct bs_txn {
     MDB_cursor *i2t_cur; ///< cached i2t cursor: appends (write), lookups (read)
     uint64_t i2t_at;     ///< read txns: 1 + the sequence number under i2t_cur (0: unknown)
     MDB_val i2t_val;     ///< read txns: the encoding under i2t_cur when i2t_at != 0
+    const uint8_t *i2t_pg; ///< read txns: i2t_cur's leaf page, read directly (dict.c)
+    uint64_t i2t_pg_lo, i2t_pg_hi; ///< its first and last sequence numbers
+    unsigned i2t_pg_n;   ///< its entries
+    unsigned i2t_psize;  ///< LMDB's page size, 0 before the first look
+    const uint8_t *i2t_map; ///< LMDB's map
+    bool i2t_nopg;       ///< the page layout is not the expected one: cursor only
+    unsigned long i2t_pg_hits; ///< lookups answered by the page (tests)
     bool wrote;          ///< a quad was added, removed or queued (stale marking)
     bool in_hooks;       ///< before_commit callbacks are running
     bs_idvec lits[BS_MAX_HOOKS]; ///< per hook: touched literal objects
@@ -158,6 +165,10 @@ bs_id bs_dict_next_id(bs_txn *txn, bs_term_kind kind);
 /** Dictionary lookup of an encoding with its hash; BS_NOT_FOUND. */
 bs_status bs_dict_find_enc(bs_txn *txn, const uint8_t *enc, size_t len,
                            uint64_t h, bs_id *out);
+
+/** Whether read transactions look ids up on i2t's leaf pages directly
+ *  (default true; tests compare with the cursor-only path). */
+extern bool bs_dict_direct;
 
 /** Compare an id's stored encoding with enc: BS_OK when equal. */
 bs_status bs_dict_check(bs_txn *txn, bs_id id, const uint8_t *enc, size_t len);
