@@ -61,6 +61,8 @@ typedef struct {
     /* phase 2: the range as pairs sorted by subject, and the merge's place */
     spair *v;
     size_t n, cap, at;
+    bs_id lo, hi;      ///< the smallest and largest subject in v
+    size_t desc;       ///< places where v's subject goes down
     /* the current subject's objects: obj[0], obj[stride], ... (nrun) */
     const bs_id *obj;
     size_t stride, nrun, i;
@@ -129,28 +131,24 @@ static bs_status radix_pass(bs_sp_exec *ex, const spair *src, spair *dst, size_t
         cnt[d] = sum;
         sum += c;
     }
-    for (size_t i = 0; i < n; i++) {
-        if ((i & 4095) == 0) {
-            bs_status st = bs_sp_tick(ex);
-            if (st != BS_OK) return st;
-        }
-        dst[cnt[((src[i].s - base) >> shift) & (RADIX - 1)]++] = src[i];
+    for (size_t i = 0; i < n;) { /* blocks: the deadline check off the inner loop */
+        bs_status st = bs_sp_tick(ex);
+        if (st != BS_OK) return st;
+        for (size_t e = n - i > 4096 ? i + 4096 : n; i < e; i++)
+            dst[cnt[((src[i].s - base) >> shift) & (RADIX - 1)]++] = src[i];
     }
     return BS_OK;
 }
 
-/* Sort v[0..n) by subject, stable: LSD radix on s - min(s), as many
- * digits as the subjects' spread needs.  Sorted input: one pass. */
-static bs_status sort_pairs(star_iter *si, spair *v, size_t n)
+/* Sort sp's pairs by subject, stable: LSD radix on s - min(s), as many
+ * digits as the subjects' spread needs (read_range counted the
+ * descents and the spread: sorted input costs nothing). */
+static bs_status sort_pairs(star_iter *si, star_pat *sp)
 {
-    size_t desc = 0;
-    bs_id lo = n ? v[0].s : 0, hi = lo;
-    for (size_t i = 1; i < n; i++) {
-        desc += v[i].s < v[i - 1].s;
-        if (v[i].s < lo) lo = v[i].s;
-        if (v[i].s > hi) hi = v[i].s;
-    }
-    if (!desc) return BS_OK;
+    spair *v = sp->v;
+    size_t n = sp->n;
+    bs_id lo = sp->lo, hi = sp->hi;
+    if (!sp->desc) return BS_OK;
     if (n <= 32) {
         small_sort(v, n);
         return BS_OK;
@@ -270,11 +268,23 @@ static bs_status read_range(star_iter *si, star_pat *sp, bs_sp_scan *sc)
             sp->v = v;
             sp->cap = cap;
         }
+        /* the sort's statistics on the way (got > 0 with BS_OK) */
         spair *w = sp->v + sp->n;
+        bs_id prev = sp->n ? w[-1].s : q[0].s, lo = sp->n ? sp->lo : prev;
+        bs_id hi = sp->n ? sp->hi : prev;
+        size_t desc = sp->desc;
         for (size_t i = 0; i < got; i++) {
-            w[i].s = q[i].s;
+            bs_id s = q[i].s;
+            desc += s < prev;
+            lo = s < lo ? s : lo;
+            hi = s > hi ? s : hi;
+            prev = s;
+            w[i].s = s;
             w[i].o = q[i].o;
         }
+        sp->lo = lo;
+        sp->hi = hi;
+        sp->desc = desc;
         sp->n += got;
     }
     return st == BS_END ? BS_OK : st;
@@ -309,7 +319,7 @@ static bs_status start_merge(star_iter *si)
             bs_sp_scan_free(sc);
         }
         if (st != BS_OK) return st;
-        if ((st = sort_pairs(si, sp->v, sp->n)) != BS_OK) return st;
+        if ((st = sort_pairs(si, sp)) != BS_OK) return st;
     }
     return BS_OK;
 }
@@ -334,17 +344,29 @@ static size_t gallop(const spair *v, size_t lo, size_t n, bs_id s)
 }
 
 /* Pattern sp's run of subject s from its merge position: false when it
- * has none.  Subjects are asked in ascending order. */
-static bool merge_run(star_pat *sp, bs_id s)
+ * has none.  Subjects are asked in ascending order, and most patterns
+ * have the driver's next subject right at their position: no gallop
+ * then. */
+static inline __attribute__((always_inline)) bool merge_run(star_pat *sp, bs_id s)
 {
-    size_t a = gallop(sp->v, sp->at, sp->n, s), e = a;
-    while (e < sp->n && sp->v[e].s == s) e++;
+    const spair *v = sp->v;
+    size_t a = sp->at, n = sp->n;
+    if (a >= n || v[a].s != s) {
+        a = gallop(v, a, n, s);
+        if (a >= n || v[a].s != s) {
+            sp->at = a;
+            sp->nrun = 0;
+            return false;
+        }
+    }
+    size_t e = a + 1;
+    while (e < n && v[e].s == s) e++;
     sp->at = e;
-    sp->obj = &sp->v[a].o;
+    sp->obj = &v[a].o;
     sp->stride = 2;
     sp->nrun = e - a;
     sp->i = 0;
-    return e > a;
+    return true;
 }
 
 /* The next subject of the driver that every pattern has (in_group), or

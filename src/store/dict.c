@@ -92,7 +92,7 @@ static inline __attribute__((always_inline)) bool page_val(const bs_txn *t, unsi
 
 /* seq's value on the page in view: 1 found, 0 not on the page, -1 the
  * page is not as expected (or seq lies between its keys: not stored). */
-static inline int page_find(const bs_txn *t, uint64_t seq, MDB_val *v)
+static inline __attribute__((always_inline)) int page_find(const bs_txn *t, uint64_t seq, MDB_val *v)
 {
     if (seq < t->i2t_pg_lo || seq > t->i2t_pg_hi) return 0;
     uint64_t k;
@@ -205,7 +205,7 @@ static bool walk_to(bs_txn *t, uint64_t seq, MDB_val *v)
 /* A read transaction looks ids up through one kept cursor and the leaf
  * page under it: ids met together (a subject and its literals) were
  * numbered together. */
-static int get_enc(bs_txn *t, bs_id id, MDB_val *v)
+static inline int get_enc(bs_txn *t, bs_id id, MDB_val *v)
 {
     uint64_t seq = id & SEQ_MASK;
     if (t->i2t_pg && !t->write) {
