@@ -93,7 +93,22 @@ static void check_scan(bs_iter *it, const bs_quad *all, size_t n, const bs_quad 
 }
 
 /* Batches of every size give the quads of bs_iter_next, in its order. */
-static void check_batches(bs_txn *t, const bs_quad *pat)
+/* A batch of bs_iter_next_n, or of bs_iter_next_sog (sog: only s, o
+ * and g set, p copied from q's). */
+static bs_status next_batch(bs_iter *it, bool sog, bs_quad *b, size_t max, size_t *got)
+{
+    if (!sog) return bs_iter_next_n(it, b, max, got);
+    bs_id so[26], g[13];
+    bs_status st = bs_iter_next_sog(it, so, g, max, got);
+    for (size_t k = 0; k < *got; k++) {
+        b[k].s = so[2 * k];
+        b[k].o = so[2 * k + 1];
+        b[k].g = g[k];
+    }
+    return st;
+}
+
+static void check_batches(bs_txn *t, const bs_quad *pat, bool sog)
 {
     bs_iter *one, *many;
     ck_assert_int_eq(bs_iter_new(t, pat, &one), BS_OK);
@@ -102,7 +117,7 @@ static void check_batches(bs_txn *t, const bs_quad *pat)
     size_t got = 0, i = 0, max = 1, total = 0;
     for (;;) {
         if (i == got) {
-            bs_status st = bs_iter_next_n(many, b, max, &got);
+            bs_status st = next_batch(many, sog, b, max, &got);
             max = max % 13 + 1; /* 1, 2, ... 13, 1, ... */
             i = 0;
             if (st == BS_END) {
@@ -113,11 +128,12 @@ static void check_batches(bs_txn *t, const bs_quad *pat)
             ck_assert_uint_ge(got, 1);
         }
         ck_assert_int_eq(bs_iter_next(one, &q), BS_OK);
+        if (sog) b[i].p = q.p;
         ck_assert(quad_cmp(&q, &b[i++]) == 0);
         total++;
     }
     ck_assert_int_eq(bs_iter_next(one, &q), BS_END);
-    ck_assert_int_eq(bs_iter_next_n(many, b, 13, &got), BS_END);
+    ck_assert_int_eq(next_batch(many, sog, b, 13, &got), BS_END);
     ck_assert_uint_eq(got, 0);
     bs_iter_free(one);
     bs_iter_free(many);
@@ -150,7 +166,8 @@ static void scans_in(bs_txn *t, const bs_quad *all, size_t n, const bs_id *v)
         check_scan(it, all, n, &pats[i]);
         ck_assert_int_eq(bs_iter_reset(it, &pats[i]), BS_OK);
         check_scan(it, all, n, &pats[i]);
-        check_batches(t, &pats[i]);
+        check_batches(t, &pats[i], false);
+        check_batches(t, &pats[i], true);
         uint64_t c;
         ck_assert_int_eq(bs_quad_count(t, &pats[i], &c), BS_OK);
         size_t w = 0;

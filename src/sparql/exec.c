@@ -300,6 +300,7 @@ struct bs_sp_scan {
     bool started;
     bool empty;   ///< matches nothing (it may still hold a cursor)
     bs_quad last;
+    bs_id p;      ///< the predicate aimed at (BS_ANY: any)
 };
 
 /* Whether g belongs to the dataset's default graph. */
@@ -319,6 +320,7 @@ static bs_status scan_aim(bs_sp_scan *sc, bs_id graph, bs_id s, bs_id p, bs_id o
                  (p != BS_ANY && bs_sp_is_local(p)) ||
                  (o != BS_ANY && bs_sp_is_local(o));
     sc->multi = sc->started = sc->empty = false;
+    sc->p = p;
     if (graph == BS_SP_DEFAULT_GRAPH) {
         if (ex->dflt_all || ex->ndflt > 1) {
             sc->multi = true;
@@ -415,6 +417,51 @@ bs_status bs_sp_scan_next_n(bs_sp_scan *sc, bs_quad *out, size_t cap, size_t *n)
             *n = m;
             return BS_OK;
         }
+    }
+}
+
+/* The same filter as bs_sp_scan_next_n's on (s, o) pairs: the predicate
+ * is the scan's, so a copy of the last triple has the last s and o.  The
+ * last pair in locals (the stores into so could alias sc); subject 0 is
+ * no id: nothing matches it before the first pair. */
+static size_t filter_so(bs_sp_scan *sc, bs_id *so, const bs_id *g, size_t got)
+{
+    bs_sp_exec *ex = sc->ex;
+    bool every = ex->dflt_all && !ex->opts.visible; /* in_default() always */
+    bs_id ls = sc->started ? sc->last.s : 0, lo = sc->last.o, lg = sc->last.g;
+    size_t m = 0;
+    for (size_t i = 0; i < got; i++) {
+        bs_id s = so[2 * i], o = so[2 * i + 1];
+        if (s == ls && o == lo) continue;
+        if (!every && !in_default(ex, g[i])) continue;
+        ls = so[2 * m] = s;
+        lo = so[2 * m + 1] = o;
+        lg = g[i];
+        m++;
+    }
+    if (m) {
+        sc->started = true;
+        sc->last.s = ls;
+        sc->last.o = lo;
+        sc->last.g = lg;
+    }
+    return m;
+}
+
+bs_status bs_sp_scan_next_so(bs_sp_scan *sc, bs_id *so, size_t cap, size_t *n)
+{
+    bs_id g[256];
+    *n = 0;
+    if (cap > 256 || sc->p == BS_ANY) return BS_ERR_ARG;
+    if (sc->empty || !sc->it) return BS_END;
+    sc->last.p = sc->p;
+    for (;;) {
+        size_t got = 0;
+        bs_status st = bs_sp_tick(sc->ex);
+        if (st != BS_OK) return st;
+        if ((st = bs_iter_next_sog(sc->it, so, g, cap, &got)) != BS_OK) return st;
+        *n = sc->multi ? filter_so(sc, so, g, got) : got;
+        if (*n) return BS_OK;
     }
 }
 

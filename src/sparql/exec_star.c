@@ -251,36 +251,41 @@ static bs_status seek_group(star_iter *si)
 
 /* ---- phase 2: whole ranges, sorted, merged ------------------------------ */
 
-/* Append the rest of scan sc to pattern sp's pairs (a batch of quads
- * at a time: no call per quad). */
+/* Room for add more pairs in sp->v. */
+static bs_status grow_pairs(star_iter *si, star_pat *sp, size_t add)
+{
+    if (sp->n + add <= sp->cap) return BS_OK;
+    size_t cap = 2 * sp->cap + add;
+    bs_status st = account(si, (long long)((cap - sp->cap) * sizeof(spair)));
+    if (st != BS_OK) return st;
+    spair *v = realloc(sp->v, cap * sizeof *v);
+    if (!v) return BS_ERR_NOMEM;
+    sp->v = v;
+    sp->cap = cap;
+    return BS_OK;
+}
+
+/* Append the rest of scan sc to pattern sp's pairs, read straight into
+ * them a batch at a time, with the sort's statistics on the way. */
 static bs_status read_range(star_iter *si, star_pat *sp, bs_sp_scan *sc)
 {
-    bs_quad q[256];
     size_t got;
     bs_status st;
-    while ((st = bs_sp_scan_next_n(sc, q, 256, &got)) == BS_OK) {
-        if (sp->n + got > sp->cap) {
-            size_t cap = 2 * sp->cap + got;
-            if ((st = account(si, (long long)((cap - sp->cap) * sizeof(spair)))) != BS_OK)
-                return st;
-            spair *v = realloc(sp->v, cap * sizeof *v);
-            if (!v) return BS_ERR_NOMEM;
-            sp->v = v;
-            sp->cap = cap;
-        }
-        /* the sort's statistics on the way (got > 0 with BS_OK) */
+    _Static_assert(sizeof(spair) == 2 * sizeof(bs_id), "pairs are (s, o) id pairs");
+    for (;;) {
+        if ((st = grow_pairs(si, sp, 256)) != BS_OK) return st;
         spair *w = sp->v + sp->n;
-        bs_id prev = sp->n ? w[-1].s : q[0].s, lo = sp->n ? sp->lo : prev;
+        if ((st = bs_sp_scan_next_so(sc, (bs_id *)w, 256, &got)) != BS_OK) break;
+        /* got > 0 with BS_OK */
+        bs_id prev = sp->n ? w[-1].s : w[0].s, lo = sp->n ? sp->lo : prev;
         bs_id hi = sp->n ? sp->hi : prev;
         size_t desc = sp->desc;
         for (size_t i = 0; i < got; i++) {
-            bs_id s = q[i].s;
+            bs_id s = w[i].s;
             desc += s < prev;
             lo = s < lo ? s : lo;
             hi = s > hi ? s : hi;
             prev = s;
-            w[i].s = s;
-            w[i].o = q[i].o;
         }
         sp->lo = lo;
         sp->hi = hi;
@@ -293,7 +298,7 @@ static bs_status read_range(star_iter *si, star_pat *sp, bs_sp_scan *sc)
 /* Room for about the estimate's pairs at once (fewer doublings). */
 static bs_status reserve(star_iter *si, star_pat *sp, double est)
 {
-    size_t cap = est > 0 && est < (double)((size_t)1 << 40) ? (size_t)est + 16 : 1024;
+    size_t cap = est > 0 && est < (double)((size_t)1 << 40) ? (size_t)est + 512 : 1024;
     bs_status st = account(si, (long long)(cap * sizeof(spair)));
     if (st != BS_OK) return st;
     sp->v = malloc(cap * sizeof *sp->v);

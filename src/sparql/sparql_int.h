@@ -391,6 +391,9 @@ bs_status bs_sp_scan_next(bs_sp_scan *sc, bs_quad *out);
  *  store's duplicates at a time), or BS_END: the rows of
  *  bs_sp_scan_next() in the same order, with a call per batch. */
 bs_status bs_sp_scan_next_n(bs_sp_scan *sc, bs_quad *out, size_t cap, size_t *n);
+/** bs_sp_scan_next_n writing only subjects and objects (so[2k], so[2k + 1],
+ *  k < *n, cap <= 256) of a scan whose predicate is bound (else BS_ERR_ARG). */
+bs_status bs_sp_scan_next_so(bs_sp_scan *sc, bs_id *so, size_t cap, size_t *n);
 void bs_sp_scan_free(bs_sp_scan *sc);
 
 /** The named graphs of the dataset (visible ones), for GRAPH ?g.

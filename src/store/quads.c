@@ -369,6 +369,43 @@ bs_status bs_iter_next_n(bs_iter *it, bs_quad *out, size_t cap, size_t *n)
     return BS_OK;
 }
 
+bs_status bs_iter_next_sog(bs_iter *it, bs_id *so, bs_id *g, size_t cap, size_t *n)
+{
+    bs_quad q;
+    *n = 0;
+    if (cap == 0) return BS_ERR_ARG;
+    bs_status st = bs_iter_next(it, &q); /* the first one the usual way */
+    if (st != BS_OK) return st;
+    so[0] = q.s;
+    so[1] = q.o;
+    g[0] = q.g;
+    *n = 1;
+    if (it->nbound == 4) return BS_OK;
+    size_t plen = BS_ID_BYTES * (size_t)(it->nbound > 1 ? it->nbound - 1 : 0);
+    const uint8_t *page = it->page, *at = it->at, *data = it->data;
+    size_t i = it->ipage, npage = it->npage, k = 1;
+    int index = it->index;
+    if (index == BS_POSG && !plen) { /* (p): o, s, g in data, as unpack_inline reads them */
+        for (; k < cap && i < npage; i++, k++) {
+            const uint8_t *d = page + BS_DATA_BYTES * i;
+            so[2 * k + 1] = load_be64(d) >> 24;
+            so[2 * k] = load_be64(d + 5) >> 24;
+            g[k] = load_be64(d + 7) & BS_ID_MAX;
+        }
+    }
+    for (; k < cap && i < npage; i++, k++) {
+        const uint8_t *d = page + BS_DATA_BYTES * i;
+        if (plen && prefix_cmp(d, data, plen) != 0) break; /* past the range: next says so */
+        unpack_inline(index, at, d, &q);
+        so[2 * k] = q.s;
+        so[2 * k + 1] = q.o;
+        g[k] = q.g;
+    }
+    it->ipage = i;
+    *n = k;
+    return BS_OK;
+}
+
 /* bs_iter_seek: the new range begins inside the page under the cursor
  * when the pattern keeps the index, the bound count and the key, and the
  * page's first entry is before the new prefix and its last one not:

@@ -158,6 +158,10 @@ bs_status bs_iter_next(bs_iter *it, bs_quad *out);
  *  The same quads in the same order as bs_iter_next(). */
 bs_status bs_iter_next_n(bs_iter *it, bs_quad *out, size_t cap, size_t *n);
 
+/** bs_iter_next_n writing only each quad's subject and object
+ *  (so[2k], so[2k + 1]) and graph (g[k]): no quad to fill and copy. */
+bs_status bs_iter_next_sog(bs_iter *it, bs_id *so, bs_id *g, size_t cap, size_t *n);
+
 /// Free an iterator.  NULL is safe.
 void bs_iter_free(bs_iter *it);
 
