@@ -80,6 +80,7 @@ typedef struct {
     size_t budget;     ///< phase 1: driver quads left
     int phase;         ///< 1 seeks, 2 merge, 3 done
     bool in_group;     ///< the runs hold rows not yet returned
+    bool single;       ///< ... one row: every pattern has one object
     unsigned ticks;    ///< rows and subjects since the start (see tick())
     bs_id *row;        ///< the seed, then the bindings
     long long mem;     ///< bytes accounted with bs_sp_mem
@@ -245,6 +246,7 @@ static bs_status seek_group(star_iter *si)
         if (all) {
             si->row[si->svar] = q.s;
             si->in_group = true;
+            si->single = false;
             return BS_OK;
         }
     }
@@ -393,11 +395,16 @@ static bs_status merge_group(star_iter *si)
         if (st != BS_OK) return st;
         bs_id s = d->v[d->at].s;
         bool all = merge_run(d, s);
-        for (size_t k = 0; k < si->nt && all; k++)
-            if (k != si->drv) all = merge_run(&si->pats[k], s);
+        bool one = d->nrun == 1;
+        for (size_t k = 0; k < si->nt && all; k++) {
+            if (k == si->drv) continue;
+            all = merge_run(&si->pats[k], s);
+            one &= si->pats[k].nrun == 1;
+        }
         if (all) {
             si->row[si->svar] = s;
             si->in_group = true;
+            si->single = one;
             return BS_OK;
         }
     }
@@ -411,11 +418,17 @@ static bs_status merge_group(star_iter *si)
  * pattern's objects vary fastest). */
 static void emit(star_iter *si, bs_id *row)
 {
-    for (size_t k = 0; k < si->nt; k++) {
-        const star_pat *sp = &si->pats[k];
-        if (sp->ovar >= 0) si->row[sp->ovar] = sp->obj[sp->i * sp->stride];
+    /* locals: the stores into the rows could alias si for the compiler */
+    const star_pat *p = si->pats;
+    bs_id *r = si->row;
+    size_t nt = si->nt, nv = si->ex->nvars;
+    for (size_t k = 0; k < nt; k++)
+        if (p[k].ovar >= 0) r[p[k].ovar] = p[k].obj[p[k].i * p[k].stride];
+    memcpy(row, r, nv * sizeof *row);
+    if (si->single) { /* the usual group: one row, nothing to advance */
+        si->in_group = false;
+        return;
     }
-    memcpy(row, si->row, si->ex->nvars * sizeof *row);
     for (size_t k = si->nt; k-- > 0;) {
         if (++si->pats[k].i < si->pats[k].nrun) return;
         si->pats[k].i = 0;
