@@ -61,8 +61,6 @@ typedef struct {
     /* phase 2: the range as pairs sorted by subject, and the merge's place */
     spair *v;
     size_t n, cap, at;
-    bs_id lo, hi;      ///< the smallest and largest subject in v
-    size_t desc;       ///< places where v's subject goes down
     /* the current subject's objects: obj[0], obj[stride], ... (nrun) */
     const bs_id *obj;
     size_t stride, nrun, i;
@@ -121,59 +119,91 @@ static void small_sort(spair *v, size_t n)
     }
 }
 
-/* One stable counting pass of digit `shift` from src into dst. */
+/* One stable counting pass of digit `shift` from src into dst; cnt holds
+ * the digit's histogram (made offsets here).  With next, the histogram
+ * of the following digit is taken on the way (no counting pass). */
 static bs_status radix_pass(bs_sp_exec *ex, const spair *src, spair *dst, size_t n,
-                            bs_id base, int shift, size_t *cnt)
+                            bs_id base, int shift, size_t *cnt, size_t *next)
 {
-    memset(cnt, 0, RADIX * sizeof *cnt);
-    for (size_t i = 0; i < n; i++) cnt[((src[i].s - base) >> shift) & (RADIX - 1)]++;
     size_t sum = 0;
     for (size_t d = 0; d < RADIX; d++) {
         size_t c = cnt[d];
         cnt[d] = sum;
         sum += c;
     }
+    if (next) memset(next, 0, RADIX * sizeof *next);
     for (size_t i = 0; i < n;) { /* blocks: the deadline check off the inner loop */
         bs_status st = bs_sp_tick(ex);
         if (st != BS_OK) return st;
-        for (size_t e = n - i > 4096 ? i + 4096 : n; i < e; i++)
-            dst[cnt[((src[i].s - base) >> shift) & (RADIX - 1)]++] = src[i];
+        for (size_t e = n - i > 4096 ? i + 4096 : n; i < e; i++) {
+            bs_id k = src[i].s - base;
+            if (next) next[(k >> (shift + RADIX_BITS)) & (RADIX - 1)]++;
+            dst[cnt[(k >> shift) & (RADIX - 1)]++] = src[i];
+        }
     }
     return BS_OK;
 }
 
-/* Sort sp's pairs by subject, stable: LSD radix on s - min(s), as many
- * digits as the subjects' spread needs (read_range counted the
- * descents and the spread: sorted input costs nothing). */
+/* The first digit's histogram (s's low bits: the base below is a
+ * multiple of RADIX), with the descents and the spread.  False when v is
+ * sorted already. */
+static bool first_count(const spair *v, size_t n, size_t *cnt, bs_id *lo, bs_id *hi)
+{
+    size_t desc = 0;
+    bs_id l = v[0].s, h = l, prev = l;
+    memset(cnt, 0, RADIX * sizeof *cnt);
+    for (size_t i = 0; i < n; i++) {
+        bs_id s = v[i].s;
+        desc += s < prev;
+        l = s < l ? s : l;
+        h = s > h ? s : h;
+        prev = s;
+        cnt[s & (RADIX - 1)]++;
+    }
+    *lo = l;
+    *hi = h;
+    return desc > 0;
+}
+
+/* Sort sp's pairs by subject, stable: LSD radix on s - base, as many
+ * digits as the subjects' spread needs; sorted input costs one read. */
 static bs_status sort_pairs(star_iter *si, star_pat *sp)
 {
-    spair *v = sp->v;
+    spair *v = sp->v, *tmp = NULL;
     size_t n = sp->n;
-    bs_id lo = sp->lo, hi = sp->hi;
-    if (!sp->desc) return BS_OK;
-    if (n <= 32) {
-        small_sort(v, n);
-        return BS_OK;
-    }
-    int bits = 64 - __builtin_clzll(hi - lo);
+    if (n < 2) return BS_OK;
     bs_status st = account(si, (long long)(n * sizeof *v));
     if (st != BS_OK) return st;
-    spair *tmp = malloc(n * sizeof *tmp);
-    size_t *cnt = malloc(RADIX * sizeof *cnt);
+    size_t *hist = malloc(2 * RADIX * sizeof *hist), *cnt = hist, *next = hist + RADIX;
+    bs_id lo, hi;
     st = BS_ERR_NOMEM;
-    if (!tmp || !cnt) goto fail;
+    if (!hist) goto done;
+    st = BS_OK;
+    if (!first_count(v, n, cnt, &lo, &hi)) goto done;
+    if (n <= 32) {
+        small_sort(v, n);
+        goto done;
+    }
+    bs_id base = lo & ~(bs_id)(RADIX - 1);
+    int bits = 64 - __builtin_clzll(hi - base); /* hi > lo >= base */
+    st = BS_ERR_NOMEM;
+    if (!(tmp = malloc(n * sizeof *tmp))) goto done;
     spair *src = v, *dst = tmp;
     for (int shift = 0; shift < bits; shift += RADIX_BITS) {
-        TRY(st, radix_pass(si->ex, src, dst, n, lo, shift, cnt));
+        st = radix_pass(si->ex, src, dst, n, base, shift, cnt,
+                        shift + RADIX_BITS < bits ? next : NULL);
+        if (st != BS_OK) goto done;
         spair *x = src;
         src = dst;
         dst = x;
+        size_t *c = cnt;
+        cnt = next;
+        next = c;
     }
     if (src != v) memcpy(v, src, n * sizeof *v);
-    st = BS_OK;
-fail:
+done:
     free(tmp);
-    free(cnt);
+    free(hist);
     account(si, -(long long)(n * sizeof *v));
     return st;
 }
@@ -269,7 +299,7 @@ static bs_status grow_pairs(star_iter *si, star_pat *sp, size_t add)
 }
 
 /* Append the rest of scan sc to pattern sp's pairs, read straight into
- * them a batch at a time, with the sort's statistics on the way. */
+ * them a batch at a time. */
 static bs_status read_range(star_iter *si, star_pat *sp, bs_sp_scan *sc)
 {
     size_t got;
@@ -279,20 +309,6 @@ static bs_status read_range(star_iter *si, star_pat *sp, bs_sp_scan *sc)
         if ((st = grow_pairs(si, sp, 256)) != BS_OK) return st;
         spair *w = sp->v + sp->n;
         if ((st = bs_sp_scan_next_so(sc, (bs_id *)w, 256, &got)) != BS_OK) break;
-        /* got > 0 with BS_OK */
-        bs_id prev = sp->n ? w[-1].s : w[0].s, lo = sp->n ? sp->lo : prev;
-        bs_id hi = sp->n ? sp->hi : prev;
-        size_t desc = sp->desc;
-        for (size_t i = 0; i < got; i++) {
-            bs_id s = w[i].s;
-            desc += s < prev;
-            lo = s < lo ? s : lo;
-            hi = s > hi ? s : hi;
-            prev = s;
-        }
-        sp->lo = lo;
-        sp->hi = hi;
-        sp->desc = desc;
         sp->n += got;
     }
     return st == BS_END ? BS_OK : st;
