@@ -428,7 +428,7 @@ static size_t filter_so(bs_sp_scan *sc, bs_id *so, const bs_id *g, size_t got)
 {
     bs_sp_exec *ex = sc->ex;
     bool every = ex->dflt_all && !ex->opts.visible; /* in_default() always */
-    bs_id ls = sc->started ? sc->last.s : 0, lo = sc->last.o, lg = sc->last.g;
+    bs_id ls = sc->started ? sc->last.s : 0, lo = sc->last.o;
     size_t m = 0;
     for (size_t i = 0; i < got; i++) {
         bs_id s = so[2 * i], o = so[2 * i + 1];
@@ -436,14 +436,12 @@ static size_t filter_so(bs_sp_scan *sc, bs_id *so, const bs_id *g, size_t got)
         if (!every && !in_default(ex, g[i])) continue;
         ls = so[2 * m] = s;
         lo = so[2 * m + 1] = o;
-        lg = g[i];
         m++;
     }
-    if (m) {
+    if (m) { /* the dedup compares s, p and o only: last.g is not kept */
         sc->started = true;
         sc->last.s = ls;
         sc->last.o = lo;
-        sc->last.g = lg;
     }
     return m;
 }
