@@ -22,7 +22,12 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_PREDS 64
+/* Predicates a cache holds (its entries keep a 16-bit predicate index):
+ * the indexed ones, however many are configured, and 9 more.  A larger
+ * configuration is refused (the build fails: searches take the seek
+ * path) rather than cut, which would make the two paths differ. */
+#define MAX_PREDS 65535
+#define EXTRA_PREDS 9
 #define MAX_GRAPHS 65535
 #define MAX_SLOTS 8     ///< search handles with a cache
 
@@ -182,7 +187,7 @@ typedef struct {
     bs_txn *txn;
     const int *cancel;  ///< polled: nonzero stops the build (NULL: never)
     bs_search_ids ids;  ///< copies taken under s->lock (refresh may run)
-    bs_search_pred preds[MAX_PREDS];
+    bs_search_pred *preds;  ///< copy of s->preds (malloc'ed)
     size_t npreds;
     bs_qcache *qc;
     bs_idmap subj_ix, graph_ix;
@@ -420,34 +425,44 @@ static bs_id lookup_iri(bs_txn *txn, const char *iri)
 static bs_status pick_preds(builder *b)
 {
     const bs_search_ids *ids = &b->ids;
-    bs_id cand[MAX_PREDS];
+    if (b->npreds > MAX_PREDS - EXTRA_PREDS) return BS_ERR_UNSUPPORTED;
+    bs_id *cand = malloc((b->npreds + EXTRA_PREDS) * sizeof *cand);
     size_t n = 0;
+    if (!cand) return BS_ERR_NOMEM;
     for (size_t i = 0; i < b->npreds; i++) cand[n++] = b->preds[i].pred;
     const bs_id more[] = { ids->rdf_type, ids->dcat_theme, ids->dct_subject, ids->dmp_about,
                            ids->dmp_produced_by, ids->dmp_work_package, ids->dct_format,
                            ids->dmp_size_class, ids->rdfs_subclass };
-    for (size_t i = 0; i < sizeof more / sizeof *more; i++) cand[n++] = more[i];
+    _Static_assert(sizeof more / sizeof *more == EXTRA_PREDS, "EXTRA_PREDS");
+    for (size_t i = 0; i < EXTRA_PREDS; i++) cand[n++] = more[i];
     b->qc->preds = malloc(n * sizeof *b->qc->preds);
-    if (!b->qc->preds) return BS_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; b->qc->preds && i < n; i++) {
         bool dup = !cand[i];
         for (size_t j = 0; j < b->qc->npreds && !dup; j++) dup = b->qc->preds[j] == cand[i];
         if (!dup) b->qc->preds[b->qc->npreds++] = cand[i];
     }
-    return BS_OK;
+    free(cand);
+    return b->qc->preds ? BS_OK : BS_ERR_NOMEM;
 }
 
 /* The search handle's predicate and well-known ids, copied under its lock
  * (after a refresh in txn: terms written since the attach). */
-static void copy_ids(builder *b)
+static bs_status copy_ids(builder *b)
 {
     bs_search *s = b->s;
+    bs_status st = BS_OK;
     (void)bs_search_ids_refresh(s, b->txn);
     pthread_mutex_lock(&s->lock);
     b->ids = s->ids;
-    for (size_t i = 0; i < s->npreds && b->npreds < MAX_PREDS - 10; i++)
-        b->preds[b->npreds++] = s->preds[i];
+    b->preds = malloc((s->npreds ? s->npreds : 1) * sizeof *b->preds);
+    if (b->preds) {
+        memcpy(b->preds, s->preds, s->npreds * sizeof *b->preds);
+        b->npreds = s->npreds;
+    } else {
+        st = BS_ERR_NOMEM;
+    }
     pthread_mutex_unlock(&s->lock);
+    return st;
 }
 
 /* The cache of txn's snapshot into *out (reference count 1).  cancel:
@@ -462,7 +477,7 @@ static bs_status build(bs_search *s, bs_txn *txn, const int *cancel, bs_qcache *
     b.qc = calloc(1, sizeof *b.qc);
     if (!b.qc) return BS_ERR_NOMEM;
     b.qc->txnid = bs_qcache_txnid(txn);
-    copy_ids(&b);
+    TRY(st, copy_ids(&b));
     b.owl_class = lookup_iri(txn, BS_OWL "Class");
     b.rdfs_class = lookup_iri(txn, BS_RDFS "Class");
     TRY(st, pick_preds(&b));
@@ -483,6 +498,7 @@ fail:
     free(b.classes.v);
     free(b.facs.v);
     free(b.clsv);
+    free(b.preds);
     qc_free(b.qc);
     return st;
 }
