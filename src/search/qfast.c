@@ -26,6 +26,9 @@ typedef struct {
     uint32_t *slot;
     uint64_t *bits;
     size_t cap;
+    bs_qdsub *dsub;       ///< dense path (allocated on its first use)
+    uint64_t *dbits;
+    size_t dcap;
 } tl_arrays;
 
 static __thread tl_arrays *tl;
@@ -38,6 +41,8 @@ static void tl_free(void *p)
     if (!a) return;
     free(a->slot);
     free(a->bits);
+    free(a->dsub);
+    free(a->dbits);
     free(a);
 }
 
@@ -68,6 +73,30 @@ static bs_status tl_get(size_t n)
     return BS_OK;
 }
 
+/* This thread's dense arrays, for n subjects at least. */
+static bs_status tl_dense(size_t n)
+{
+    if (tl->dcap >= n) return BS_OK;
+    free(tl->dsub);
+    free(tl->dbits);
+    tl->dcap = 0;
+    tl->dsub = calloc(n, sizeof *tl->dsub);
+    tl->dbits = calloc((n + 63) / 64, sizeof *tl->dbits);
+    if (!tl->dsub || !tl->dbits) {
+        free(tl->dsub);
+        free(tl->dbits);
+        tl->dsub = NULL;
+        tl->dbits = NULL;
+        return BS_ERR_NOMEM;
+    }
+    tl->dcap = n;
+    return BS_OK;
+}
+
+static bool dense_on = true;
+
+void bs_qfast_set_dense(bool on) { dense_on = on; }
+
 bs_status bs_qfast_init(bs_qrun *r)
 {
     const bs_qcache *qc = r->qc;
@@ -81,7 +110,24 @@ bs_status bs_qfast_init(bs_qrun *r)
     if (st != BS_OK) return st;
     r->slot = tl->slot;   /* borrowed; bs_qfast_done zeroes what it set */
     r->bits = tl->bits;
+    if (r->p.ngroups > 2 || !dense_on) return BS_OK;
+    if ((st = tl_dense(qc->nsubj ? qc->nsubj : 1)) != BS_OK) return st;
+    r->dense = true;
+    r->dsub = tl->dsub;   /* borrowed; bs_qfast_done zeroes what it set */
+    r->dbits = tl->dbits;
     return BS_OK;
+}
+
+/* Zero the dense records and bits the query left (the finish zeroes the
+ * ones it read: then this only scans the bitmap). */
+static void dense_clear(bs_qrun *r)
+{
+    size_t nw = (r->qc->nsubj + 63) / 64;
+    for (size_t w = 0; w < nw; w++) {
+        for (uint64_t b = r->dbits[w]; b; b &= b - 1)
+            r->dsub[w * 64 + (size_t)__builtin_ctzll(b)] = (bs_qdsub){ 0 };
+        r->dbits[w] = 0;
+    }
 }
 
 void bs_qfast_done(bs_qrun *r)
@@ -91,6 +137,9 @@ void bs_qfast_done(bs_qrun *r)
     r->runs = NULL;
     free(r->pfield);
     r->pfield = NULL;
+    if (r->dbits) dense_clear(r);
+    r->dsub = NULL;
+    r->dbits = NULL;
     if (!r->slot) return;
     for (size_t i = 0; i < r->rs.n; i++) {
         uint32_t si = r->rs.res[i].sidx;
@@ -139,6 +188,33 @@ static inline bs_status cand(bs_qrun *r, const bs_qc_ent *e, bool create, size_t
     return BS_OK;
 }
 
+/* The dense path's match of cached entry e with score sc in the group
+ * done k-th (0: it creates candidates; 1: it updates them; -1: an
+ * exclusion drops them). */
+static inline void dense_hit(bs_qrun *r, const bs_qc_ent *e, float sc, int k)
+{
+    uint32_t si = e->subj;
+    uint64_t bit = 1ull << (si & 63), *w = &r->dbits[si >> 6];
+    bs_qdsub *d = &r->dsub[si];
+    if (!(*w & bit)) {
+        if (k) return;
+        *w |= bit;
+        r->dn++;
+        d->s[0] = sc;
+        d->g = (uint16_t)(e->graph + 1);
+        return;
+    }
+    if (k < 0) {
+        *w &= ~bit;
+        r->dn--;
+        *d = (bs_qdsub){ 0 };
+        return;
+    }
+    if (sc > d->s[k]) d->s[k] = sc;
+    /* the least graph id of every quad that found it, as cand() */
+    if (r->qc->graphs[e->graph] < r->qc->graphs[d->g - 1]) d->g = (uint16_t)(e->graph + 1);
+}
+
 static inline bool visible(bs_qrun *r, uint16_t gi)
 {
     return r->gvis[gi] ? r->gvis[gi] > 0 : bs_qc_visible(&r->c, r->qc, r->gvis, gi);
@@ -162,6 +238,10 @@ static bs_status fast_lit(bs_qrun *r, const bs_qlit *l, const bs_qc_ent *e, size
         if (cls && field == BS_FIELD_LABEL && bs_qc_maybe_class(qc, e[k].subj) &&
             bs_qis_class(&r->c, e[k].subj_id))
             TRY(st, bs_qrun_note_class(r, e[k].subj_id, l));
+        if (r->dense) {
+            dense_hit(r, &e[k], l->score, gi < 0 ? -1 : r->dk);
+            continue;
+        }
         size_t idx;
         st = cand(r, &e[k], create, &idx);
         if (st == BS_NOT_FOUND) continue;
@@ -181,7 +261,7 @@ static bs_status fast_classes(bs_qrun *r, const bs_idset *xs, size_t gi, bool fi
     const bs_qcache *qc = r->qc;
     bs_status st = BS_OK;
     size_t more = 0;
-    for (size_t k = 0; first && k < xs->cap; k++) {   /* room for all: no copies */
+    for (size_t k = 0; first && !r->dense && k < xs->cap; k++) {   /* room for all */
         size_t n = 0, at = 0;
         if (xs->keys[k]) bs_qc_lookup(&qc->classes, xs->keys[k], &at, &n);
         more += n;
@@ -195,6 +275,10 @@ static bs_status fast_classes(bs_qrun *r, const bs_idset *xs, size_t gi, bool fi
         for (size_t j = 0; j < n; j++) {
             TRY(st, bs_qclock_check(&r->c.clock));
             if (!visible(r, e[j].graph)) continue;
+            if (r->dense) {
+                dense_hit(r, &e[j], (float)(BS_EXPAND_FACTOR * m->score), r->dk);
+                continue;
+            }
             size_t idx;
             st = cand(r, &e[j], first, &idx);
             if (st == BS_NOT_FOUND) continue;
@@ -241,14 +325,20 @@ static bs_status group_lits(bs_qrun *r, const bs_qlits *l, const bs_qc_run *ev, 
 {
     bs_status st = BS_OK;
     size_t total = 0;
+    first = first && !r->dense;
     for (size_t i = 0; first && i < l->n; i++) total += ev[i].n;
     if (first) TRY(st, bs_qres_reserve(&r->rs, total));
     for (size_t i = 0; i < l->n; i++) {
         if (i + AHEAD < l->n && ev[i + AHEAD].n) __builtin_prefetch(ev[i + AHEAD].e);
         if (i + AHEAD / 2 < l->n && ev[i + AHEAD / 2].n) {
             uint32_t si = ev[i + AHEAD / 2].e->subj;
-            __builtin_prefetch(&r->bits[si >> 6]);
-            if (first) __builtin_prefetch(&r->slot[si], 1);
+            if (r->dense) {
+                __builtin_prefetch(&r->dbits[si >> 6]);
+                __builtin_prefetch(&r->dsub[si], 1);
+            } else {
+                __builtin_prefetch(&r->bits[si >> 6]);
+                if (first) __builtin_prefetch(&r->slot[si], 1);
+            }
         }
         TRY(st, fast_lit(r, &l->v[i], ev[i].e, ev[i].n, gi, first));
     }
@@ -280,5 +370,51 @@ bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l)
     bs_status st = lookup_runs(r, l, &ev, &total);
     if (st == BS_OK) st = group_lits(r, l, ev, -1, false);
     free(ev);
+    return st;
+}
+
+bool bs_qdense_next(bs_qrun *r, size_t *pos, bs_qres *x)
+{
+    const bs_qcache *qc = r->qc;
+    size_t nw = (qc->nsubj + 63) / 64;
+    for (size_t w = *pos >> 6; w < nw; w++) {
+        uint64_t b = r->dbits[w];
+        if (!b) continue;
+        size_t si = w * 64 + (size_t)__builtin_ctzll(b);
+        r->dbits[w] = b & (b - 1);
+        bs_qdsub d = r->dsub[si];
+        r->dsub[si] = (bs_qdsub){ 0 };
+        r->dn--;
+        *pos = si;
+        /* 0 + b0 + b1 as finish() sums the groups (commutative: the
+         * order the groups were done in does not matter for two) */
+        bool all = d.s[0] > 0 && (r->p.ngroups < 2 || d.s[1] > 0);
+        *x = (bs_qres){ .subj = qc->subj[si], .graph = qc->graphs[d.g - 1], .sidx = (uint32_t)si,
+                        .prof = qc->prof[si], .gidx = (uint16_t)(d.g - 1),
+                        .mask = all ? (uint32_t)((1ull << r->p.ngroups) - 1) : 0,
+                        .score = r->p.ngroups < 2 ? d.s[0] : d.s[0] + d.s[1] };
+        return true;
+    }
+    *pos = nw * 64;
+    return false;
+}
+
+bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n)
+{
+    const bs_qcache *qc = r->qc;
+    bs_status st = BS_OK;
+    r->dense = false;   /* from here the candidate records: the page's */
+    r->rs.n = 0;
+    TRY(st, bs_qres_reserve(&r->rs, n));
+    for (size_t i = 0; i < n; i++) {
+        size_t idx;
+        TRY(st, append(&r->rs, qc->subj[sidx[i]], (bs_id)-1, &idx));
+        r->rs.res[idx].sidx = sidx[i];
+        r->rs.res[idx].prof = qc->prof[sidx[i]];
+        r->slot[sidx[i]] = (uint32_t)idx + 1;
+        r->bits[sidx[i] >> 6] |= 1ull << (sidx[i] & 63);
+    }
+    for (size_t gi = 0; gi < r->p.ngroups; gi++) TRY(st, bs_qfast_group(r, gi, false));
+fail:
     return st;
 }

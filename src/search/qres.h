@@ -101,6 +101,14 @@ typedef struct {
     uint32_t n;
 } bs_qc_run;
 
+/** The dense path's record of a subject (per-thread array over the
+ *  cache's subjects): its best score in the first and second group done
+ *  (0 = none yet) and 1 + the index of its least graph (0 = none). */
+typedef struct {
+    float s[2];
+    uint16_t g;
+} bs_qdsub;
+
 /** A class whose label a group's literal matched. */
 typedef struct {
     bs_id cls, lit;
@@ -126,6 +134,12 @@ typedef struct {
     uint32_t *slot;        ///< per cached subject: 1 + candidate index (fast path)
     uint64_t *bits;        ///< per cached subject: 1 = a candidate (fast path)
     bs_qc_run **runs;      ///< per group: each literal's cached entries (fast path)
+    /* the dense path (fast path, one or two groups): no candidate records */
+    bool dense;
+    int dk;                ///< the group being done is the dk-th (0 or 1)
+    size_t dn;             ///< candidates (bits set)
+    bs_qdsub *dsub;        ///< per cached subject (borrowed, per thread)
+    uint64_t *dbits;       ///< per cached subject: 1 = a candidate
 } bs_qrun;
 
 #define BS_Q_CLASS_LABEL_MAX_TOKENS 6
@@ -155,5 +169,19 @@ bs_status bs_qfast_weight(bs_qrun *r, size_t gi, size_t *out);
 void bs_qfast_done(bs_qrun *r);
 /// Mark the candidates holding a literal of l excluded.
 bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l);
+
+/* The dense path: a query of one or two groups on the cache keeps per
+ * subject only its best score per group and its least graph (bs_qdsub),
+ * and no match records: the page's few resources get theirs afterwards
+ * (bs_qdense_page), from the same entries.  bs_qfast_group and
+ * bs_qfast_exclusion fill it when r->dense (r->dk: the group's rank). */
+/// Tests: off = the candidate-record path for every query.
+void bs_qfast_set_dense(bool on);
+/// The next candidate after subject index *pos (start at 0) into *x
+/// (mask all groups or 0; score), zeroing its record; false at the end.
+bool bs_qdense_next(bs_qrun *r, size_t *pos, bs_qres *x);
+/// Candidate records for subjects sidx[0..n) (rs.res[i] for sidx[i]),
+/// with their matches of every group; ends the dense path.
+bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n);
 
 #endif

@@ -382,6 +382,12 @@ static int cmp_groups_by_size(const void *a, const void *b, void *ctx)
     return x < y ? -1 : x > y;
 }
 
+/* Candidates so far (the dense path: an upper bound). */
+static size_t n_cands(const run *r)
+{
+    return r->dense ? r->dn : r->rs.n;
+}
+
 static bs_status collect(run *r)
 {
     bs_status st = BS_OK;
@@ -398,10 +404,11 @@ static bs_status collect(run *r)
     }
     qsort_r(order, ng, sizeof *order, cmp_groups_by_size, w);
     for (size_t i = 0; i < ng; i++) {
+        r->dk = (int)i;
         TRY(st, r->qc ? bs_qfast_group(r, order[i], i == 0) : do_group(r, order[i], i == 0));
-        if (!r->rs.n) break;
+        if (!n_cands(r)) break;
     }
-    for (size_t i = 0; i < r->p.nnots && r->rs.n; i++)
+    for (size_t i = 0; i < r->p.nnots && n_cands(r); i++)
         TRY(st, do_exclusion(r, &r->p.nots[i]));
 fail:
     return st;
@@ -471,39 +478,57 @@ static void page_of(const bs_search_query *q, size_t *from, size_t *limit)
     *from = q->offset;
 }
 
+/* Candidate x (scored, mask set) through the filters and facets into t. */
+static bs_status take(run *r, const bs_qfilter *f, bs_qfacets *fc, bs_qres *x, uint32_t i,
+                      topk *t, size_t *k)
+{
+    bool pass = true;
+    bs_status st = bs_qclock_check(&r->c.clock);
+    if (st == BS_OK) st = bs_qfilter_apply(&r->c, f, fc, x, &pass);
+    if (st != BS_OK || !pass) return st;
+    (*k)++;
+    if (t->k) topk_add(t, (ranked){ x->score, x->subj, i });
+    return BS_OK;
+}
+
+/* Score the candidate records: mask and score from their groups. */
+static void score_res(bs_qresset *rs, size_t i)
+{
+    bs_qres *x = &rs->res[i];
+    const bs_qgm *g = &rs->gm[i * rs->ngroups];
+    float sc = 0;
+    x->mask = 0;
+    for (size_t j = 0; j < rs->ngroups; j++) {
+        float b = g[j].direct > g[j].expand ? g[j].direct : g[j].expand;
+        if (b > 0) x->mask |= 1u << j;
+        sc += b;
+    }
+    x->score = sc;
+}
+
 /* Score the complete candidates, filter, count facets; *total passed, of
- * which the best (at least every one the page q asks for) in *out. */
+ * which the best (at least every one the page q asks for) in *out (.i:
+ * the candidate's index, on the dense path its subject index). */
 static bs_status finish(run *r, const bs_search_query *q, const bs_qfilter *f, bs_qfacets *fc,
                         ranked **out, size_t *n, size_t *total)
 {
     bs_qresset *rs = &r->rs;
     uint32_t all = (uint32_t)((1ull << rs->ngroups) - 1);
-    size_t from, limit;
+    size_t from, limit, nc = n_cands(r);
     page_of(q, &from, &limit);
-    topk t = { .k = from < rs->n && limit < rs->n - from ? from + limit : rs->n };
-    if (t.k * 4 > rs->n) t.k = SIZE_MAX;  /* most of them: keep all, select later */
-    t.v = malloc((t.k != SIZE_MAX && t.k ? t.k : rs->n ? rs->n : 1) * sizeof *t.v);
+    topk t = { .k = from < nc && limit < nc - from ? from + limit : nc };
+    if (t.k * 4 > nc) t.k = SIZE_MAX;  /* most of them: keep all, select later */
+    t.v = malloc((t.k != SIZE_MAX && t.k ? t.k : nc ? nc : 1) * sizeof *t.v);
     bs_status st = BS_OK;
-    size_t k = 0;
+    size_t k = 0, pos = 0;
+    bs_qres dx;
     if (!t.v) return BS_ERR_NOMEM;
-    for (size_t i = 0; i < rs->n; i++) {
-        bs_qres *x = &rs->res[i];
-        const bs_qgm *g = &rs->gm[i * rs->ngroups];
-        float sc = 0;
-        x->mask = 0;
-        for (size_t j = 0; j < rs->ngroups; j++) {
-            float b = g[j].direct > g[j].expand ? g[j].direct : g[j].expand;
-            if (b > 0) x->mask |= 1u << j;
-            sc += b;
-        }
-        if (x->mask != all || x->excluded) continue;
-        x->score = sc;
-        bool pass = true;
-        TRY(st, bs_qclock_check(&r->c.clock));
-        TRY(st, bs_qfilter_apply(&r->c, f, fc, x, &pass));
-        if (!pass) continue;
-        k++;
-        if (t.k) topk_add(&t, (ranked){ sc, x->subj, (uint32_t)i });
+    while (r->dense && bs_qdense_next(r, &pos, &dx))
+        if (dx.mask == all) TRY(st, take(r, f, fc, &dx, dx.sidx, &t, &k));
+    for (size_t i = 0; !r->dense && i < rs->n; i++) {
+        score_res(rs, i);
+        if (rs->res[i].mask != all || rs->res[i].excluded) continue;
+        TRY(st, take(r, f, fc, &rs->res[i], (uint32_t)i, &t, &k));
     }
     *out = t.v;
     *n = t.n;
@@ -548,6 +573,18 @@ static bs_status make_page(run *r, const bs_search_query *q, ranked *v, size_t n
     top_sorted(v, n, to);
     res->hits = calloc(to - from + 1, sizeof *res->hits);
     if (!res->hits) return BS_ERR_NOMEM;
+    if (r->dense && to > from) {   /* the page's candidate records, in page order */
+        uint32_t *sidx = malloc((to - from + 1) * sizeof *sidx);
+        if (!sidx) return BS_ERR_NOMEM;
+        for (size_t i = from; i < to; i++) sidx[i - from] = v[i].i;
+        bs_status st = bs_qdense_page(r, sidx, to - from);
+        free(sidx);
+        if (st != BS_OK) return st;
+        for (size_t i = from; i < to; i++) {
+            r->rs.res[i - from].score = v[i].score;
+            v[i].i = (uint32_t)(i - from);
+        }
+    }
     for (size_t i = from; i < to; i++) {
         bs_status st = bs_qhit_build(&r->c, &r->p, &r->rs, v[i].i, &res->hits[res->nhits]);
         res->nhits++;
