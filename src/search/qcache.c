@@ -78,6 +78,8 @@ static void qc_free(bs_qcache *qc)
     free(qc->subj);
     free(qc->graphs);
     free(qc->preds);
+    free(qc->lits.hash);
+    free(qc->classes.hash);
     free(qc->lits.keys);
     free(qc->lits.off);
     free(qc->lits.ent);
@@ -316,6 +318,27 @@ static int cmp_tup(const void *a, const void *b)
 }
 
 /* Tuples → CSR table t (after the profiles: entries carry them). */
+static inline size_t key_slot(bs_id key, unsigned bits)
+{
+    return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+/* t's hash table: at most half full. */
+static bs_status make_hash(bs_qc_csr *t)
+{
+    unsigned bits = 4;
+    while (((size_t)1 << bits) < 2 * t->nkeys) bits++;
+    size_t mask = ((size_t)1 << bits) - 1;
+    if (!(t->hash = calloc(mask + 1, sizeof *t->hash))) return BS_ERR_NOMEM;
+    t->hbits = bits;
+    for (size_t i = 0; i < t->nkeys; i++) {
+        size_t h = key_slot(t->keys[i], bits);
+        while (t->hash[h]) h = (h + 1) & mask;
+        t->hash[h] = (uint32_t)i + 1;
+    }
+    return BS_OK;
+}
+
 static bs_status make_csr(const bs_qcache *qc, tupvec *tv, bs_qc_csr *t)
 {
     if (tv->n) qsort(tv->v, tv->n, sizeof *tv->v, cmp_tup);
@@ -333,7 +356,7 @@ static bs_status make_csr(const bs_qcache *qc, tupvec *tv, bs_qc_csr *t)
     }
     t->off[t->nkeys] = (uint32_t)tv->n;
     t->nent = tv->n;
-    return BS_OK;
+    return make_hash(t);
 }
 
 static uint64_t run_hash(const tup *v, size_t n)
@@ -636,6 +659,18 @@ bs_qcache *bs_qcache_acquire(bs_search *s, bs_txn *txn)
 
 const bs_qc_ent *bs_qc_lookup(const bs_qc_csr *t, bs_id key, size_t *at, size_t *n)
 {
+    if (t->hash) {
+        size_t mask = ((size_t)1 << t->hbits) - 1;
+        *n = 0;
+        for (size_t h = key_slot(key, t->hbits); t->hash[h]; h = (h + 1) & mask) {
+            size_t i = t->hash[h] - 1;
+            if (t->keys[i] != key) continue;
+            *at = i;
+            *n = t->off[i + 1] - t->off[i];
+            return &t->ent[t->off[i]];
+        }
+        return NULL;
+    }
     size_t lo = *at < t->nkeys ? *at : t->nkeys, hi, step = 1;
     *n = 0;
     if (lo > 0 && t->keys[lo - 1] >= key) lo = 0;   /* behind us: from the start */

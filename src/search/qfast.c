@@ -137,6 +137,11 @@ void bs_qfast_done(bs_qrun *r)
     r->runs = NULL;
     free(r->pfield);
     r->pfield = NULL;
+    for (size_t i = 0; i < 2; i++) {
+        bs_idmap_free(&r->dxs[i]);
+        free(r->dcm[i]);
+        r->dcm[i] = NULL;
+    }
     if (r->dbits) dense_clear(r);
     r->dsub = NULL;
     r->dbits = NULL;
@@ -358,6 +363,12 @@ bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first)
     TRY(st, group_lits(r, l, r->runs[gi], (int)gi, first));
     if (r->expand && r->ncm) TRY(st, bs_qrun_expansion_set(r, &xs));
     if (xs.n) TRY(st, fast_classes(r, &xs, gi, first));
+    if (r->dense && xs.n) {   /* kept for the page (bs_qdense_page) */
+        if (!(r->dcm[gi] = malloc(r->ncm * sizeof *r->dcm[gi]))) { st = BS_ERR_NOMEM; goto fail; }
+        memcpy(r->dcm[gi], r->cm, r->ncm * sizeof *r->cm);
+        r->dxs[gi] = xs;
+        return BS_OK;
+    }
 fail:
     bs_idmap_free(&xs);
     return st;
@@ -399,6 +410,29 @@ bool bs_qdense_next(bs_qrun *r, size_t *pos, bs_qres *x)
     return false;
 }
 
+/* Group gi's direct matches of the candidates (only the page's now):
+ * a bit test per entry, no class notes (the dense pass made them). */
+static bs_status page_lits(bs_qrun *r, size_t gi)
+{
+    const bs_qlits *l = &r->lits[gi];
+    const bs_qc_run *ev = r->runs[gi];
+    bs_status st = BS_OK;
+    for (size_t i = 0; i < l->n; i++) {
+        const bs_qc_ent *e = ev[i].e;
+        TRY(st, bs_qclock_check(&r->c.clock));
+        for (uint32_t k = 0; k < ev[i].n; k++) {
+            uint32_t si = e[k].subj;
+            size_t idx;
+            if (!((r->bits[si >> 6] >> (si & 63)) & 1) || !visible(r, e[k].graph)) continue;
+            TRY(st, cand(r, &e[k], false, &idx));
+            bs_qgm_direct(&r->rs.gm[idx * r->rs.ngroups + gi], &l->v[i],
+                          r->qc->preds[e[k].pred], r->pfield[e[k].pred]);
+        }
+    }
+fail:
+    return st;
+}
+
 bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n)
 {
     const bs_qcache *qc = r->qc;
@@ -414,7 +448,15 @@ bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n)
         r->slot[sidx[i]] = (uint32_t)idx + 1;
         r->bits[sidx[i] >> 6] |= 1ull << (sidx[i] & 63);
     }
-    for (size_t gi = 0; gi < r->p.ngroups; gi++) TRY(st, bs_qfast_group(r, gi, false));
+    for (size_t gi = 0; gi < r->p.ngroups; gi++) {
+        TRY(st, page_lits(r, gi));
+        if (!r->dxs[gi].n) continue;
+        bs_qcm *keep = r->cm;   /* the group's class matches, as the dense pass had them */
+        r->cm = r->dcm[gi];
+        st = fast_classes(r, &r->dxs[gi], gi, false);
+        r->cm = keep;
+        if (st != BS_OK) goto fail;
+    }
 fail:
     return st;
 }

@@ -140,6 +140,8 @@ typedef struct {
     size_t dn;             ///< candidates (bits set)
     bs_qdsub *dsub;        ///< per cached subject (borrowed, per thread)
     uint64_t *dbits;       ///< per cached subject: 1 = a candidate
+    bs_idset dxs[2];       ///< per group: its expansion set (class → dcm index)
+    bs_qcm *dcm[2];        ///< per group: its class matches
 } bs_qrun;
 
 #define BS_Q_CLASS_LABEL_MAX_TOKENS 6
