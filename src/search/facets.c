@@ -156,10 +156,9 @@ static bs_status count_state(bs_qfacets *fc, const scan_state *s, uint32_t n)
 /* The cached path: filters decided once per profile, facet values
  * counted per profile (bs_qfacets_finish adds them up). */
 static bs_status apply_profile(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
-                               const bs_qres *r, bs_access level, bool *pass)
+                               uint32_t p, bs_access level, bool *pass)
 {
     const bs_qcache *qc = fc->qc;
-    uint32_t p = r->prof;
     if (!fc->pstate) {
         fc->pstate = calloc(qc->nprof, sizeof *fc->pstate);
         fc->pcount = calloc(qc->nprof, sizeof *fc->pcount);
@@ -188,19 +187,31 @@ static bs_status cached_level(bs_qctx *c, bs_qfacets *fc, uint16_t gi, bs_access
     return BS_OK;
 }
 
+static bool any_filter(const bs_qfilter *f)
+{
+    return f->has_type || f->wp || f->size || f->format;
+}
+
+bs_status bs_qfilter_cached(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc, uint32_t prof,
+                            uint16_t gidx, bool *pass)
+{
+    bs_access level;
+    bs_status st = cached_level(c, fc, gidx, &level);
+    if (st != BS_OK) return st;
+    *pass = f->access < 0 || (int)level == f->access;
+    if (!*pass || (!fc->on && !any_filter(f))) return BS_OK;
+    return apply_profile(c, f, fc, prof, level, pass);
+}
+
 bs_status bs_qfilter_apply(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
                            const bs_qres *r, bool *pass)
 {
-    bool any = f->has_type || f->wp || f->size || f->format;
-    bool cached = fc->qc && r->sidx != BS_QRES_NO_SIDX;
-    bs_access level;
-    bs_status st = BS_OK;
-    if (cached) st = cached_level(c, fc, r->gidx, &level);
-    else level = bs_qvis_level(&c->vis, c->txn, r->graph);
-    if (st != BS_OK) return st;
+    if (fc->qc && r->sidx != BS_QRES_NO_SIDX)
+        return bs_qfilter_cached(c, f, fc, r->prof, r->gidx, pass);
+    bs_access level = bs_qvis_level(&c->vis, c->txn, r->graph);
+    bs_status st;
     *pass = f->access < 0 || (int)level == f->access;
-    if (!*pass || (!any && !fc->on)) return BS_OK;
-    if (cached) return apply_profile(c, f, fc, r, level, pass);
+    if (!*pass || (!any_filter(f) && !fc->on)) return BS_OK;
     scan_state s = { 0 };
     st = scan_quads(c, f, fc, r, &s);
     if (st != BS_OK) return st;

@@ -225,6 +225,15 @@ static inline bool visible(bs_qrun *r, uint16_t gi)
     return r->gvis[gi] ? r->gvis[gi] > 0 : bs_qc_visible(&r->c, r->qc, r->gvis, gi);
 }
 
+/* The dense path's loop for a literal that cannot name a class (most:
+ * a prefix's, long ones): nothing but the visibility test per entry. */
+static bs_status dense_lit(bs_qrun *r, const bs_qlit *l, const bs_qc_ent *e, size_t n, int k)
+{
+    for (size_t j = 0; j < n; j++)
+        if (visible(r, e[j].graph)) dense_hit(r, &e[j], l->score, k);
+    return bs_qclock_check(&r->c.clock);
+}
+
 /* Literal l's entries e[0..n) (group gi; gi < 0: an exclusion) → its
  * resources. */
 static bs_status fast_lit(bs_qrun *r, const bs_qlit *l, const bs_qc_ent *e, size_t n, int gi,
@@ -236,6 +245,7 @@ static bs_status fast_lit(bs_qrun *r, const bs_qlit *l, const bs_qc_ent *e, size
     bool cls = gi >= 0 && r->expand && l->len <= BS_Q_CLASS_LABEL_MAX_TOKENS &&
                !r->p.groups[gi].alts[l->alt].prefix;
     bs_status st = BS_OK;
+    if (r->dense && !cls) return dense_lit(r, l, e, n, gi < 0 ? -1 : r->dk);
     for (size_t k = 0; k < n; k++) {
         TRY(st, bs_qclock_check(&r->c.clock));
         if (!visible(r, e[k].graph)) continue;
@@ -384,27 +394,25 @@ bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l)
     return st;
 }
 
-bool bs_qdense_next(bs_qrun *r, size_t *pos, bs_qres *x)
+bool bs_qdense_next(bs_qrun *r, size_t *pos, uint32_t *si, float *score, uint16_t *gidx)
 {
-    const bs_qcache *qc = r->qc;
-    size_t nw = (qc->nsubj + 63) / 64;
+    size_t nw = (r->qc->nsubj + 63) / 64;
+    bool two = r->p.ngroups > 1;
     for (size_t w = *pos >> 6; w < nw; w++) {
-        uint64_t b = r->dbits[w];
-        if (!b) continue;
-        size_t si = w * 64 + (size_t)__builtin_ctzll(b);
-        r->dbits[w] = b & (b - 1);
-        bs_qdsub d = r->dsub[si];
-        r->dsub[si] = (bs_qdsub){ 0 };
-        r->dn--;
-        *pos = si;
-        /* 0 + b0 + b1 as finish() sums the groups (commutative: the
-         * order the groups were done in does not matter for two) */
-        bool all = d.s[0] > 0 && (r->p.ngroups < 2 || d.s[1] > 0);
-        *x = (bs_qres){ .subj = qc->subj[si], .graph = qc->graphs[d.g - 1], .sidx = (uint32_t)si,
-                        .prof = qc->prof[si], .gidx = (uint16_t)(d.g - 1),
-                        .mask = all ? (uint32_t)((1ull << r->p.ngroups) - 1) : 0,
-                        .score = r->p.ngroups < 2 ? d.s[0] : d.s[0] + d.s[1] };
-        return true;
+        for (uint64_t b = r->dbits[w]; b; b &= b - 1) {
+            size_t i = w * 64 + (size_t)__builtin_ctzll(b);
+            bs_qdsub d = r->dsub[i];
+            r->dsub[i] = (bs_qdsub){ 0 };
+            r->dbits[w] = b & (b - 1);
+            if (!(d.s[0] > 0 && (!two || d.s[1] > 0))) continue;   /* not every group */
+            *pos = i;
+            *si = (uint32_t)i;
+            /* 0 + b0 + b1 as finish() sums the groups (commutative: the
+             * order the groups were done in does not matter for two) */
+            *score = two ? d.s[0] + d.s[1] : d.s[0];
+            *gidx = (uint16_t)(d.g - 1);
+            return true;
+        }
     }
     *pos = nw * 64;
     return false;

@@ -84,6 +84,10 @@ bool bs_qc_visible(bs_qctx *c, const bs_qcache *qc, int8_t *gvis, uint16_t gi);
  *  passes and facets are on, count its facet values.  *pass = kept. */
 bs_status bs_qfilter_apply(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
                            const bs_qres *r, bool *pass);
+/** The same for a resource of the snapshot cache (fc->qc): its facet
+ *  profile and least graph's index. */
+bs_status bs_qfilter_cached(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc, uint32_t prof,
+                            uint16_t gidx, bool *pass);
 
 /** The facet arrays of out (descending by count, labelled). */
 bs_status bs_qfacets_finish(bs_qctx *c, bs_qfacets *fc, bs_search_result *out);
@@ -179,9 +183,10 @@ bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l);
  * bs_qfast_exclusion fill it when r->dense (r->dk: the group's rank). */
 /// Tests: off = the candidate-record path for every query.
 void bs_qfast_set_dense(bool on);
-/// The next candidate after subject index *pos (start at 0) into *x
-/// (mask all groups or 0; score), zeroing its record; false at the end.
-bool bs_qdense_next(bs_qrun *r, size_t *pos, bs_qres *x);
+/// The next candidate matching every group from subject index *pos on
+/// (start at 0): its subject index, score and least graph's index;
+/// zeroes the records it passes; false at the end.
+bool bs_qdense_next(bs_qrun *r, size_t *pos, uint32_t *si, float *score, uint16_t *gidx);
 /// Candidate records for subjects sidx[0..n) (rs.res[i] for sidx[i]),
 /// with their matches of every group; ends the dense path.
 bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n);

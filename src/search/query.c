@@ -521,10 +521,20 @@ static bs_status finish(run *r, const bs_search_query *q, const bs_qfilter *f, b
     t.v = malloc((t.k != SIZE_MAX && t.k ? t.k : nc ? nc : 1) * sizeof *t.v);
     bs_status st = BS_OK;
     size_t k = 0, pos = 0;
-    bs_qres dx;
+    uint32_t si;
+    uint16_t gi;
+    float sc;
     if (!t.v) return BS_ERR_NOMEM;
-    while (r->dense && bs_qdense_next(r, &pos, &dx))
-        if (dx.mask == all) TRY(st, take(r, f, fc, &dx, dx.sidx, &t, &k));
+    while (r->dense && bs_qdense_next(r, &pos, &si, &sc, &gi)) {
+        bool pass;
+        TRY(st, bs_qclock_check(&r->c.clock));
+        TRY(st, bs_qfilter_cached(&r->c, f, fc, r->qc->prof[si], gi, &pass));
+        if (!pass) continue;
+        k++;
+        /* the subject id breaks ties: read only when it may enter */
+        if (t.k && (t.n < t.k || sc >= t.v[0].score))
+            topk_add(&t, (ranked){ sc, r->qc->subj[si], si });
+    }
     for (size_t i = 0; !r->dense && i < rs->n; i++) {
         score_res(rs, i);
         if (rs->res[i].mask != all || rs->res[i].excluded) continue;
