@@ -636,6 +636,54 @@ START_TEST(test_match)
 }
 END_TEST
 
+/* Each literal's score is BM25 of its own tf, length and field (the
+ * scores are memoised per token by (tf, field, length): literals that
+ * differ in one of them only must not share one). */
+typedef struct {
+    bs_id lit[8];
+    double score[8];
+    size_t n;
+} score_ctx;
+
+static bs_status on_score(void *ctx, bs_id lit, double score)
+{
+    score_ctx *c = ctx;
+    if (c->n < 8) { c->lit[c->n] = lit; c->score[c->n++] = score; }
+    return BS_OK;
+}
+
+START_TEST(test_match_scores)
+{
+    load_text("@prefix dct: <http://purl.org/dc/terms/> .\n"
+              "<" EX "z1> dct:description \"zircon a b c\"@en .\n"
+              "<" EX "z2> dct:description \"zircon zircon b c\"@en .\n"
+              "<" EX "z3> dct:title \"zircon x y z\"@en .\n"
+              "<" EX "z4> dct:description \"zircon a b c d e\"@en .\n", EX "g/public");
+    const struct { const char *text; unsigned tf, len, field; } want[] = {
+        { "zircon a b c", 1, 4, BS_FIELD_TEXT }, { "zircon zircon b c", 2, 4, BS_FIELD_TEXT },
+        { "zircon x y z", 1, 4, BS_FIELD_LABEL }, { "zircon a b c d e", 1, 6, BS_FIELD_TEXT },
+    };
+    bs_txn *txn;
+    score_ctx m = { 0 };
+    bs_qcorpus c;
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    ck_assert_int_eq(bs_qcorpus_get(txn, &c), BS_OK);
+    ck_assert_int_eq(bs_search_match(idx, txn, "zircon", on_score, &m), BS_OK);
+    ck_assert_uint_eq(m.n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        bs_term t = bs_term_literal(want[i].text, strlen(want[i].text), "en", 2, NULL, 0);
+        bs_id id;
+        ck_assert_int_eq(bs_dict_lookup(txn, &t, &id), BS_OK);
+        size_t k = 0;
+        while (k < m.n && m.lit[k] != id) k++;
+        ck_assert_uint_lt(k, m.n);
+        float exp = (float)bs_qbm25(&c, 4, want[i].tf, want[i].len, want[i].field);
+        ck_assert_msg((float)m.score[k] == exp, "%s: %g, want %g", want[i].text, m.score[k], exp);
+    }
+    bs_txn_abort(txn);
+}
+END_TEST
+
 START_TEST(test_json)
 {
     bs_search_query q = { .q = "electrode coating", .limit = 5 };
@@ -1210,6 +1258,7 @@ int main(void)
     tcase_add_test(st, test_access);
     tcase_add_test(st, test_suggest);
     tcase_add_test(st, test_match);
+    tcase_add_test(st, test_match_scores);
     tcase_add_test(st, test_json);
     tcase_add_test(st, test_cache_same);
     tcase_add_test(st, test_cache_same_generated);

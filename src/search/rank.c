@@ -131,7 +131,22 @@ typedef struct {
     uint64_t df;
     double idf;          ///< of df
     bool prefix;
+    /* the token's scores by (tf, field, len): most postings repeat a few
+     * (titles of similar length), and BM25 is two divisions */
+    struct { uint32_t key; float score; } memo[256]; ///< key 0: empty
 } scan_ctx;
+
+/* The score of posting p for c's token (memoised). */
+static inline float posting_score(scan_ctx *c, const bs_posting *p)
+{
+    uint32_t key = 1u << 24 | (uint32_t)p->tf << 16 | (uint32_t)p->field << 8 | p->len;
+    unsigned h = (p->len ^ (unsigned)p->tf << 5 ^ (unsigned)p->field << 3) & 255;
+    if (c->memo[h].key != key) {
+        c->memo[h].key = key;
+        c->memo[h].score = (float)bm25_with_idf(c->c, c->idf, p->tf, p->len, p->field);
+    }
+    return c->memo[h].score;
+}
 
 static bs_status on_postings(void *vctx, const char *tok, size_t toklen,
                              const bs_posting *ps, size_t n)
@@ -141,6 +156,7 @@ static bs_status on_postings(void *vctx, const char *tok, size_t toklen,
     if (toklen != c->last_len || memcmp(tok, c->last, toklen)) {
         if ((st = bs_tix_df(c->txn, tok, toklen, &c->df)) != BS_OK) return st;
         c->idf = bm25_idf(c->c, c->df);
+        memset(c->memo, 0, sizeof c->memo);
         c->last_len = toklen < sizeof c->last ? toklen : sizeof c->last;
         memcpy(c->last, tok, c->last_len);
         /* room for the token's postings at once (df of them) */
@@ -152,10 +168,10 @@ static bs_status on_postings(void *vctx, const char *tok, size_t toklen,
             c->out->cap = want;
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        double sc = bm25_with_idf(c->c, c->idf, ps[i].tf, ps[i].len, ps[i].field);
-        if ((st = lits_push(c->out, ps[i].doc, (float)sc, ps[i].field, ps[i].len)) != BS_OK) return st;
-    }
+    for (size_t i = 0; i < n; i++)
+        if ((st = lits_push(c->out, ps[i].doc, posting_score(c, &ps[i]), ps[i].field,
+                            ps[i].len)) != BS_OK)
+            return st;
     if (c->prefix && c->out->n >= PREFIX_MAX_POSTINGS) {
         c->out->partial = true;
         return BS_END;
