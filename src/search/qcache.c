@@ -659,35 +659,14 @@ bs_qcache *bs_qcache_acquire(bs_search *s, bs_txn *txn)
 
 const bs_qc_ent *bs_qc_lookup(const bs_qc_csr *t, bs_id key, size_t *at, size_t *n)
 {
-    if (t->hash) {
-        size_t mask = ((size_t)1 << t->hbits) - 1;
-        *n = 0;
-        for (size_t h = key_slot(key, t->hbits); t->hash[h]; h = (h + 1) & mask) {
-            size_t i = t->hash[h] - 1;
-            if (t->keys[i] != key) continue;
-            *at = i;
-            *n = t->off[i + 1] - t->off[i];
-            return &t->ent[t->off[i]];
-        }
-        return NULL;
-    }
-    size_t lo = *at < t->nkeys ? *at : t->nkeys, hi, step = 1;
+    size_t mask = ((size_t)1 << t->hbits) - 1;
     *n = 0;
-    if (lo > 0 && t->keys[lo - 1] >= key) lo = 0;   /* behind us: from the start */
-    hi = lo;
-    while (hi < t->nkeys && t->keys[hi] < key) {    /* gallop */
-        lo = hi + 1;
-        hi += step;
-        step *= 2;
+    for (size_t h = key_slot(key, t->hbits); t->hash[h]; h = (h + 1) & mask) {
+        size_t i = t->hash[h] - 1;
+        if (t->keys[i] != key) continue;
+        *at = i;
+        *n = t->off[i + 1] - t->off[i];
+        return &t->ent[t->off[i]];
     }
-    if (hi > t->nkeys) hi = t->nkeys;
-    while (lo < hi) {                               /* first key >= key in [lo, hi] */
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->keys[mid] < key) lo = mid + 1;
-        else hi = mid;
-    }
-    *at = lo;
-    if (lo == t->nkeys || t->keys[lo] != key) return NULL;
-    *n = t->off[lo + 1] - t->off[lo];
-    return &t->ent[t->off[lo]];
+    return NULL;
 }

@@ -31,7 +31,7 @@ typedef struct {
     uint32_t *off;
     bs_qc_ent *ent;
     size_t nkeys, nent;
-    uint32_t *hash;    ///< key → 1 + its index (open addressing, 2^hbits slots), or NULL
+    uint32_t *hash;    ///< key → 1 + its index (open addressing, 2^hbits slots, half full)
     unsigned hbits;
 } bs_qc_csr;
 
@@ -103,10 +103,10 @@ void bs_qcache_wait(bs_search *s);
 /** Tests: each builder waits ms (polling cancel) before it starts. */
 void bs_qcache_set_build_delay(unsigned ms);
 
-/** The entries of key in t (*n = 0 when absent): one probe of its hash
- *  table (a prefix's postings come in many ascending runs, far apart
- *  among the keys: a search per literal was a sixth of such a query),
- *  or without one a galloping search from *at (updated; start at 0). */
+/** The entries of key in t (*n = 0 when absent; *at = its index when
+ *  present): one probe of t's hash table (a prefix's postings come in
+ *  many ascending runs, far apart among the keys: a galloping search per
+ *  literal was a sixth of such a query's instructions). */
 const bs_qc_ent *bs_qc_lookup(const bs_qc_csr *t, bs_id key, size_t *at, size_t *n);
 
 /** Whether subject index si may be a class (see bs_qcache.cls). */

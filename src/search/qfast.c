@@ -48,49 +48,41 @@ static void tl_free(void *p)
 
 static void tl_key_make(void) { (void)pthread_key_create(&tl_key, tl_free); }
 
-/* This thread's arrays, for n subjects at least. */
-static bs_status tl_get(size_t n)
+/* A per-subject array (*v, n elements of sz bytes) and its bitmap, zeroed,
+ * in place of smaller ones (*cap elements). */
+static bs_status grow(void **pv, size_t sz, uint64_t **bits, size_t *cap, size_t n)
+{
+    if (*cap >= n) return BS_OK;
+    free(*pv);
+    free(*bits);
+    *cap = 0;
+    *pv = calloc(n, sz);
+    *bits = calloc((n + 63) / 64, sizeof **bits);
+    if (!*pv || !*bits) {
+        free(*pv);
+        free(*bits);
+        *pv = NULL;
+        *bits = NULL;
+        return BS_ERR_NOMEM;
+    }
+    *cap = n;
+    return BS_OK;
+}
+
+/* This thread's arrays, for n subjects at least (dense: the dense path's too). */
+static bs_status tl_get(size_t n, bool dense)
 {
     pthread_once(&tl_once, tl_key_make);
     if (!tl) {
         if (!(tl = calloc(1, sizeof *tl))) return BS_ERR_NOMEM;
         (void)pthread_setspecific(tl_key, tl);
     }
-    if (tl->cap >= n) return BS_OK;
-    free(tl->slot);
-    free(tl->bits);
-    tl->cap = 0;
-    tl->slot = calloc(n, sizeof *tl->slot);
-    tl->bits = calloc((n + 63) / 64, sizeof *tl->bits);
-    if (!tl->slot || !tl->bits) {
-        free(tl->slot);
-        free(tl->bits);
-        tl->slot = NULL;
-        tl->bits = NULL;
-        return BS_ERR_NOMEM;
-    }
-    tl->cap = n;
-    return BS_OK;
-}
-
-/* This thread's dense arrays, for n subjects at least. */
-static bs_status tl_dense(size_t n)
-{
-    if (tl->dcap >= n) return BS_OK;
-    free(tl->dsub);
-    free(tl->dbits);
-    tl->dcap = 0;
-    tl->dsub = calloc(n, sizeof *tl->dsub);
-    tl->dbits = calloc((n + 63) / 64, sizeof *tl->dbits);
-    if (!tl->dsub || !tl->dbits) {
-        free(tl->dsub);
-        free(tl->dbits);
-        tl->dsub = NULL;
-        tl->dbits = NULL;
-        return BS_ERR_NOMEM;
-    }
-    tl->dcap = n;
-    return BS_OK;
+    void *slot = tl->slot, *dsub = tl->dsub;
+    bs_status st = grow(&slot, sizeof *tl->slot, &tl->bits, &tl->cap, n);
+    tl->slot = slot;
+    if (st == BS_OK && dense) st = grow(&dsub, sizeof *tl->dsub, &tl->dbits, &tl->dcap, n);
+    tl->dsub = dsub;
+    return st;
 }
 
 static bool dense_on = true;
@@ -106,12 +98,12 @@ bs_status bs_qfast_init(bs_qrun *r)
     if (!r->gvis || !r->pfield || !r->runs) return BS_ERR_NOMEM;
     for (size_t i = 0; i < qc->npreds; i++)
         r->pfield[i] = (int8_t)bs_qctx_pred_field(&r->c, qc->preds[i]);
-    bs_status st = tl_get(qc->nsubj ? qc->nsubj : 1);
+    bool dense = r->p.ngroups <= 2 && dense_on;
+    bs_status st = tl_get(qc->nsubj ? qc->nsubj : 1, dense);
     if (st != BS_OK) return st;
     r->slot = tl->slot;   /* borrowed; bs_qfast_done zeroes what it set */
     r->bits = tl->bits;
-    if (r->p.ngroups > 2 || !dense_on) return BS_OK;
-    if ((st = tl_dense(qc->nsubj ? qc->nsubj : 1)) != BS_OK) return st;
+    if (!dense) return BS_OK;
     r->dense = true;
     r->dsub = tl->dsub;   /* borrowed; bs_qfast_done zeroes what it set */
     r->dbits = tl->dbits;
