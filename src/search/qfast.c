@@ -386,28 +386,25 @@ bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l)
     return st;
 }
 
-bool bs_qdense_next(bs_qrun *r, size_t *pos, uint32_t *si, float *score, uint16_t *gidx)
+size_t bs_qdense_take(bs_qrun *r, size_t *w, bs_qdcand *out, size_t max)
 {
-    size_t nw = (r->qc->nsubj + 63) / 64;
+    size_t nw = (r->qc->nsubj + 63) / 64, n = 0;
     bool two = r->p.ngroups > 1;
-    for (size_t w = *pos >> 6; w < nw; w++) {
-        for (uint64_t b = r->dbits[w]; b; b &= b - 1) {
-            size_t i = w * 64 + (size_t)__builtin_ctzll(b);
+    for (; *w < nw && n + 64 <= max; (*w)++) {
+        uint64_t b = r->dbits[*w];
+        r->dbits[*w] = 0;
+        for (; b; b &= b - 1) {
+            size_t i = *w * 64 + (size_t)__builtin_ctzll(b);
             bs_qdsub d = r->dsub[i];
             r->dsub[i] = (bs_qdsub){ 0 };
-            r->dbits[w] = b & (b - 1);
             if (!(d.s[0] > 0 && (!two || d.s[1] > 0))) continue;   /* not every group */
-            *pos = i;
-            *si = (uint32_t)i;
             /* 0 + b0 + b1 as finish() sums the groups (commutative: the
              * order the groups were done in does not matter for two) */
-            *score = two ? d.s[0] + d.s[1] : d.s[0];
-            *gidx = (uint16_t)(d.g - 1);
-            return true;
+            out[n++] = (bs_qdcand){ (uint32_t)i, (uint16_t)(d.g - 1),
+                                    two ? d.s[0] + d.s[1] : d.s[0] };
         }
     }
-    *pos = nw * 64;
-    return false;
+    return n;
 }
 
 /* Group gi's direct matches of the candidates (only the page's now):

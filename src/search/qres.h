@@ -183,10 +183,16 @@ bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l);
  * bs_qfast_exclusion fill it when r->dense (r->dk: the group's rank). */
 /// Tests: off = the candidate-record path for every query.
 void bs_qfast_set_dense(bool on);
-/// The next candidate matching every group from subject index *pos on
-/// (start at 0): its subject index, score and least graph's index;
-/// zeroes the records it passes; false at the end.
-bool bs_qdense_next(bs_qrun *r, size_t *pos, uint32_t *si, float *score, uint16_t *gidx);
+/// A candidate matching every group: subject index, least graph's index, score.
+typedef struct {
+    uint32_t si;
+    uint16_t gidx;
+    float score;
+} bs_qdcand;
+/// The candidates matching every group from bitmap word *w on (start at
+/// 0, the end at (nsubj + 63) / 64) into out[0..max) (max >= 64),
+/// ascending; zeroes the records it passes.  Returns how many.
+size_t bs_qdense_take(bs_qrun *r, size_t *w, bs_qdcand *out, size_t max);
 /// Candidate records for subjects sidx[0..n) (rs.res[i] for sidx[i]),
 /// with their matches of every group; ends the dense path.
 bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n);

@@ -491,6 +491,29 @@ static bs_status take(run *r, const bs_qfilter *f, bs_qfacets *fc, bs_qres *x, u
     return BS_OK;
 }
 
+/* finish() on the dense path: its candidates in batches. */
+static bs_status finish_dense(run *r, const bs_qfilter *f, bs_qfacets *fc, topk *t, size_t *k)
+{
+    bs_qdcand b[256];
+    size_t w = 0, nw = (r->qc->nsubj + 63) / 64;
+    bs_status st = BS_OK;
+    while (w < nw && st == BS_OK) {
+        size_t n = bs_qdense_take(r, &w, b, 256);
+        TRY(st, bs_qclock_poll(&r->c.clock));
+        for (size_t j = 0; j < n; j++) {
+            bool pass;
+            TRY(st, bs_qfilter_cached(&r->c, f, fc, r->qc->prof[b[j].si], b[j].gidx, &pass));
+            if (!pass) continue;
+            (*k)++;
+            /* the subject id breaks ties: read only when it may enter */
+            if (t->k && (t->n < t->k || b[j].score >= t->v[0].score))
+                topk_add(t, (ranked){ b[j].score, r->qc->subj[b[j].si], b[j].si });
+        }
+    }
+fail:
+    return st;
+}
+
 /* Score the candidate records: mask and score from their groups. */
 static void score_res(bs_qresset *rs, size_t i)
 {
@@ -520,21 +543,9 @@ static bs_status finish(run *r, const bs_search_query *q, const bs_qfilter *f, b
     if (t.k * 4 > nc) t.k = SIZE_MAX;  /* most of them: keep all, select later */
     t.v = malloc((t.k != SIZE_MAX && t.k ? t.k : nc ? nc : 1) * sizeof *t.v);
     bs_status st = BS_OK;
-    size_t k = 0, pos = 0;
-    uint32_t si;
-    uint16_t gi;
-    float sc;
+    size_t k = 0;
     if (!t.v) return BS_ERR_NOMEM;
-    while (r->dense && bs_qdense_next(r, &pos, &si, &sc, &gi)) {
-        bool pass;
-        TRY(st, bs_qclock_check(&r->c.clock));
-        TRY(st, bs_qfilter_cached(&r->c, f, fc, r->qc->prof[si], gi, &pass));
-        if (!pass) continue;
-        k++;
-        /* the subject id breaks ties: read only when it may enter */
-        if (t.k && (t.n < t.k || sc >= t.v[0].score))
-            topk_add(&t, (ranked){ sc, r->qc->subj[si], si });
-    }
+    if (r->dense) TRY(st, finish_dense(r, f, fc, &t, &k));
     for (size_t i = 0; !r->dense && i < rs->n; i++) {
         score_res(rs, i);
         if (rs->res[i].mask != all || rs->res[i].excluded) continue;
