@@ -803,6 +803,10 @@ static char *gen_ttl(bool secret)
         const char *w = gen_sfx[i % 12], *w2 = gen_sfx[(i / 12) % 12];
         if (secret && i % 10 == 3)
             fprintf(f, "ex:gd%d dct:description \"Hidden electr%s remark\"@en .\n", i, w);
+        /* no facet quads, in either graph: public and restricted resources
+         * of one (empty) profile */
+        if (i % 8 == (secret ? 1 : 2))
+            fprintf(f, "ex:gx%d dct:title \"electr%s extra\"@en .\n", i, w);
         if (secret != (i % 6 == 5)) continue;
         fprintf(f, "ex:gd%d a dcat:Dataset ; dmp:producedBy dmp:WP%d ; dct:format \".f%d\"", i,
                 i % 4 + 1, i % 3);
