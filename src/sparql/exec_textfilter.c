@@ -17,11 +17,12 @@
  * normal level uses (same graph, default-graph merge and visibility
  * rules).  The substring conjuncts of the level's filters are tested
  * once per candidate literal (exec_textfilter_check.c: a byte test where
- * it is exact, else the evaluator) after its first quad is found (a
- * literal without quads in the active graph is never decoded); a
- * literal that fails gives no row, a filter made of such conjuncts only
- * is not evaluated again on the rows, the other filters run on every
- * row.  So the rows are exactly
+ * it is exact, else the evaluator): before its quads are looked up
+ * after a candidate that failed, after its first quad is found (and its
+ * subject decoded, next to it in the dictionary) after one that passed;
+ * a literal that fails gives no row, a filter made of such conjuncts
+ * only is not evaluated again on the rows, the other filters run on
+ * every row.  So the rows are exactly
  * those of the full scan: a literal outside the candidates cannot pass
  * the conjunct (why: see
  * vocab.c; LCASE maps only A-Z and U+0130 to ASCII letters, and the
@@ -44,7 +45,7 @@
 #include <string.h>
 
 #define NEEDLE_MAX 256
-#define WALK_MAX 8 /* dict.c steps forward up to 8 entries (I2T_STEPS) */
+#define WALK_MAX 8 /* dict.c steps up to 8 entries (I2T_STEPS) */
 
 int bs_sp_textfilter_policy;
 unsigned long bs_sp_textfilter_taken;
@@ -68,6 +69,7 @@ struct bs_sp_tfscan {
     size_t at;          ///< next candidate to aim at
     bs_sp_scan *sc;     ///< the quads of the current candidate
     bool live;          ///< sc is on a candidate that passed
+    bool passed;        ///< the last candidate tested passed
     bs_sp_tfchecks k;   ///< the level's substring conjuncts (exec_textfilter_check.c)
 };
 
@@ -213,28 +215,83 @@ bs_status bs_sp_tfscan_open(bs_sp_tfscan *ts, bs_id graph)
     ts->graph = graph; /* the scan is aimed at the first candidate by next */
     ts->at = 0;
     ts->live = false;
+    ts->passed = true;
     return BS_OK;
 }
 
-/* Decode the subject of q before its literal when it was numbered just
- * before it (a dataset's IRI, then its title: load order): the
- * dictionary then descends once to the subject and steps forward to the
- * literal (dict.c's walk), where the literal first and the subject for
- * the output would each cost a search.  Twice: the term cache
- * (terms.c) keeps an id on its second miss when its slot holds an entry
- * hit lately, and the output asks for both. */
-static void warm(bs_sp_tfscan *ts, const bs_quad *q)
+/* Whether q's subject was numbered just before its literal (a
+ * dataset's IRI, then its title: load order), so that the dictionary
+ * steps between the two (dict.c) instead of searching for each. */
+static bool numbered_before(const bs_quad *q)
 {
     const uint64_t mask = (((uint64_t)1) << BS_ID_SEQ_BITS) - 1;
     uint64_t s = q->s & mask, o = q->o & mask;
-    if (bs_sp_is_local(q->s) || s >= o || o - s > WALK_MAX) return;
+    return !bs_sp_is_local(q->s) && s < o && o - s <= WALK_MAX;
+}
+
+/* Decode q's subject, then its literal follows by a step forward.  Twice:
+ * the term cache (terms.c) keeps an id on its second miss when its slot
+ * holds an entry hit lately, and the output asks for it. */
+static void subject_first(bs_sp_tfscan *ts, const bs_quad *q)
+{
+    if (!numbered_before(q)) return;
     bs_term t;
     (void)bs_sp_term(ts->ex, q->s, &t);
     (void)bs_sp_term(ts->ex, q->s, &t);
 }
 
-/* Aim the scan at the next candidate that has a quad in the active
- * graph and passes the level's substring conjuncts; its first quad into
+/* The literal was decoded (the dictionary's cursor stands on it): ask
+ * for it again (in hand: kept if it was not), step back to the subject
+ * and decode it twice, for the output. */
+static void subject_after(bs_sp_tfscan *ts, const bs_quad *q)
+{
+    if (!numbered_before(q)) return;
+    bs_term t;
+    (void)bs_sp_term(ts->ex, q->o, &t);
+    if (!bs_dict_step_back(ts->ex->txn, q->s)) return;
+    (void)bs_sp_term(ts->ex, q->s, &t);
+    (void)bs_sp_term(ts->ex, q->s, &t);
+}
+
+/* Aim the scan at literal lit's quads of the active graph; the first
+ * into *out, or BS_END.  Ascending literals: the next range often
+ * begins in the page of (p, o, s, g) entries the previous one ended in. */
+static bs_status aim(bs_sp_tfscan *ts, bs_id lit, bs_quad *out)
+{
+    bs_status st = ts->sc ? bs_sp_scan_seek(ts->sc, ts->graph, BS_ANY, ts->p, lit)
+                          : bs_sp_scan_new(ts->ex, ts->graph, BS_ANY, ts->p, lit, &ts->sc);
+    return st == BS_OK ? bs_sp_scan_next(ts->sc, out) : st;
+}
+
+/* After a candidate that passed (most do, as in a title search): its
+ * first quad, the subject, then the test.  BS_END: no row from lit. */
+static bs_status quads_then_test(bs_sp_tfscan *ts, bs_id lit, bs_quad *out)
+{
+    bool pass;
+    bs_status st = aim(ts, lit, out);
+    if (st != BS_OK) return st;
+    subject_first(ts, out);
+    if ((st = bs_sp_tfchecks_pass(ts->ex, &ts->k, ts->graph, lit, &pass)) != BS_OK) return st;
+    ts->passed = pass;
+    return pass ? BS_OK : BS_END;
+}
+
+/* After a candidate that failed: the test first, so that a failing one
+ * costs no seek and no subject. */
+static bs_status test_then_quads(bs_sp_tfscan *ts, bs_id lit, bs_quad *out)
+{
+    bool pass;
+    bs_status st = bs_sp_tfchecks_pass(ts->ex, &ts->k, ts->graph, lit, &pass);
+    if (st != BS_OK) return st;
+    if (!pass) return BS_END;
+    ts->passed = true;
+    if ((st = aim(ts, lit, out)) != BS_OK) return st;
+    subject_after(ts, out);
+    return BS_OK;
+}
+
+/* Aim the scan at the next candidate that passes the level's substring
+ * conjuncts and has a quad in the active graph; its first quad into
  * *out.  BS_END when none is left. */
 static bs_status next_candidate(bs_sp_tfscan *ts, bs_quad *out)
 {
@@ -242,22 +299,13 @@ static bs_status next_candidate(bs_sp_tfscan *ts, bs_quad *out)
     for (;;) {
         if (ts->at >= ts->c->n) return BS_END;
         bs_id lit = ts->c->lits[ts->at++];
-        /* ascending literals: the next range often begins in the page of
-         * (p, o, s, g) entries the previous one ended in */
-        bs_status st = ts->sc ? bs_sp_scan_seek(ts->sc, ts->graph, BS_ANY, ts->p, lit)
-                              : bs_sp_scan_new(ts->ex, ts->graph, BS_ANY, ts->p, lit, &ts->sc);
-        if (st == BS_OK) st = bs_sp_scan_next(ts->sc, out);
+        bs_status st = ts->passed ? quads_then_test(ts, lit, out)
+                                  : test_then_quads(ts, lit, out);
         if (st == BS_OK) {
-            warm(ts, out);
-            bool pass;
-            if ((st = bs_sp_tfchecks_pass(ts->ex, &ts->k, ts->graph, lit, &pass)) != BS_OK)
-                return st;
-            if (pass) {
-                ts->live = true;
-                return BS_OK;
-            }
+            ts->live = true;
+            return BS_OK;
         }
-        if (st != BS_OK && st != BS_END) return st;
+        if (st != BS_END) return st;
         if ((st = bs_sp_tick(ts->ex)) != BS_OK) return st;
     }
 }
