@@ -646,45 +646,6 @@ START_TEST(test_ids_across_bytes)
 }
 END_TEST
 
-/* bs_dict_step_back: a lookup after it finds the id it stepped back to
- * (the cursor's remembered entry is that id's), up to 8 entries back;
- * otherwise false and lookups still right. */
-START_TEST(test_dict_step_back)
-{
-    bs_store *s = open_new();
-    bs_txn *t = NULL;
-    bs_id ids[40];
-    char text[64];
-    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
-    for (int i = 0; i < 40; i++) {
-        snprintf(text, sizeof text, "http://x/step%d", i);
-        ids[i] = iri(t, text);
-    }
-    ck_assert(!bs_dict_step_back(t, ids[0])); /* a write transaction */
-    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
-    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
-    bs_term term;
-    ck_assert(!bs_dict_step_back(t, ids[0])); /* no lookup yet */
-    for (int from = 9; from < 40; from += 7) {
-        for (int back = 0; back <= 9; back++) {
-            ck_assert_int_eq(bs_dict_get(t, ids[from], &term), BS_OK);
-            bool ok = bs_dict_step_back(t, ids[from - back]);
-            ck_assert_int_eq(ok, back <= 8);
-            int want = from - back;
-            ck_assert_msg(bs_dict_get(t, ids[want], &term) == BS_OK, "from %d back %d ok %d", from, back, ok);
-            int len = snprintf(text, sizeof text, "http://x/step%d", want);
-            ck_assert(term.lex_len == (size_t)len && memcmp(term.lex, text, (size_t)len) == 0);
-            ck_assert_int_eq(bs_dict_get(t, ids[from], &term), BS_OK); /* and forward again */
-            len = snprintf(text, sizeof text, "http://x/step%d", from);
-            ck_assert(term.lex_len == (size_t)len && memcmp(term.lex, text, (size_t)len) == 0);
-        }
-        ck_assert(!bs_dict_step_back(t, ids[from] + 1)); /* ahead of the cursor */
-    }
-    bs_txn_abort(t);
-    bs_store_close(s);
-}
-END_TEST
-
 static Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -712,7 +673,6 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_reader_snapshot);
     tcase_add_test(tc, test_key_order);
     tcase_add_test(tc, test_ids_across_bytes);
-    tcase_add_test(tc, test_dict_step_back);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -240,15 +240,14 @@ static void subject_first(bs_sp_tfscan *ts, const bs_quad *q)
     (void)bs_sp_term(ts->ex, q->s, &t);
 }
 
-/* The literal was decoded (the dictionary's cursor stands on it): ask
- * for it again (in hand: kept if it was not), step back to the subject
- * and decode it twice, for the output. */
+/* The literal was decoded: ask for it again (its leaf page in hand:
+ * kept if it was not), then for the subject twice, on the same page
+ * (dict.c reads the page under its cursor), for the output. */
 static void subject_after(bs_sp_tfscan *ts, const bs_quad *q)
 {
     if (!numbered_before(q)) return;
     bs_term t;
     (void)bs_sp_term(ts->ex, q->o, &t);
-    if (!bs_dict_step_back(ts->ex->txn, q->s)) return;
     (void)bs_sp_term(ts->ex, q->s, &t);
     (void)bs_sp_term(ts->ex, q->s, &t);
 }

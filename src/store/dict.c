@@ -380,25 +380,3 @@ int bs_dict_mdb_cmp(const MDB_val *a, const MDB_val *b)
     }
     return x < y ? -1 : x > y;
 }
-
-/* ---- stepping back ---------------------------------------------------- */
-
-bool bs_dict_step_back(bs_txn *t, bs_id id)
-{
-    uint64_t seq = id & SEQ_MASK;
-    if (t->write || !t->i2t_at || !t->i2t_cur) return false;
-    uint64_t at = t->i2t_at - 1;
-    if (seq >= at || at - seq > I2T_STEPS) return seq == at;
-    for (int i = 0; i < I2T_STEPS; i++) {
-        MDB_val k, v;
-        if (mdb_cursor_get(t->i2t_cur, &k, &v, MDB_PREV) || k.mv_size != BS_KEY_BYTES) {
-            t->i2t_at = 0;
-            return false;
-        }
-        at = key_seq(&k);
-        t->i2t_at = at + 1;
-        t->i2t_val = v;
-        if (at <= seq) return at == seq;
-    }
-    return false;
-}

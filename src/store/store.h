@@ -120,13 +120,6 @@ bs_status bs_dict_intern(bs_txn *txn, const bs_term *term, bs_id *out);
  *  BS_NOT_FOUND for an unknown id. */
 bs_status bs_dict_get(bs_txn *txn, bs_id id, bs_term *out);
 
-/** Read transactions: when id lies a few entries (up to 8) before the
- *  one the last lookup found, step back to it, so that a lookup of id
- *  next finds it in hand instead of searching (a literal decoded, then
- *  its subject, numbered just before it).  Whether it did: false leaves
- *  the next lookup to search as usual. */
-bool bs_dict_step_back(bs_txn *txn, bs_id id);
-
 /* ---- quads --------------------------------------------------------- */
 
 /// Add a quad; *added (may be NULL) tells whether it was new.
