@@ -192,19 +192,9 @@ static bool any_filter(const bs_qfilter *f)
     return f->has_type || f->wp || f->size || f->format;
 }
 
-bs_status bs_qfilter_cached(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc, uint32_t prof,
-                            uint16_t gidx, bool *pass)
+bs_status bs_qfilter_cached_slow(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc, uint32_t prof,
+                                 uint16_t gidx, bool *pass)
 {
-    int8_t lv = fc->glevel ? fc->glevel[gidx] : 0, ps = fc->pstate ? fc->pstate[prof] : 0;
-    if (lv && ps) {   /* graph and profile decided already (most): no calls */
-        unsigned l = (unsigned)(lv - 1);
-        *pass = (f->access < 0 || (int)l == f->access) && ps > 0;
-        if (*pass && fc->on) {
-            fc->pcount[prof]++;
-            fc->acc[l < 3 ? l : BS_ACCESS_CONFIDENTIAL]++;
-        }
-        return BS_OK;
-    }
     bs_access level;
     bs_status st = cached_level(c, fc, gidx, &level);
     if (st != BS_OK) return st;

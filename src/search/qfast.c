@@ -218,12 +218,19 @@ static inline bool visible(bs_qrun *r, uint16_t gi)
 }
 
 /* The dense path's loop for a literal that cannot name a class (most:
- * a prefix's, long ones): nothing but the visibility test per entry. */
-static bs_status dense_lit(bs_qrun *r, const bs_qlit *l, const bs_qc_ent *e, size_t n, int k)
+ * a prefix's, long ones) or a class's links: nothing but the visibility
+ * test per entry. */
+static bs_status dense_run(bs_qrun *r, const bs_qc_ent *e, size_t n, float sc, int k)
 {
     for (size_t j = 0; j < n; j++)
-        if (visible(r, e[j].graph)) dense_hit(r, &e[j], l->score, k);
+        if (visible(r, e[j].graph)) dense_hit(r, &e[j], sc, k);
     return bs_qclock_check(&r->c.clock);
+}
+
+/* Whether subject index si is a candidate (the record path's bitmap). */
+static inline bool is_cand(const bs_qrun *r, uint32_t si)
+{
+    return (r->bits[si >> 6] >> (si & 63)) & 1;
 }
 
 /* Literal l's entries e[0..n) (group gi; gi < 0: an exclusion) → its
@@ -237,7 +244,7 @@ static bs_status fast_lit(bs_qrun *r, const bs_qlit *l, const bs_qc_ent *e, size
     bool cls = gi >= 0 && r->expand && l->len <= BS_Q_CLASS_LABEL_MAX_TOKENS &&
                !r->p.groups[gi].alts[l->alt].prefix;
     bs_status st = BS_OK;
-    if (r->dense && !cls) return dense_lit(r, l, e, n, gi < 0 ? -1 : r->dk);
+    if (r->dense && !cls) return dense_run(r, e, n, l->score, gi < 0 ? -1 : r->dk);
     for (size_t k = 0; k < n; k++) {
         TRY(st, bs_qclock_check(&r->c.clock));
         if (!visible(r, e[k].graph)) continue;
@@ -279,13 +286,14 @@ static bs_status fast_classes(bs_qrun *r, const bs_idset *xs, size_t gi, bool fi
         const bs_qcm *m = &r->cm[xs->vals[k]];
         size_t n, at = 0;
         const bs_qc_ent *e = bs_qc_lookup(&qc->classes, xs->keys[k], &at, &n);
+        if (r->dense) {
+            TRY(st, dense_run(r, e, n, (float)(BS_EXPAND_FACTOR * m->score), r->dk));
+            continue;
+        }
         for (size_t j = 0; j < n; j++) {
             TRY(st, bs_qclock_check(&r->c.clock));
-            if (!visible(r, e[j].graph)) continue;
-            if (r->dense) {
-                dense_hit(r, &e[j], (float)(BS_EXPAND_FACTOR * m->score), r->dk);
-                continue;
-            }
+            /* a later group (or the dense path's page): most are not candidates */
+            if ((!first && !is_cand(r, e[j].subj)) || !visible(r, e[j].graph)) continue;
             size_t idx;
             st = cand(r, &e[j], first, &idx);
             if (st == BS_NOT_FOUND) continue;
@@ -420,7 +428,7 @@ static bs_status page_lits(bs_qrun *r, size_t gi)
         for (uint32_t k = 0; k < ev[i].n; k++) {
             uint32_t si = e[k].subj;
             size_t idx;
-            if (!((r->bits[si >> 6] >> (si & 63)) & 1) || !visible(r, e[k].graph)) continue;
+            if (!is_cand(r, si) || !visible(r, e[k].graph)) continue;
             TRY(st, cand(r, &e[k], false, &idx));
             bs_qgm_direct(&r->rs.gm[idx * r->rs.ngroups + gi], &l->v[i],
                           r->qc->preds[e[k].pred], r->pfield[e[k].pred]);

@@ -86,8 +86,22 @@ bs_status bs_qfilter_apply(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
                            const bs_qres *r, bool *pass);
 /** The same for a resource of the snapshot cache (fc->qc): its facet
  *  profile and least graph's index. */
-bs_status bs_qfilter_cached(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc, uint32_t prof,
-                            uint16_t gidx, bool *pass);
+bs_status bs_qfilter_cached_slow(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc, uint32_t prof,
+                                 uint16_t gidx, bool *pass);
+static inline bs_status bs_qfilter_cached(bs_qctx *c, const bs_qfilter *f, bs_qfacets *fc,
+                                          uint32_t prof, uint16_t gidx, bool *pass)
+{
+    int8_t lv = fc->glevel ? fc->glevel[gidx] : 0, ps = fc->pstate ? fc->pstate[prof] : 0;
+    if (!lv || !ps) return bs_qfilter_cached_slow(c, f, fc, prof, gidx, pass);
+    /* graph and profile decided already (most candidates): no call */
+    unsigned l = (unsigned)(lv - 1);
+    *pass = (f->access < 0 || (int)l == f->access) && ps > 0;
+    if (*pass && fc->on) {
+        fc->pcount[prof]++;
+        fc->acc[l < 3 ? l : BS_ACCESS_CONFIDENTIAL]++;
+    }
+    return BS_OK;
+}
 
 /** The facet arrays of out (descending by count, labelled). */
 bs_status bs_qfacets_finish(bs_qctx *c, bs_qfacets *fc, bs_search_result *out);
