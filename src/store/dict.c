@@ -202,21 +202,14 @@ static bool walk_to(bs_txn *t, uint64_t seq, MDB_val *v)
     return false;
 }
 
-/* A read transaction looks ids up through one kept cursor and the leaf
- * page under it: ids met together (a subject and its literals) were
- * numbered together. */
-static inline int get_enc(bs_txn *t, bs_id id, MDB_val *v)
+/* Off the page in view: the next page, cursor steps, or a search (and
+ * write transactions).  Out of line: the page path stays small. */
+static __attribute__((noinline)) int get_enc_slow(bs_txn *t, uint64_t seq, MDB_val *v)
 {
-    uint64_t seq = id & SEQ_MASK;
-    if (t->i2t_pg && !t->write) {
-        int r = page_find(t, seq, v);
-        if (r == 0 && seq > t->i2t_pg_hi && seq - t->i2t_pg_hi <= NEXT_PAGE_GAP &&
-            next_page(t))
-            r = page_find(t, seq, v);
-        if (r > 0) {
-            t->i2t_pg_hits++;
-            return 0;
-        }
+    if (t->i2t_pg && !t->write && seq > t->i2t_pg_hi &&
+        seq - t->i2t_pg_hi <= NEXT_PAGE_GAP && next_page(t) && page_find(t, seq, v) > 0) {
+        t->i2t_pg_hits++;
+        return 0;
     }
     uint8_t k[BS_KEY_BYTES];
     bs_id_put(k, seq);
@@ -232,6 +225,19 @@ static inline int get_enc(bs_txn *t, bs_id id, MDB_val *v)
     t->i2t_pg = NULL;
     if (!rc) cursor_at(t, &key, v);
     return rc;
+}
+
+/* A read transaction looks ids up through one kept cursor and the leaf
+ * page under it: ids met together (a subject and its literals) were
+ * numbered together. */
+static inline __attribute__((always_inline)) int get_enc(bs_txn *t, bs_id id, MDB_val *v)
+{
+    uint64_t seq = id & SEQ_MASK;
+    if (t->i2t_pg && !t->write && page_find(t, seq, v) > 0) {
+        t->i2t_pg_hits++;
+        return 0;
+    }
+    return get_enc_slow(t, seq, v);
 }
 
 bs_status bs_dict_check(bs_txn *t, bs_id id, const uint8_t *enc, size_t len)
