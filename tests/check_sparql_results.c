@@ -333,6 +333,55 @@ START_TEST(test_json_escape)
 }
 END_TEST
 
+/* The reference escapes of one ASCII character (the specs' rules, as
+ * the escapers before the writers skipped plain bytes by bitmap). */
+static void ref_escape(int kind, unsigned c, char *e)
+{
+    const char *named = NULL;
+    if (kind == 0) { /* JSON */
+        named = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+              : c == '\t' ? "\\t" : NULL;
+        if (!named && c < 0x20) { sprintf(e, "\\u%04X", c); return; }
+    } else if (kind == 1) { /* XML */
+        named = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;"
+              : c == '\t' ? "&#9;" : c == '\n' ? "&#10;" : c == '\r' ? "&#13;"
+              : c < 0x20 ? "\xEF\xBF\xBD" : NULL;
+    } else if (kind == 2) { /* N-Triples string */
+        named = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\b' ? "\\b" : c == '\t' ? "\\t"
+              : c == '\n' ? "\\n" : c == '\f' ? "\\f" : c == '\r' ? "\\r" : NULL;
+        if (!named && (c < 0x20 || c == 0x7F)) { sprintf(e, "\\u%04X", c); return; }
+    } else if (c <= 0x20 || c == 0x7F || strchr("<>\"{}|^`\\", (int)c)) { /* IRI */
+        sprintf(e, "\\u%04X", c);
+        return;
+    }
+    if (named) strcpy(e, named);
+    else sprintf(e, "%c", c);
+}
+
+/* Every ASCII character between two plain ones, through each writer's
+ * escaping: the bytes skipped as plain are exactly the unescaped ones. */
+START_TEST(test_escape_every_ascii)
+{
+    void (*put[4])(FILE *, const char *, size_t) = {bs_sp_put_json, bs_sp_put_xml,
+                                                     bs_sp_put_nt_string, bs_sp_put_nt_iri};
+    for (int k = 0; k < 4; k++) {
+        for (unsigned c = 0; c < 0x80; c++) {
+            char in[3] = {'a', (char)c, 'b'}, e[16], want[40];
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *out = open_memstream(&buf, &len);
+            put[k](out, in, 3);
+            fclose(out);
+            ref_escape(k, c, e);
+            snprintf(want, sizeof want, k == 3 ? "<a%sb>" : "a%sb", e);
+            ck_assert_msg(len == strlen(want) && memcmp(buf, want, len) == 0,
+                          "writer %d, character %u: %s", k, c, buf);
+            free(buf);
+        }
+    }
+}
+END_TEST
+
 /* A TYPED xsd:string term that escaped normalisation is a simple literal. */
 START_TEST(test_xsd_string_is_simple)
 {
@@ -784,6 +833,7 @@ static Suite *results_suite(void)
     tc = tcase_create("formats");
     tcase_add_test(tc, test_json_terms);
     tcase_add_test(tc, test_json_escape);
+    tcase_add_test(tc, test_escape_every_ascii);
     tcase_add_test(tc, test_xsd_string_is_simple);
     tcase_add_test(tc, test_xml);
     tcase_add_test(tc, test_csv);
