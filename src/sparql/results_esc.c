@@ -66,20 +66,31 @@ static void put_utf8(FILE *out, uint32_t cp)
  *  returns false when the character is written as is. */
 typedef bool (*esc_fn)(FILE *out, uint32_t cp);
 
-/* With each escaper, the ASCII bytes it leaves alone as a bitmap (bit c
- * of word c >> 6): put_escaped skips them without decoding or asking.
- * A bit must only be set where the escaper answers false (tests compare
- * every code point below 0x80 with the escaper's answer). */
+/* With each escaper, the bytes it leaves alone as a table (ASCII only:
+ * a byte from 0x80 up starts a sequence to decode): put_escaped skips
+ * them without decoding or asking.  The maps are 64-bit words of bits
+ * per code point (word c >> 6); an entry must only be set where the
+ * escaper answers false (tests compare every ASCII character). */
 #define BIT(c) ((uint64_t)1 << ((c) & 63))
 #define PRINTABLE_LO (~(uint64_t)0 << 0x20)   /* 0x20-0x3F */
 #define PRINTABLE_HI (~(uint64_t)0 >> 1)      /* 0x40-0x7E */
-static const uint64_t plain_json[2] = {PRINTABLE_LO & ~BIT('"'), ~(uint64_t)0 & ~BIT('\\')};
-static const uint64_t plain_xml[2] = {PRINTABLE_LO & ~(BIT('&') | BIT('<') | BIT('>') | BIT('"')),
-                                      ~(uint64_t)0};
-static const uint64_t plain_nt[2] = {PRINTABLE_LO & ~BIT('"'), PRINTABLE_HI & ~BIT('\\')};
-static const uint64_t plain_iri[2] = {
-    (PRINTABLE_LO & ~BIT(' ')) & ~(BIT('"') | BIT('<') | BIT('>')),
-    PRINTABLE_HI & ~(BIT('\\') | BIT('^') | BIT('`') | BIT('{') | BIT('|') | BIT('}'))};
+#define JSON_LO (PRINTABLE_LO & ~BIT('"'))
+#define JSON_HI (~(uint64_t)0 & ~BIT('\\'))
+#define XML_LO (PRINTABLE_LO & ~(BIT('&') | BIT('<') | BIT('>') | BIT('"')))
+#define XML_HI (~(uint64_t)0)
+#define NT_LO (PRINTABLE_LO & ~BIT('"'))
+#define NT_HI (PRINTABLE_HI & ~BIT('\\'))
+#define IRI_LO (PRINTABLE_LO & ~(BIT(' ') | BIT('"') | BIT('<') | BIT('>')))
+#define IRI_HI (PRINTABLE_HI & ~(BIT('\\') | BIT('^') | BIT('`') | BIT('{') | BIT('|') | BIT('}')))
+#define PL(m, c) (uint8_t)((c) < 128 && ((((c) < 64 ? m##_LO : m##_HI) >> ((c) & 63)) & 1))
+#define PL4(m, c) PL(m, c), PL(m, (c) + 1), PL(m, (c) + 2), PL(m, (c) + 3)
+#define PL16(m, c) PL4(m, c), PL4(m, (c) + 4), PL4(m, (c) + 8), PL4(m, (c) + 12)
+#define PL64(m, c) PL16(m, c), PL16(m, (c) + 16), PL16(m, (c) + 32), PL16(m, (c) + 48)
+#define PLAIN(m) {PL64(m, 0), PL64(m, 64), PL64(m, 128), PL64(m, 192)}
+static const uint8_t plain_json[256] = PLAIN(JSON);
+static const uint8_t plain_xml[256] = PLAIN(XML);
+static const uint8_t plain_nt[256] = PLAIN(NT);
+static const uint8_t plain_iri[256] = PLAIN(IRI);
 
 /* Copy s to out, runs of unescaped well-formed bytes in one fwrite; an
  * ill-formed sequence goes through esc as U+FFFD (written as UTF-8 when
@@ -89,17 +100,15 @@ static const uint64_t plain_iri[2] = {
  * instructions). */
 static inline __attribute__((always_inline)) void put_escaped(FILE *out, const char *s,
                                                               size_t n, esc_fn esc,
-                                                              const uint64_t plain[2])
+                                                              const uint8_t plain[256])
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t run = 0, i = 0;
-    while (i < n) {
+    for (;;) {
+        while (i < n && plain[p[i]]) i++; /* the usual bytes */
+        if (i >= n) break;
         uint32_t cp;
         size_t len;
-        if (p[i] < 0x80 && (plain[p[i] >> 6] >> (p[i] & 63) & 1)) { /* the usual byte */
-            i++;
-            continue;
-        }
         if (p[i] < 0x80) { cp = p[i]; len = 1; }
         else len = bs_sp_utf8_next(p + i, n - i, &cp);
         bool bad = cp == 0xFFFD && len == 1; /* a real U+FFFD takes 3 */
