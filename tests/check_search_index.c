@@ -3,6 +3,7 @@
  * storage (bs_tix_*), index maintenance through the store hook. */
 #include "config.h"
 #include "fixture.h"
+#include "load_fixture.h"
 #include "ingest/ingest.h"
 #include "search/search.h"
 #include "sparql/sparql.h"
@@ -281,22 +282,6 @@ static void close_attached(bs_store *s, bs_search *idx)
 }
 
 /* Load N-Quads text in one transaction; returns the load's status. */
-static bs_status load_nq(bs_store *s, const char *text)
-{
-    char path[300];
-    snprintf(path, sizeof path, "%s.%d.nq", dir, rand());
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-    const char *paths[] = { path };
-    bs_load_report rep;
-    bs_status st = bs_load_files(s, paths, 1, NULL, &rep);
-    bs_load_report_free(&rep);
-    unlink(path);
-    return st;
-}
-
 static uint64_t df_of(bs_store *s, const char *tok)
 {
     bs_txn *t = NULL;
@@ -354,7 +339,7 @@ START_TEST(test_maint_load_drop)
 {
     bs_search *idx = NULL;
     bs_store *s = open_attached(&idx);
-    ck_assert_int_eq(load_nq(s, data1), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, data1), BS_OK);
     ck_assert_uint_eq(df_of(s, "electrode"), 1);  /* one literal, two graphs */
     ck_assert_uint_eq(df_of(s, "lifepo4"), 1);
     ck_assert_uint_eq(df_of(s, "zebra"), 0);      /* not an indexed predicate */
@@ -449,7 +434,7 @@ START_TEST(test_maint_failed_txn)
 {
     bs_search *idx = NULL;
     bs_store *s = open_attached(&idx);
-    ck_assert_int_eq(load_nq(s, data1), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, data1), BS_OK);
     bs_tix_stats before = tix_stats(s);
     /* an aborted transaction */
     bs_txn *t = NULL;
@@ -465,7 +450,7 @@ START_TEST(test_maint_failed_txn)
     ck_assert_int_eq(bs_quad_add(t, &q, NULL), BS_OK);
     bs_txn_abort(t);
     /* a load that fails half-way (a parse error in its second part) */
-    ck_assert_int_eq(load_nq(s, "<http://x/z> " RDFS_LABEL " \"separator\" .\n<oops\n"),
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, "<http://x/z> " RDFS_LABEL " \"separator\" .\n<oops\n"),
                      BS_ERR_PARSE);
     ck_assert_uint_eq(df_of(s, "separator"), 0);
     bs_tix_stats after = tix_stats(s);
@@ -480,7 +465,7 @@ START_TEST(test_maint_stale_rebuilt)
 {
     bs_search *idx = NULL;
     bs_store *s = open_attached(&idx);
-    ck_assert_int_eq(load_nq(s, data1), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, data1), BS_OK);
     close_attached(s, idx);
     /* a handle without the index writes: the index is marked stale */
     ck_assert_int_eq(bs_store_open(dir, 0, &s), BS_OK);
@@ -520,7 +505,7 @@ START_TEST(test_maint_reindex_same)
 {
     bs_search *idx = NULL;
     bs_store *s = open_attached(&idx);
-    ck_assert_int_eq(load_nq(s, data1), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, data1), BS_OK);
     quad_op(s, "http://x/k", "http://www.w3.org/ns/dcat#keyword", "cathode", true);
     bs_tix_stats a = tix_stats(s);
     ck_assert_int_eq(bs_store_write(s, reindex_fn, idx), BS_OK);
@@ -809,13 +794,13 @@ START_TEST(test_bulk_exact)
         bs_search *idx = NULL;
         bs_store *s = open_attached(&idx);
         char *a = gen_data(7, 600, "a"), *b = gen_data(8, 900, "b");
-        ck_assert_int_eq(load_nq(s, a), BS_OK);
+        ck_assert_int_eq(bs_fx_load_nq(s, dir, a), BS_OK);
         expect_exact_index(s);
-        ck_assert_int_eq(load_nq(s, b), BS_OK);
+        ck_assert_int_eq(bs_fx_load_nq(s, dir, b), BS_OK);
         expect_exact_index(s);
         ck_assert_int_eq(clear_graph(s, "http://g/1"), BS_OK);
         expect_exact_index(s);
-        ck_assert_int_eq(load_nq(s, a), BS_OK);
+        ck_assert_int_eq(bs_fx_load_nq(s, dir, a), BS_OK);
         expect_exact_index(s);
         ck_assert_uint_gt(tix_stats(s).docs, 50);
         dump_index(s, out[pass]);
@@ -924,7 +909,7 @@ START_TEST(test_bulk_equals_reindex)
     bs_search *idx = NULL;
     bs_store *s = open_attached(&idx);
     char *a = gen_data(11, 1500, "r");
-    ck_assert_int_eq(load_nq(s, a), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, a), BS_OK);
     free(a);
     quad_op(s, "http://x/k", "http://www.w3.org/ns/dcat#keyword", "cathode", true);
     lines before = { 0 }, after = { 0 };
@@ -991,7 +976,7 @@ START_TEST(test_bulk_out_of_order)
             used += (size_t)snprintf(buf + used, cap - used,
                                      "<http://x/i%d> " RDFS_LABEL " \"common word%d\" .\n", i, i);
         }
-        ck_assert_int_eq(load_nq(s, buf), BS_OK);
+        ck_assert_int_eq(bs_fx_load_nq(s, dir, buf), BS_OK);
         free(buf);
         ck_assert_uint_eq(df_of(s, "common"), 300);
         expect_exact_index(s);
@@ -1009,7 +994,7 @@ START_TEST(test_bulk_failed_load)
     bs_search *idx = NULL;
     bs_store *s = open_attached(&idx);
     char *a = gen_data(3, 300, "f");
-    ck_assert_int_eq(load_nq(s, a), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, a), BS_OK);
     free(a);
     uint64_t nq = 0, nq0 = 0;
     bs_txn *t = NULL;
@@ -1027,7 +1012,7 @@ START_TEST(test_bulk_failed_load)
     strcpy(bad + n, "<http://x/oops> <http://x/p> \"unterminated .\n");
     free(b);
     setenv("BATTSTORE_SEARCH_FLUSH", "50", 1);
-    ck_assert_int_ne(load_nq(s, bad), BS_OK);
+    ck_assert_int_ne(bs_fx_load_nq(s, dir, bad), BS_OK);
     unsetenv("BATTSTORE_SEARCH_FLUSH");
     free(bad);
     dump_index(s, &after);
@@ -1085,7 +1070,7 @@ START_TEST(test_sparql_matches)
 {
     bs_search *idx = NULL;
     bs_store *s = open_attached(&idx);
-    ck_assert_int_eq(load_nq(s,
+    ck_assert_int_eq(bs_fx_load_nq(s, dir,
         "<http://x/a> " RDFS_LABEL " \"cathode material\" <http://g/pub> .\n"
         "<http://x/b> " RDFS_LABEL " \"cathode\" <http://g/pub> .\n"
         "<http://x/c> " DCT_DESC " \"a cathode and an anode, cathode first\" <http://g/pub> .\n"

@@ -5,6 +5,7 @@
  * of an index of another format at attach. */
 #include "config.h"
 #include "fixture.h"
+#include "load_fixture.h"
 #include "ingest/ingest.h"
 #include "search/search.h"
 #include "search/search_int.h"
@@ -587,22 +588,6 @@ END_TEST
 
 #define RDFS_LABEL "<http://www.w3.org/2000/01/rdf-schema#label>"
 
-static bs_status load_nq(bs_store *s, const char *text)
-{
-    char path[300];
-    snprintf(path, sizeof path, "%s.%d.nq", dir, rand());
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-    const char *paths[] = { path };
-    bs_load_report rep;
-    bs_status st = bs_load_files(s, paths, 1, NULL, &rep);
-    bs_load_report_free(&rep);
-    unlink(path);
-    return st;
-}
-
 static uint64_t df_of(bs_store *s, const char *tok)
 {
     bs_txn *t = NULL;
@@ -638,12 +623,12 @@ START_TEST(test_other_format_rebuilt)
     bs_search *idx = NULL;
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &s), BS_OK);
     ck_assert_int_eq(bs_search_attach(s, NULL, &idx), BS_OK);
-    ck_assert_int_eq(load_nq(s, "<http://x/a> " RDFS_LABEL " \"Cathode coating\" .\n"), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, "<http://x/a> " RDFS_LABEL " \"Cathode coating\" .\n"), BS_OK);
     ck_assert_uint_eq(df_of(s, "cathode"), 1);
     bs_search_detach(idx);
     bs_store_hook h = { "search", NULL, 0, old_hook, NULL, NULL, NULL, NULL };
     ck_assert_int_eq(bs_store_hook_add(s, &h), BS_OK); /* the older battstore */
-    ck_assert_int_eq(load_nq(s, "<http://x/b> " RDFS_LABEL " \"Zebra electrolyte\" .\n"), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, "<http://x/b> " RDFS_LABEL " \"Zebra electrolyte\" .\n"), BS_OK);
     ck_assert(!recorded_stale(s, "search"));
     ck_assert(recorded_stale(s, "search-fmt2"));
     ck_assert_uint_eq(df_of(s, "zebra"), 0);
@@ -667,7 +652,7 @@ START_TEST(test_other_format_readonly)
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_CREATE, &s), BS_OK);
     bs_store_hook h = { "search", NULL, 0, old_hook, NULL, NULL, NULL, NULL };
     ck_assert_int_eq(bs_store_hook_add(s, &h), BS_OK);
-    ck_assert_int_eq(load_nq(s, "<http://x/b> " RDFS_LABEL " \"Zebra electrolyte\" .\n"), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, "<http://x/b> " RDFS_LABEL " \"Zebra electrolyte\" .\n"), BS_OK);
     bs_store_close(s);
     ck_assert_int_eq(bs_store_open(dir, BS_STORE_RDONLY, &s), BS_OK);
     ck_assert_int_eq(bs_search_attach(s, NULL, &idx), BS_OK);

@@ -10,6 +10,7 @@
 #include "search/vocab.h"
 #include "store/store.h"
 #include "fixture.h"
+#include "load_fixture.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -67,22 +68,6 @@ static const char DATA[] =
     "<http://x/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://x/Doc> <http://g/one> .\n"
     "<http://x/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://x/Doc> <http://g/two> .\n";
 
-static bs_status load_nq(bs_store *s, const char *text)
-{
-    char path[300];
-    snprintf(path, sizeof path, "%s.%d.nq", dir, rand());
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-    const char *paths[] = { path };
-    bs_load_report rep;
-    bs_status st = bs_load_files(s, paths, 1, NULL, &rep);
-    bs_load_report_free(&rep);
-    unlink(path);
-    return st;
-}
-
 static void restrict_graph(bs_store *s, const char *iri)
 {
     bs_txn *t = NULL;
@@ -122,8 +107,8 @@ static bs_store *fixture(void)
                  "<http://x/filler%d> " DESC " \"Anode slurry %d\" <http://g/one> .\n",
                  i, i, i, i);
     }
-    ck_assert_int_eq(load_nq(s, DATA), BS_OK);
-    ck_assert_int_eq(load_nq(s, filler), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, DATA), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, filler), BS_OK);
     restrict_graph(s, "http://g/secret");
     return s;
 }
@@ -407,7 +392,7 @@ START_TEST(test_stale_index)
     if (pid == 0) { /* another process, no index attached */
         bs_store *w = NULL;
         int ok = bs_store_open(dir, BS_STORE_CREATE, &w) == BS_OK &&
-                 load_nq(w, "<http://x/z> " TITLE " \"fresh electrolyte\" .\n") == BS_OK;
+                 bs_fx_load_nq(w, dir, "<http://x/z> " TITLE " \"fresh electrolyte\" .\n") == BS_OK;
         bs_store_close(w);
         _exit(ok ? 0 : 1);
     }
@@ -475,7 +460,7 @@ START_TEST(test_many_titles)
                                     " \"Electrolyte lot %d\" <http://g/two> .\n", i, i % 450);
         ck_assert_uint_lt(len, cap);
     }
-    ck_assert_int_eq(load_nq(s, nq), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, nq), BS_OK);
     free(nq);
     close_store(s);
     s = open_store(true, false); /* a read-only store: the snapshot's index */
@@ -528,8 +513,8 @@ static bs_store *fixture_more(void)
     char big[4096] = "<http://x/w4> " TITLE " \"";
     for (int i = 0; i < 120; i++) strcat(big, "padding ");
     strcat(big, "ELECTROLYTE at the end\" <http://g/one> .\n");
-    ck_assert_int_eq(load_nq(s, MORE), BS_OK);
-    ck_assert_int_eq(load_nq(s, big), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, MORE), BS_OK);
+    ck_assert_int_eq(bs_fx_load_nq(s, dir, big), BS_OK);
     restrict_graph(s, "http://g/secret");
     return s;
 }
