@@ -308,12 +308,14 @@ static void *serve_one(void *arg)
         char *end = strstr(s->req, "\r\n\r\n"), *cl = strcasestr(s->req, "Content-Length:");
         if (end && (!cl || n >= (size_t)(end + 4 - s->req) + strtoul(cl + 15, NULL, 10))) break;
     }
-    if (write(c, s->response, strlen(s->response)) < 0) goto done;
+    /* send(MSG_NOSIGNAL): the client may close first (an answer over its
+     * cap), and a write() would then kill the test with SIGPIPE */
+    if (send(c, s->response, strlen(s->response), MSG_NOSIGNAL) < 0) goto done;
     char chunk[4096];
     memset(chunk, 'x', sizeof chunk);
     for (size_t left = s->body_len; left > 0;) {
         size_t k = left < sizeof chunk ? left : sizeof chunk;
-        if (write(c, chunk, k) < 0) break;
+        if (send(c, chunk, k, MSG_NOSIGNAL) < 0) break;
         left -= k;
     }
 done:
@@ -454,6 +456,39 @@ START_TEST(test_deadline)
 }
 END_TEST
 
+/* A client that reports the query's time limit reached at once: with
+ * a deadline that is the query's own timeout, which SILENT does not
+ * cover, even when the clock still shows time left (curl's limit is the
+ * time left, so it may fire a millisecond before the deadline). */
+static bs_status times_out(void *ctx, const bs_sparql_service_call *c, char **json,
+                           size_t *len, char **err)
+{
+    (void)json;
+    (void)len;
+    *(double *)ctx = c->timeout;
+    *err = strdup("no answer within the query's time limit");
+    return BS_ERR_TIMEOUT;
+}
+
+START_TEST(test_silent_keeps_deadline)
+{
+    char out[256], *err;
+    const char *q = "SELECT * { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } }";
+    double left = -1;
+    bs_sparql_opts o = {.service = times_out, .service_ctx = &left, .timeout = 30};
+    ck_assert_int_eq(run(q, &o, out, sizeof out, &err), BS_ERR_TIMEOUT);
+    ck_assert_msg(left > 25, "time left passed on: %g", left);
+    ck_assert_ptr_nonnull(strstr(err, "time limit"));
+    free(err);
+    /* without a deadline, a call that timed out (a stalled transfer) is
+     * the endpoint's failure: SILENT gives the one empty solution */
+    o.timeout = 0;
+    ck_assert_int_eq(run(q, &o, out, sizeof out, &err), BS_OK);
+    ck_assert_str_eq(out, "");
+    free(err);
+}
+END_TEST
+
 static void *cancel_later(void *arg)
 {
     usleep(300 * 1000);
@@ -496,6 +531,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_http_schemes);
     tcase_add_test(tc, test_refused);
     tcase_add_test(tc, test_deadline);
+    tcase_add_test(tc, test_silent_keeps_deadline);
     tcase_add_test(tc, test_cancel);
     suite_add_tcase(s, tc);
     return s;

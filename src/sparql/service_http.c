@@ -107,7 +107,7 @@ static CURLcode set_options(CURL *h, const bs_sparql_service_call *c,
     OPT(CURLOPT_NOPROGRESS, 0L);
     OPT(CURLOPT_ERRORBUFFER, errbuf);
     if (c->timeout > 0) {
-        long ms = (long)(c->timeout * 1000.0);
+        long ms = (long)(c->timeout * 1000.0 + 0.999); /* not before the deadline */
         OPT(CURLOPT_TIMEOUT_MS, ms > 0 ? ms : 1L);
     } else {
         OPT(CURLOPT_LOW_SPEED_LIMIT, 1L);
