@@ -416,14 +416,17 @@ size_t bs_qdense_take(bs_qrun *r, size_t *w, bs_qdcand *out, size_t max)
 }
 
 /* Group gi's direct matches of the candidates (only the page's now):
- * a bit test per entry, no class notes (the dense pass made them). */
-static bs_status page_lits(bs_qrun *r, size_t gi)
+ * a bit test per entry, no class notes (the dense pass made them).
+ * Literals scoring below floor are skipped: none can be a page
+ * resource's best match (bs_qgm_direct keeps the best only). */
+static bs_status page_lits(bs_qrun *r, size_t gi, float floor)
 {
     const bs_qlits *l = &r->lits[gi];
     const bs_qc_run *ev = r->runs[gi];
     bs_status st = BS_OK;
     for (size_t i = 0; i < l->n; i++) {
         const bs_qc_ent *e = ev[i].e;
+        if (l->v[i].score < floor) continue;
         TRY(st, bs_qclock_check(&r->c.clock));
         for (uint32_t k = 0; k < ev[i].n; k++) {
             uint32_t si = e[k].subj;
@@ -438,7 +441,7 @@ fail:
     return st;
 }
 
-bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n)
+bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n, float least)
 {
     const bs_qcache *qc = r->qc;
     bs_status st = BS_OK;
@@ -454,7 +457,11 @@ bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n)
         r->bits[sidx[i] >> 6] |= 1ull << (sidx[i] & 63);
     }
     for (size_t gi = 0; gi < r->p.ngroups; gi++) {
-        TRY(st, page_lits(r, gi));
+        /* one group without classes: a page resource's score is its best
+         * literal's, so a literal below the page's least score is no one's
+         * best (a prefix's many rare words: most of the entries) */
+        bool one = r->p.ngroups == 1 && !r->dxs[gi].n;
+        TRY(st, page_lits(r, gi, one ? least : 0));
         if (!r->dxs[gi].n) continue;
         bs_qcm *keep = r->cm;   /* the group's class matches, as the dense pass had them */
         r->cm = r->dcm[gi];

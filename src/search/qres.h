@@ -208,7 +208,8 @@ typedef struct {
 /// ascending; zeroes the records it passes.  Returns how many.
 size_t bs_qdense_take(bs_qrun *r, size_t *w, bs_qdcand *out, size_t max);
 /// Candidate records for subjects sidx[0..n) (rs.res[i] for sidx[i]),
-/// with their matches of every group; ends the dense path.
-bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n);
+/// with their matches of every group; ends the dense path.  least: the
+/// least score among them (a one-group query skips the literals below).
+bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n, float least);
 
 #endif

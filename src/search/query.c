@@ -598,7 +598,8 @@ static bs_status make_page(run *r, const bs_search_query *q, ranked *v, size_t n
         uint32_t *sidx = malloc((to - from + 1) * sizeof *sidx);
         if (!sidx) return BS_ERR_NOMEM;
         for (size_t i = from; i < to; i++) sidx[i - from] = v[i].i;
-        bs_status st = bs_qdense_page(r, sidx, to - from);
+        /* v is sorted: v[to - 1] has the page's least score */
+        bs_status st = bs_qdense_page(r, sidx, to - from, v[to - 1].score);
         free(sidx);
         if (st != BS_OK) return st;
         for (size_t i = from; i < to; i++) {
