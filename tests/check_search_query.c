@@ -807,6 +807,13 @@ static char *gen_ttl(bool secret)
          * of one (empty) profile */
         if (i % 8 == (secret ? 1 : 2))
             fprintf(f, "ex:gx%d dct:title \"electr%s extra\"@en .\n", i, w);
+        /* a weak direct match (one word in a long text) below its class
+         * expansion's score: the page's best match must still be the
+         * direct one (the dense page pass may skip no literal here) */
+        if (!secret && i % 9 == 4)
+            fprintf(f, "ex:gy%d dmp:about ex:Electrode ; dct:description \"Long notes %d on "
+                       "many things such as cells, cycling, ageing, temperature, packs, modules, "
+                       "and an electrode%s\"@en .\n", i, i, i % 2 ? "" : " electrolysis");
         if (secret != (i % 6 == 5)) continue;
         fprintf(f, "ex:gd%d a dcat:Dataset ; dmp:producedBy dmp:WP%d ; dct:format \".f%d\"", i,
                 i % 4 + 1, i % 3);
