@@ -233,6 +233,14 @@ static inline bool is_cand(const bs_qrun *r, uint32_t si)
     return (r->bits[si >> 6] >> (si & 63)) & 1;
 }
 
+/* Whether literal l of group gi may name a class (bs_qrun_class_label,
+ * less the field: the entry's predicate's). */
+static inline bool may_class(const bs_qrun *r, const bs_qlit *l, int gi)
+{
+    return gi >= 0 && r->expand && l->len <= BS_Q_CLASS_LABEL_MAX_TOKENS &&
+           !r->p.groups[gi].alts[l->alt].prefix;
+}
+
 /* Literal l's entries e[0..n) (group gi; gi < 0: an exclusion) → its
  * resources. */
 static bs_status fast_lit(bs_qrun *r, const bs_qlit *l, const bs_qc_ent *e, size_t n, int gi,
@@ -240,9 +248,7 @@ static bs_status fast_lit(bs_qrun *r, const bs_qlit *l, const bs_qc_ent *e, size
 {
     const bs_qcache *qc = r->qc;
     bool create = first && gi >= 0;
-    /* bs_qrun_class_label, less the field (the entry's predicate's) */
-    bool cls = gi >= 0 && r->expand && l->len <= BS_Q_CLASS_LABEL_MAX_TOKENS &&
-               !r->p.groups[gi].alts[l->alt].prefix;
+    bool cls = may_class(r, l, gi);
     bs_status st = BS_OK;
     if (r->dense && !cls) return dense_run(r, e, n, l->score, gi < 0 ? -1 : r->dk);
     for (size_t k = 0; k < n; k++) {
@@ -355,7 +361,18 @@ static bs_status group_lits(bs_qrun *r, const bs_qlits *l, const bs_qc_run *ev, 
                 if (first) __builtin_prefetch(&r->slot[si], 1);
             }
         }
-        TRY(st, fast_lit(r, &l->v[i], ev[i].e, ev[i].n, gi, first));
+        const bs_qlit *x = &l->v[i];
+        if (r->dense && !may_class(r, x, gi)) {
+            /* dense_run inline: a prefix's literals have one or two
+             * entries each, the calls were a third of their cost */
+            const bs_qc_ent *e = ev[i].e;
+            int k = gi < 0 ? -1 : r->dk;
+            for (uint32_t j = 0; j < ev[i].n; j++)
+                if (visible(r, e[j].graph)) dense_hit(r, &e[j], x->score, k);
+            TRY(st, bs_qclock_check(&r->c.clock));
+            continue;
+        }
+        TRY(st, fast_lit(r, x, ev[i].e, ev[i].n, gi, first));
     }
 fail:
     return st;
