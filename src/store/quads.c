@@ -485,3 +485,140 @@ bs_status bs_quad_count(bs_txn *t, const bs_quad *pat, uint64_t *out)
     *out = n;
     return st == BS_END ? BS_OK : st;
 }
+
+/* ---- the dictionary's leaf pages, located ahead of use -----------------
+ *
+ * For prefetching only: a caller that knows which ids it will decode a
+ * few rows later (ascending candidates) asks for their i2t leaf pages to
+ * be loaded while it works on the current row, so that the cache misses
+ * of several rows overlap instead of coming one after another.  The
+ * branch pages are read directly by LMDB 0.9's layout (as dict.c reads
+ * the leaves); every page number and offset is checked against the map
+ * and the page before it is read, and anything unexpected returns NULL
+ * (no prefetch; the lookups themselves always go through dict.c). */
+#if MDB_VERSION_MAJOR == 0 && MDB_VERSION_MINOR == 9 && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define DV_READS 1
+#else
+#define DV_READS 0
+#endif
+#define DV_HDR 16   /* mp_pgno, mp_pad, mp_flags, mp_lower, mp_upper */
+#define DV_BRANCH 0x01
+#define DV_LEAF 0x02
+#define DV_ROOT 40  /* MDB_db's md_root */
+
+static inline unsigned dv16(const uint8_t *p)
+{
+    uint16_t x;
+    memcpy(&x, p, 2);
+    return x;
+}
+
+/* The 5-byte key of node i of page pg (false: out of bounds). */
+static inline bool dv_key(const bs_dict_view *v, const uint8_t *pg, unsigned i, uint64_t *seq)
+{
+    unsigned off = dv16(pg + DV_HDR + 2 * i);
+    if (off < DV_HDR || off + 8 + BS_KEY_BYTES > v->psize || dv16(pg + off + 6) != BS_KEY_BYTES)
+        return false;
+    uint32_t hi;
+    memcpy(&hi, pg + off + 8, 4);
+    *seq = ((uint64_t)__builtin_bswap32(hi) << 8) | pg[off + 12];
+    return true;
+}
+
+bool bs_dict_view_init(bs_txn *t, bs_dict_view *v)
+{
+    MDB_envinfo info;
+    MDB_stat stat;
+    MDB_val k = {3, (void *)"i2t"}, rec;
+    *v = (bs_dict_view){ 0 };
+    if (!DV_READS || t->write || mdb_env_info(t->store->env, &info) ||
+        mdb_env_stat(t->store->env, &stat) || stat.ms_psize < 512 ||
+        (stat.ms_psize & (stat.ms_psize - 1)) ||
+        mdb_get(t->txn, 1 /* MAIN_DBI */, &k, &rec) || rec.mv_size < DV_ROOT + 8)
+        return false;
+    /* rec lies in a page of the map: that page's number gives the base */
+    const uint8_t *pg = (const uint8_t *)((uintptr_t)rec.mv_data & ~(uintptr_t)(stat.ms_psize - 1));
+    uint64_t no, root;
+    memcpy(&no, pg, 8);
+    memcpy(&root, (const uint8_t *)rec.mv_data + DV_ROOT, 8);
+    if (no > info.me_last_pgno || root > info.me_last_pgno) return false;
+    *v = (bs_dict_view){ .base = pg - no * stat.ms_psize, .root = root,
+                         .npages = info.me_last_pgno, .psize = stat.ms_psize };
+    return true;
+}
+
+/* The child of branch page pg whose subtree holds seq (the last node
+ * whose key is <= seq; node 0's key is empty), or NULL; its keys lie in
+ * [*lo, *hi) (narrowed from the parent's). */
+static const uint8_t *dv_child(const bs_dict_view *v, const uint8_t *pg, uint64_t seq,
+                               uint64_t *klo, uint64_t *khi)
+{
+    unsigned lower = dv16(pg + 12);
+    if (lower <= DV_HDR + 2 || lower > v->psize) return NULL;
+    unsigned n = (lower - DV_HDR) / 2, lo = 1, hi = n;
+    uint64_t k = 0;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (!dv_key(v, pg, mid, &k)) return NULL;
+        if (k <= seq) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo > 1 && dv_key(v, pg, lo - 1, &k)) *klo = k;
+    if (lo < n && dv_key(v, pg, lo, &k)) *khi = k;
+    unsigned off = dv16(pg + DV_HDR + 2 * (lo - 1));
+    if (off < DV_HDR || off + 8 > v->psize) return NULL;
+    const uint8_t *nd = pg + off;
+    uint64_t no = dv16(nd) | (uint64_t)dv16(nd + 2) << 16 | (uint64_t)dv16(nd + 4) << 32;
+    return no <= v->npages ? v->base + no * v->psize : NULL;
+}
+
+/* Ascending ids mostly share the leaf's parent page (hundreds of leaves
+ * each): the descent starts there when seq lies in its key range. */
+const uint8_t *bs_dict_leaf_of(bs_dict_view *v, bs_id id)
+{
+    uint64_t seq = id & ((((uint64_t)1) << BS_ID_SEQ_BITS) - 1), lo = 0, hi = UINT64_MAX;
+    uint64_t plo = 0, phi = 0; /* the parent's range */
+    const uint8_t *pg = NULL, *parent = NULL;
+    if (v->parent && seq >= v->parent_lo && seq < v->parent_hi) {
+        pg = v->parent;
+        lo = v->parent_lo;
+        hi = v->parent_hi;
+    } else if (v->base) {
+        pg = v->base + v->root * v->psize;
+    }
+    for (int depth = 0; pg && depth < 16; depth++) {
+        unsigned fl = dv16(pg + 10) & 0x3f;
+        if (fl == DV_LEAF) {
+            __builtin_prefetch(pg);
+            __builtin_prefetch(pg + 64);
+            if (parent) *v = (bs_dict_view){ v->base, v->root, v->npages, v->psize, parent, plo, phi };
+            return pg;
+        }
+        parent = pg;
+        plo = lo;
+        phi = hi;
+        pg = fl == DV_BRANCH ? dv_child(v, pg, seq, &lo, &hi) : NULL;
+    }
+    return NULL;
+}
+void bs_dict_prefetch_ids(const bs_dict_view *v, const uint8_t *leaf, bs_id from, bs_id to)
+{
+    const uint64_t mask = (((uint64_t)1) << BS_ID_SEQ_BITS) - 1;
+    uint64_t a = from & mask, b = to & mask, first;
+    unsigned lower = leaf ? dv16(leaf + 12) : 0;
+    if (lower <= DV_HDR || lower > v->psize || !dv_key(v, leaf, 0, &first) || b < first)
+        return;
+    uint64_t n = (lower - DV_HDR) / 2, i = a < first ? 0 : a - first, j = b - first;
+    if (a > b || i >= n) return;
+    if (j >= n) j = n - 1;
+    /* entries appended in order lie one after another, downwards from the
+     * page's end: the lines between the two ends' nodes (ids were numbered
+     * without gaps mostly; a gap only shifts which lines are loaded) */
+    unsigned x = dv16(leaf + DV_HDR + 2 * i), y = dv16(leaf + DV_HDR + 2 * j);
+    unsigned lo = x < y ? x : y, hi = x < y ? y : x;
+    if (lo < DV_HDR || hi >= v->psize) return;
+    if (hi - lo > 1024) hi = lo + 1024;
+    for (unsigned off = lo & ~63u; off <= hi + 64 && off < v->psize; off += 64)
+        __builtin_prefetch(leaf + off);
+}
