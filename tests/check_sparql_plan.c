@@ -451,6 +451,10 @@ static const char *const star_queries[] = {
     "SELECT * { ?d :t ?t ; :name ?n ; :q ?y ; :r ?e }",
     "SELECT (COUNT(*) AS ?n) { SELECT * { ?d :p ?x ; :q ?y ; :t ?t } LIMIT 50 OFFSET 37 }",
     "SELECT (COUNT(*) AS ?n) { SELECT * { ?d :t ?t ; :w ?w } OFFSET 5 }",
+    /* star_spread_data: IRI subjects only, spread over thousands of ids */
+    "SELECT * { ?d :sa ?a ; :sb ?b ; :sc ?c }",
+    "SELECT * { ?d :sb ?b ; :sc :k3 ; :sa ?a }",
+    "SELECT * { ?d :sm ?m ; :sb ?b }",
 };
 
 /* Shapes for the star join's range paths: :t a literal numbered right
@@ -468,6 +472,32 @@ static void star_shapes_data(int n)
         len += (size_t)sprintf(buf + len, ":d%d :t \"t%d\" ; :w :x%d .\n", i, t, i * 7919 % 1000);
         if (i % 5 == 0)
             len += (size_t)sprintf(buf + len, "GRAPH :g%d { :d%d :t \"t%d\" }\n", i % 2 ? 1 : 3, i, t);
+    }
+    len += (size_t)sprintf(buf + len, "}");
+    ck_assert_uint_lt(len, cap);
+    update(buf);
+    free(buf);
+}
+
+/* IRI subjects (no blank node: their ids are far from the IRIs') whose
+ * ids spread over 12 to 15 bits: 4 terms per subject, :sb one of 13
+ * objects (runs), :sa literals partly out of subject order, a second
+ * :sb now and then, 24 :sm every 10th, copies in g1 and the hidden g3. */
+static void star_spread_data(int n)
+{
+    size_t cap = (size_t)n * 500 + 1024, len = 0;
+    char *buf = malloc(cap);
+    len += (size_t)sprintf(buf + len, "PREFIX : <http://ex/> INSERT DATA {\n");
+    for (int i = 0; i < n; i++) {
+        int a = i % 9 == 4 ? n - i : i;
+        len += (size_t)sprintf(buf + len, ":s%d :sa \"a%d\" ; :sb :k%d ; :sc :k%d ; :sf \"f%d\" .\n",
+                               i, a, i % 13, i * 7 % 5, i);
+        if (i % 17 == 0) len += (size_t)sprintf(buf + len, ":s%d :sb :k%d .\n", i, i % 11);
+        for (int m = 0; i % 10 == 3 && m < 24; m++) /* > 16 pairs in a sort bucket */
+            len += (size_t)sprintf(buf + len, ":s%d :sm :k%d .\n", i, (i + m) % 40);
+        if (i % 6 == 0)
+            len += (size_t)sprintf(buf + len, "GRAPH :g%d { :s%d :sa \"a%d\" ; :sb :k1 }\n",
+                                   i % 4 ? 1 : 3, i, a);
     }
     len += (size_t)sprintf(buf + len, "}");
     ck_assert_uint_lt(len, cap);
@@ -540,15 +570,24 @@ START_TEST(test_star_same_rows_small)
 }
 END_TEST
 
-/* Ranges of several pages, subjects spread over many ids. */
+/* Ranges of several pages, subjects spread over many ids (12 to 15
+ * bits: sorted on the high digit first, and then least significant
+ * digit first). */
 START_TEST(test_star_same_rows_big)
 {
     adversarial_data(1500);
     star_extra_data();
     star_shapes_data(1500);
-    unsigned long taken = bs_sp_star_taken;
+    star_spread_data(1500);
+    unsigned long taken = bs_sp_star_taken, msd = bs_sp_star_msd_sorts;
     check_star_rows();
     ck_assert_uint_ge(bs_sp_star_taken - taken, 3 * 10 * 5);
+    ck_assert_uint_ge(bs_sp_star_msd_sorts - msd, 3 * 10);
+    bs_sp_star_msd = false;
+    msd = bs_sp_star_msd_sorts;
+    check_star_rows();
+    ck_assert_uint_eq(bs_sp_star_msd_sorts, msd);
+    bs_sp_star_msd = true;
 }
 END_TEST
 

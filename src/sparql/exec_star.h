@@ -22,6 +22,11 @@ extern int bs_sp_star_policy;
  *  index seeks before the ranges are read whole (-1 = from the
  *  statistics). */
 extern long bs_sp_star_seeks;
+/** For tests (process-wide): sort spreads of 12 to 22 bits on the high
+ *  digit first (true), or always least significant digit first. */
+extern bool bs_sp_star_msd;
+/// For tests: sorts taken that way.
+extern unsigned long bs_sp_star_msd_sorts;
 /// For tests: star joins taken, and how many of them read ranges whole.
 extern unsigned long bs_sp_star_taken, bs_sp_star_merged;
 
