@@ -550,20 +550,32 @@ bool bs_dict_view_init(bs_txn *t, bs_dict_view *v)
 
 /* The child of branch page pg whose subtree holds seq (the last node
  * whose key is <= seq; node 0's key is empty), or NULL; its keys lie in
- * [*lo, *hi) (narrowed from the parent's). */
+ * [*lo, *hi) (narrowed from the parent's).  *at: the node, and on entry
+ * a hint (0: none): when its key is <= seq the search gallops forward
+ * from it (ascending ids land a few nodes further). */
 static const uint8_t *dv_child(const bs_dict_view *v, const uint8_t *pg, uint64_t seq,
-                               uint64_t *klo, uint64_t *khi)
+                               uint64_t *klo, uint64_t *khi, unsigned *at)
 {
     unsigned lower = dv16(pg + 12);
     if (lower <= DV_HDR + 2 || lower > v->psize) return NULL;
     unsigned n = (lower - DV_HDR) / 2, lo = 1, hi = n;
     uint64_t k = 0;
+    if (*at >= 1 && *at < n && dv_key(v, pg, *at, &k) && k <= seq) {
+        unsigned step = 1;
+        lo = *at + 1;
+        while (*at + step < n && dv_key(v, pg, *at + step, &k) && k <= seq) {
+            lo = *at + step + 1;
+            step *= 2;
+        }
+        if (*at + step < n) hi = *at + step;
+    }
     while (lo < hi) {
         unsigned mid = lo + (hi - lo) / 2;
         if (!dv_key(v, pg, mid, &k)) return NULL;
         if (k <= seq) lo = mid + 1;
         else hi = mid;
     }
+    *at = lo - 1;
     if (lo > 1 && dv_key(v, pg, lo - 1, &k)) *klo = k;
     if (lo < n && dv_key(v, pg, lo, &k)) *khi = k;
     unsigned off = dv16(pg + DV_HDR + 2 * (lo - 1));
@@ -574,16 +586,19 @@ static const uint8_t *dv_child(const bs_dict_view *v, const uint8_t *pg, uint64_
 }
 
 /* Ascending ids mostly share the leaf's parent page (hundreds of leaves
- * each): the descent starts there when seq lies in its key range. */
+ * each): the descent starts there, from the last child taken, when seq
+ * lies in its key range. */
 const uint8_t *bs_dict_leaf_of(bs_dict_view *v, bs_id id)
 {
     uint64_t seq = id & ((((uint64_t)1) << BS_ID_SEQ_BITS) - 1), lo = 0, hi = UINT64_MAX;
     uint64_t plo = 0, phi = 0; /* the parent's range */
     const uint8_t *pg = NULL, *parent = NULL;
+    unsigned at = 0;
     if (v->parent && seq >= v->parent_lo && seq < v->parent_hi) {
         pg = v->parent;
         lo = v->parent_lo;
         hi = v->parent_hi;
+        at = v->child;
     } else if (v->base) {
         pg = v->base + v->root * v->psize;
     }
@@ -592,16 +607,19 @@ const uint8_t *bs_dict_leaf_of(bs_dict_view *v, bs_id id)
         if (fl == DV_LEAF) {
             __builtin_prefetch(pg);
             __builtin_prefetch(pg + 64);
-            if (parent) *v = (bs_dict_view){ v->base, v->root, v->npages, v->psize, parent, plo, phi };
+            if (parent)
+                *v = (bs_dict_view){ v->base, v->root, v->npages, v->psize, parent, plo, phi, at };
             return pg;
         }
+        if (parent) at = 0; /* a hint for the first page only */
         parent = pg;
         plo = lo;
         phi = hi;
-        pg = fl == DV_BRANCH ? dv_child(v, pg, seq, &lo, &hi) : NULL;
+        pg = fl == DV_BRANCH ? dv_child(v, pg, seq, &lo, &hi, &at) : NULL;
     }
     return NULL;
 }
+
 void bs_dict_prefetch_ids(const bs_dict_view *v, const uint8_t *leaf, bs_id from, bs_id to)
 {
     const uint64_t mask = (((uint64_t)1) << BS_ID_SEQ_BITS) - 1;

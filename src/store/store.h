@@ -153,6 +153,7 @@ typedef struct {
     unsigned psize;
     const uint8_t *parent;      ///< the last leaf's parent page, or NULL
     uint64_t parent_lo, parent_hi; ///< the keys under parent: [lo, hi)
+    unsigned child;             ///< the node of parent taken last
 } bs_dict_view;
 
 bool bs_dict_view_init(bs_txn *t, bs_dict_view *v);
