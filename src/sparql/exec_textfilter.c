@@ -25,8 +25,8 @@
  * every row.  So the rows are exactly
  * those of the full scan: a literal outside the candidates cannot pass
  * the conjunct (why: see
- * vocab.c; LCASE maps only A-Z and U+0130 to ASCII letters, and the
- * index folds U+0130 to "i" too; REGEX's caseless matching relates
+ * vocab.c; LCASE maps only A-Z, U+0130 and U+212A to ASCII letters,
+ * and the index folds U+0130 to "i" and U+212A to "k" too; REGEX's caseless matching relates
  * ASCII letters to U+017F and U+212A, which fold to "s" and "k").  Only
  * their order differs (by literal id).  Not taken either when the
  * candidates' postings outnumber half the quads of P (a short needle:

@@ -31,7 +31,7 @@ typedef struct {
     bool quick;         ///< the byte test applies (to the texts `text` allows)
     bool fold;          ///< the byte test compares the text ASCII-lower-cased
     int text;           ///< texts it decides: BS_SP_TF_ANY, _ASCII or _UTF8
-    bool no_i130;       ///< and not those with U+0130 (LCASE maps it to 'i')
+    bool no_i130;       ///< and not those with U+0130 or U+212A (LCASE gives 'i', 'k')
     char *w;            ///< the needle as compared (malloc'ed)
     size_t wn;
 } bs_sp_tfcheck;

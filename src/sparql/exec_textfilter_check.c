@@ -19,10 +19,11 @@
  *     form (arguments compatible: w is plain);
  *   LCASE(?v): each ASCII byte lower-cased, each other character through
  *     its case mapping, the tag (or none) kept.  On well-formed UTF-8
- *     every character of U+0080 and above maps to one of U+0080 and above
- *     (so to bytes >= 0x80), except U+0130, which maps to 'i' (the Kelvin
- *     sign stays: func_string.c's table; a test runs LCASE on every code
- *     point).  So LCASE(x) is x with A-Z lower-cased, where its runs of
+ *     every character of U+0080 and above maps to characters of U+0080
+ *     and above (so to bytes >= 0x80), except U+0130, which maps to 'i'
+ *     U+0307, and the Kelvin sign U+212A, which maps to 'k' (Unicode's
+ *     full lower-case mapping, func_string.c; a test runs LCASE on every
+ *     code point).  So LCASE(x) is x with A-Z lower-cased, where its runs of
  *     non-ASCII bytes may have changed.  An ASCII needle lies within a run
  *     of ASCII bytes, which are the same in both: it occurs in LCASE(x)
  *     (at its start) exactly when it occurs in x lower-cased byte by byte
@@ -38,7 +39,7 @@
  * The byte test computes exactly that on the lexical form (lower-cased
  * where LCASE or i applies) and leaves every other case (a typed
  * literal, an IRI, a form that is not well-formed UTF-8 or holds U+0130
- * where LCASE or REGEX is involved, a non-ASCII form with i or with a
+ * or U+212A where LCASE or REGEX is involved, a non-ASCII form with i or with a
  * non-ASCII needle under LCASE, a tagged or typed needle, a long form)
  * to the evaluator.  bs_sp_textfilter_policy = 1 sends every literal to
  * the evaluator (tests compare both). */
@@ -216,9 +217,17 @@ static inline uint64_t zero_bytes(uint64_t y)
     return ~(((y & ~HIGH) + ~HIGH) | y | ~HIGH);
 }
 
+/* The two characters whose lower case holds ASCII letters (U+0130 ->
+ * "i" U+0307, the Kelvin sign U+212A -> "k"), at the start of p (a
+ * whole UTF-8 character). */
+static bool lcase_to_ascii(const unsigned char *p)
+{
+    return (p[0] == 0xC4 && p[1] == 0xB0) || (p[0] == 0xE2 && p[1] == 0x84 && p[2] == 0xAA);
+}
+
 /* 0: every byte of s[0..n) is ASCII; 1: well-formed UTF-8 with other
- * characters (not U+0130 when no_i130); -1: anything else.  Eight ASCII
- * bytes at a time. */
+ * characters (not U+0130 or U+212A when no_i130); -1: anything else.
+ * Eight ASCII bytes at a time. */
 static int text_kind(const char *s, size_t n, bool no_i130)
 {
     int kind = 0;
@@ -239,7 +248,7 @@ static int text_kind(const char *s, size_t n, bool no_i130)
             continue;
         }
         size_t len = utf8_len((const unsigned char *)s + i, n - i);
-        if (!len || (no_i130 && ch == 0xC4 && (unsigned char)s[i + 1] == 0xB0)) return -1;
+        if (!len || (no_i130 && lcase_to_ascii((const unsigned char *)s + i))) return -1;
         i += len;
         kind = 1;
     }

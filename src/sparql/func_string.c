@@ -3,9 +3,12 @@
  *             STRSTARTS, STRENDS, CONTAINS, STRBEFORE, STRAFTER,
  *             ENCODE_FOR_URI, CONCAT; UTF-8 helpers. */
 #include "config.h"
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unicase.h>
 #include "sparql/expr_int.h"
 
 /* ---- UTF-8 ----------------------------------------------------------------- */
@@ -28,102 +31,42 @@ size_t bs_sp_ex_u8off(const char *s, size_t n, size_t cp)
     return i;
 }
 
-/* Decode one code point at s[*i] (invalid bytes map to themselves). */
-static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
+/* UCASE / LCASE: XPath's fn:upper-case / fn:lower-case, that is
+ * Unicode's full case mappings without language-specific rules
+ * (libunistring: every script, "ß" -> "SS", U+0130 -> "i" U+0307, the
+ * Kelvin sign -> "k").  ASCII text, nearly all of it, is mapped here
+ * byte by byte; a form libunistring refuses (not UTF-8) gets the ASCII
+ * mapping with its other bytes kept. */
+static void case_ascii(bool upper, const unsigned char *s, size_t n, char *o)
 {
-    uint32_t c = s[(*i)++];
-    int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    if (extra) c &= 0x3F >> extra;
-    while (extra-- > 0 && *i < n && (s[*i] & 0xC0) == 0x80)
-        c = (c << 6) | (s[(*i)++] & 0x3F);
-    return c;
-}
-
-static size_t utf8_put(uint32_t c, char *o)
-{
-    if (c < 0x80) { o[0] = (char)c; return 1; }
-    if (c < 0x800) {
-        o[0] = (char)(0xC0 | (c >> 6));
-        o[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = s[i];
+        if (upper && ch >= 'a' && ch <= 'z') ch = (unsigned char)(ch - 32);
+        else if (!upper && ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch + 32);
+        o[i] = (char)ch;
     }
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | (c >> 12));
-        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (c >> 18));
-    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
-/* Simple case mappings for Latin, Latin-1, Latin Extended-A, Greek,
- * Cyrillic (no locale involved). */
-static uint32_t to_upper(uint32_t c)
-{
-    if (c >= 'a' && c <= 'z') return c - 32;
-    if (c < 0x80) return c;
-    if ((c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 32;
-    if (c == 0xFF) return 0x178;
-    if (c == 0xB5) return 0x39C;
-    if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 &&
-        c != 0x149 && c != 0x17F) {
-        bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
-        if (odd_lower ? (c & 1) == 0 : (c & 1) == 1) return c - 1;
-        return c;
-    }
-    if (c == 0x131) return 'I';
-    if (c == 0x3C2) return 0x3A3;
-    if (c >= 0x3B1 && c <= 0x3CB) return c - 32;
-    if (c >= 0x3AC && c <= 0x3AF) return c == 0x3AC ? 0x386 : c - 37;
-    if (c >= 0x430 && c <= 0x44F) return c - 32;
-    if (c >= 0x450 && c <= 0x45F) return c - 80;
-    return c;
-}
-
-static uint32_t to_lower(uint32_t c)
-{
-    if (c >= 'A' && c <= 'Z') return c + 32;
-    if (c < 0x80) return c;
-    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
-    if (c == 0x178) return 0xFF;
-    if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 &&
-        c != 0x149 && c != 0x17F) {
-        bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
-        if (odd_lower ? (c & 1) == 1 : (c & 1) == 0) return c + 1;
-        return c;
-    }
-    if (c == 0x130) return 'i';
-    if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) return c + 32;
-    if (c == 0x386) return 0x3AC;
-    if (c >= 0x388 && c <= 0x38A) return c + 37;
-    if (c >= 0x410 && c <= 0x42F) return c + 32;
-    if (c >= 0x400 && c <= 0x40F) return c + 80;
-    return c;
 }
 
 static bs_status fn_case(bs_sp_ectx *c, bool upper, const bs_sp_val *a,
                          bs_sp_val *out)
 {
-    char *o = bs_sp_alloc(c, a->n * 2 + 4);
-    if (!o) return BS_ERR_NOMEM;
-    size_t i = 0, k = 0;
     const unsigned char *s = (const unsigned char *)a->s;
-    while (i < a->n) {
-        unsigned char ch = s[i];
-        if (ch < 0x80) { /* ASCII: no decoding */
-            if (upper && ch >= 'a' && ch <= 'z') ch = (unsigned char)(ch - 32);
-            else if (!upper && ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch + 32);
-            o[k++] = (char)ch;
-            i++;
-            continue;
-        }
-        uint32_t cp = utf8_next(s, a->n, &i);
-        k += utf8_put(upper ? to_upper(cp) : to_lower(cp), o + k);
+    size_t i = 0, k = a->n;
+    while (i < a->n && s[i] < 0x80) i++;
+    uint8_t *m = NULL;
+    if (i < a->n) {
+        m = (upper ? u8_toupper : u8_tolower)(s, a->n, NULL, NULL, NULL, &k);
+        if (!m && errno == ENOMEM) return BS_ERR_NOMEM;
+        if (!m) k = a->n;
     }
+    char *o = bs_sp_alloc(c, k + 1);
+    if (!o) {
+        free(m);
+        return BS_ERR_NOMEM;
+    }
+    if (m) memcpy(o, m, k);
+    else case_ascii(upper, s, a->n, o);
+    free(m);
     *out = *a;
     out->id = 0;
     out->s = o;
