@@ -104,12 +104,16 @@ for i in $(seq 1 1500); do echo "<http://e/s$i> <http://e/p> \"$i\" ."; done >"$
 RUNAWAY='query=SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }'
 cpu() { awk '{print $14 + $15}' "/proc/$SPID/stat"; }
 bs_serve_start --store "$T/slow" --threads 1 --timeout 3 || fail "server starts"
+# a burst that fits the queue (one running, server.c's
+# SLOT_WAITERS_PER_THREAD = 4 waiting): none refused however the five
+# overlap (a burst of 6 once lost one to 503 when all arrived at once, slow
+# under ASan in CI)
 bp=""
-for i in 1 2 3 4 5 6; do
+for i in 1 2 3 4 5; do
   status --data-urlencode 'query=ASK { ?s ?p ?o }' "$URL/sparql" >"$T/burst.$i" & bp="$bp $!"
 done
 wait $bp
-eq "--threads 1: a burst of 6 short queries waits for the slot, none refused" "$(awk 1 "$T"/burst.* | sort | uniq -c | awk '{print $1 "x" $2}')" 6x200
+eq "--threads 1: a burst of 5 short queries waits for the slot, none refused" "$(awk 1 "$T"/burst.* | sort | uniq -c | awk '{print $1 "x" $2}')" 5x200
 curl -s -o "$T/first" -w '%{http_code}' --data-urlencode "$RUNAWAY" "$URL/sparql" >"$T/first.code" &
 cpid=$!
 sleep 0.7
