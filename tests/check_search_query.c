@@ -814,6 +814,18 @@ static char *gen_ttl(bool secret)
             fprintf(f, "ex:gy%d dmp:about ex:Electrode ; dct:description \"Long notes %d on "
                        "many things such as cells, cycling, ageing, temperature, packs, modules, "
                        "and an electrode%s\"@en .\n", i, i, i % 2 ? "" : " electrolysis");
+        /* one subject in both graphs, matched by two tokens of a prefix:
+         * the restricted one scores higher (a short literal), so its best
+         * match and least graph depend on the role (the token lists keep
+         * each graph apart) */
+        if (i % 10 == 7)
+            fprintf(f, "ex:gz%d dct:%s \"electr%s%s\"@en .\n", i, secret ? "title" : "description",
+                    secret ? w2 : w, secret ? "" : " zone of many more words than the other");
+        /* two literals of one token, subject, graph and score: the best
+         * match is the least literal */
+        if (!secret && i % 12 == 5)
+            fprintf(f, "ex:gt%d dct:title \"electr%s alpha %d\"@en, \"electr%s beta %d\"@en .\n",
+                    i, w2, i, w2, i);
         if (secret != (i % 6 == 5)) continue;
         fprintf(f, "ex:gd%d a dcat:Dataset ; dmp:producedBy dmp:WP%d ; dct:format \".f%d\"", i,
                 i % 4 + 1, i % 3);
@@ -847,6 +859,20 @@ static void same_exact_both_ways(const bs_search_query *q, bool all)
     ck_assert_msg(r->total_exact, "%s: the seek path estimated", q->q);
     bs_search_result_free(r);
     same_both_ways(q, all);
+}
+
+/* Memory the token lists of the current snapshot's cache hold. */
+static size_t tok_bytes_now(void)
+{
+    bs_txn *txn;
+    ck_assert_int_eq(bs_txn_begin(store, false, &txn), BS_OK);
+    bs_qcache_set_mode(BS_QCACHE_SYNC);
+    bs_qcache *qc = bs_qcache_acquire(idx, txn);
+    ck_assert_ptr_nonnull(qc);
+    size_t n = bs_qtok_bytes(qc);
+    bs_qcache_release(qc);
+    bs_txn_abort(txn);
+    return n;
 }
 
 START_TEST(test_cache_same_generated)
@@ -889,9 +915,13 @@ START_TEST(test_cache_same_generated)
         { 1, 0, false }, { 4, 12, true }, { 25, 30, false },
     };
     /* queries of one or two groups take the dense path (qfast.c), others
-     * the candidate records; both are compared, the records for all */
-    for (int dense = 1; dense >= 0; dense--) {
-        bs_qfast_set_dense(dense);
+     * the candidate records; both are compared, the records for all; a
+     * lone prefix on the dense path reads its tokens' lists (qtok.c), or
+     * its postings with the lists off or past their memory cap */
+    for (int pass = 0; pass < 4; pass++) {
+        bs_qfast_set_dense(pass < 3);
+        bs_qtok_set(pass < 2, pass == 0 ? 1 : 0);   /* the cap first: lists left to build */
+        if (pass == 2) ck_assert_uint_gt(tok_bytes_now(), 2000);   /* the lists answered */
         for (size_t i = 0; qs[i]; i++)
             for (size_t k = 0; k < sizeof pages / sizeof *pages; k++)
                 for (int all = 0; all < 2; all++) {
@@ -902,6 +932,7 @@ START_TEST(test_cache_same_generated)
                 }
     }
     bs_qfast_set_dense(true);
+    bs_qtok_set(true, 0);
     const bs_search_query fq[] = {
         { .q = "electr*", .wp = "WP2" }, { .q = "electr*", .format = ".f1", .limit = 50 },
         { .q = "electr*", .access = "restricted" }, { .q = "electro*", .access = "public" },

@@ -17,6 +17,7 @@
  * need no invalidation beyond the new snapshot id). */
 #include "config.h"
 #include "search/qcache.h"
+#include "search/qtok.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,7 @@ static void qc_free(bs_qcache *qc)
     free(qc->prof_off);
     free(qc->fac);
     free(qc->cls);
+    bs_qtoks_free(qc->toks);
     free(qc);
 }
 
@@ -509,6 +511,7 @@ static bs_status build(bs_search *s, bs_txn *txn, const int *cancel, bs_qcache *
     TRY(st, make_profiles(&b));
     TRY(st, make_csr(b.qc, &b.lits, &b.qc->lits));
     TRY(st, make_csr(b.qc, &b.classes, &b.qc->classes));
+    if (!(b.qc->toks = bs_qtoks_new())) { st = BS_ERR_NOMEM; goto fail; }
     b.qc->build_ms = (bs_qnow() - t0) * 1e3;
     b.qc->refs = 1;
     *out = b.qc;

@@ -61,6 +61,7 @@ typedef struct bs_qcache {
                            ///< make it a class (rdf:type owl:Class or rdfs:Class,
                            ///< rdfs:subClassOf); 0: never a class (bs_qis_class false)
     double build_ms;       ///< how long the build took
+    struct bs_qtoks *toks; ///< per-token lists, built lazily (qtok.c; own lock)
 } bs_qcache;
 
 /** Cache modes (bs_qcache_set_mode): never, always, or from the second

@@ -127,6 +127,8 @@ void bs_qfast_done(bs_qrun *r)
     for (size_t i = 0; r->runs && i < r->p.ngroups; i++) free(r->runs[i]);
     free(r->runs);
     r->runs = NULL;
+    free(r->tok);
+    r->tok = NULL;
     free(r->pfield);
     r->pfield = NULL;
     for (size_t i = 0; i < 2; i++) {
@@ -188,9 +190,8 @@ static inline bs_status cand(bs_qrun *r, const bs_qc_ent *e, bool create, size_t
 /* The dense path's match of cached entry e with score sc in the group
  * done k-th (0: it creates candidates; 1: it updates them; -1: an
  * exclusion drops them). */
-static inline void dense_hit(bs_qrun *r, const bs_qc_ent *e, float sc, int k)
+static inline void dense_hit_at(bs_qrun *r, uint32_t si, uint16_t gi, float sc, int k)
 {
-    uint32_t si = e->subj;
     uint64_t bit = 1ull << (si & 63), *w = &r->dbits[si >> 6];
     bs_qdsub *d = &r->dsub[si];
     if (!(*w & bit)) {
@@ -198,7 +199,7 @@ static inline void dense_hit(bs_qrun *r, const bs_qc_ent *e, float sc, int k)
         *w |= bit;
         r->dn++;
         d->s[0] = sc;
-        d->g = (uint16_t)(e->graph + 1);
+        d->g = (uint16_t)(gi + 1);
         return;
     }
     if (k < 0) {
@@ -209,7 +210,12 @@ static inline void dense_hit(bs_qrun *r, const bs_qc_ent *e, float sc, int k)
     }
     if (sc > d->s[k]) d->s[k] = sc;
     /* the least graph id of every quad that found it, as cand() */
-    if (r->qc->graphs[e->graph] < r->qc->graphs[d->g - 1]) d->g = (uint16_t)(e->graph + 1);
+    if (r->qc->graphs[gi] < r->qc->graphs[d->g - 1]) d->g = (uint16_t)(gi + 1);
+}
+
+static inline void dense_hit(bs_qrun *r, const bs_qc_ent *e, float sc, int k)
+{
+    dense_hit_at(r, e->subj, e->graph, sc, k);
 }
 
 static inline bool visible(bs_qrun *r, uint16_t gi)
@@ -401,6 +407,32 @@ fail:
     return st;
 }
 
+bs_status bs_qfast_tok_group(bs_qrun *r)
+{
+    const bs_qgroup *g = &r->p.groups[0];
+    if (!r->dense || r->p.ngroups != 1 || g->nalts != 1 || !g->alts[0].prefix ||
+        g->alts[0].ntoks != 1)
+        return BS_NOT_FOUND;
+    bs_status st = bs_qtok_prefix(r->qc, r->c.txn, &r->corpus, g->alts[0].toks[0], &r->tok,
+                                  &r->ntok);
+    if (st != BS_OK) return st;
+    r->dk = 0;
+    for (size_t t = 0; t < r->ntok; t++) {
+        const bs_qtok_item *v = r->tok[t]->v;
+        size_t n = r->tok[t]->n;
+        for (size_t j = 0; j < n; j++) {
+            if (j + AHEAD < n) {   /* a subject's records: two cache misses */
+                __builtin_prefetch(&r->dbits[v[j + AHEAD].si >> 6]);
+                __builtin_prefetch(&r->dsub[v[j + AHEAD].si], 1);
+            }
+            if (visible(r, v[j].graph)) dense_hit_at(r, v[j].si, v[j].graph, v[j].score, 0);
+            if (!(j & 1023)) TRY(st, bs_qclock_poll(&r->c.clock));
+        }
+    }
+fail:
+    return st;
+}
+
 bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l)
 {
     bs_qc_run *ev = NULL;
@@ -458,6 +490,32 @@ fail:
     return st;
 }
 
+/* page_lits for the token path: each page resource's items in the
+ * lists (a binary search per list), those below floor skipped. */
+static void page_toks(bs_qrun *r, float floor)
+{
+    const bs_qcache *qc = r->qc;
+    for (size_t t = 0; t < r->ntok; t++) {
+        const bs_qtok_list *l = r->tok[t];
+        if (l->max < floor) continue;
+        for (size_t i = 0; i < r->rs.n; i++) {
+            uint32_t si = r->rs.res[i].sidx;
+            size_t lo = 0, hi = l->n;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (l->v[mid].si < si) lo = mid + 1;
+                else hi = mid;
+            }
+            for (const bs_qtok_item *x = &l->v[lo]; lo < l->n && x->si == si; x++, lo++) {
+                if (x->score < floor || !visible(r, x->graph)) continue;
+                bs_qlit m = { .lit = qc->lits.keys[x->lit], .score = x->score };
+                bs_qgm_direct(&r->rs.gm[i * r->rs.ngroups], &m, qc->preds[x->pred],
+                              r->pfield[x->pred]);
+            }
+        }
+    }
+}
+
 bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n, float least)
 {
     const bs_qcache *qc = r->qc;
@@ -478,7 +536,8 @@ bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n, float least
          * literal's, so a literal below the page's least score is no one's
          * best (a prefix's many rare words: most of the entries) */
         bool one = r->p.ngroups == 1 && !r->dxs[gi].n;
-        TRY(st, page_lits(r, gi, one ? least : 0));
+        if (r->tok) page_toks(r, least);   /* one group, no classes */
+        else TRY(st, page_lits(r, gi, one ? least : 0));
         if (!r->dxs[gi].n) continue;
         bs_qcm *keep = r->cm;   /* the group's class matches, as the dense pass had them */
         r->cm = r->dcm[gi];

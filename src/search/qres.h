@@ -6,6 +6,7 @@
 #define BS_QRES_H
 
 #include "search/qcache.h"
+#include "search/qtok.h"
 #include "search/query_int.h"
 
 /** How a resource matched one AND-group. */
@@ -160,6 +161,8 @@ typedef struct {
     uint64_t *dbits;       ///< per cached subject: 1 = a candidate
     bs_idset dxs[2];       ///< per group: its expansion set (class → dcm index)
     bs_qcm *dcm[2];        ///< per group: its class matches
+    const bs_qtok_list **tok; ///< the token path: the prefix's tokens' lists (or NULL)
+    size_t ntok;
 } bs_qrun;
 
 #define BS_Q_CLASS_LABEL_MAX_TOKENS 6
@@ -187,6 +190,10 @@ bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first);
 bs_status bs_qfast_weight(bs_qrun *r, size_t gi, size_t *out);
 /// Give back the per-thread subject array (before r->rs is freed).
 void bs_qfast_done(bs_qrun *r);
+/// A query of one single-token prefix on the dense path: its tokens'
+/// lists (qtok.c) → the dense records, no postings read, no literal
+/// looked up.  BS_NOT_FOUND: not taken (the caller takes the literal path).
+bs_status bs_qfast_tok_group(bs_qrun *r);
 /// Mark the candidates holding a literal of l excluded.
 bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l);
 

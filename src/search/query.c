@@ -388,12 +388,11 @@ static size_t n_cands(const run *r)
     return r->dense ? r->dn : r->rs.n;
 }
 
-static bs_status collect(run *r)
+/* The groups, the rarest first. */
+static bs_status collect_groups(run *r)
 {
     bs_status st = BS_OK;
     size_t ng = r->p.ngroups, order[BS_Q_MAX_GROUPS], w[BS_Q_MAX_GROUPS];
-    r->lits = calloc(ng, sizeof *r->lits);
-    if (!r->lits) return BS_ERR_NOMEM;
     for (size_t i = 0; i < ng; i++) {
         order[i] = i;
         TRY(st, (r->qc ? bs_qgroup_eval_any : bs_qgroup_eval)(r->c.txn, &r->corpus,
@@ -408,9 +407,19 @@ static bs_status collect(run *r)
         TRY(st, r->qc ? bs_qfast_group(r, order[i], i == 0) : do_group(r, order[i], i == 0));
         if (!n_cands(r)) break;
     }
-    for (size_t i = 0; i < r->p.nnots && n_cands(r); i++)
-        TRY(st, do_exclusion(r, &r->p.nots[i]));
 fail:
+    return st;
+}
+
+static bs_status collect(run *r)
+{
+    bs_status st = BS_NOT_FOUND;
+    r->lits = calloc(r->p.ngroups, sizeof *r->lits);
+    if (!r->lits) return BS_ERR_NOMEM;
+    if (r->qc) st = bs_qfast_tok_group(r);   /* a lone prefix: its tokens' lists */
+    if (st == BS_NOT_FOUND) st = collect_groups(r);
+    for (size_t i = 0; st == BS_OK && i < r->p.nnots && n_cands(r); i++)
+        st = do_exclusion(r, &r->p.nots[i]);
     return st;
 }
 

@@ -14,6 +14,13 @@
 #define BS_Q_MAX_NOTS 8     ///< exclusions
 #define BS_Q_MAX_TOKS 16    ///< tokens of a phrase
 
+/** A prefix (word*) stops collecting postings beyond this many (32 MiB of
+ *  them): "e*" on a huge store would otherwise gather every literal.  The
+ *  list is then partial (the query says its total is not exact).  On the
+ *  10M benchmark store no prefix of two letters or more comes near it
+ *  ("electro*": 1.18M documents in the whole index). */
+#define PREFIX_MAX_POSTINGS 2000000
+
 /** Ranking constants (BM25) and the share of a class label's score an
  *  expanded hit gets (expanded hits rank below direct ones). */
 #define BS_BM25_K1 1.2

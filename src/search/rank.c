@@ -9,13 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A prefix (word*) stops collecting postings beyond this many (32 MiB of
- * them): "e*" on a huge store would otherwise gather every literal.  The
- * list is then partial (the query says its total is not exact).  On the
- * 10M benchmark store no prefix of two letters or more comes near it
- * ("electro*": 1.18M documents in the whole index). */
-#define PREFIX_MAX_POSTINGS 2000000
-
 bs_status bs_qcorpus_get(bs_txn *txn, bs_qcorpus *out)
 {
     bs_tix_stats ts;

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT
+ * battstore — search: per-token lists of the snapshot cache (qtok.h).
+ *
+ * A prefix search (electro*: 159 tokens, 137k postings, 236k cached
+ * entries on the 10M store) read every posting of its tokens from the
+ * text index, scored it, and probed the literal table for each, on every
+ * search: two fifths of its instructions.  None of that depends on the
+ * query beyond the prefix: a token's postings, resolved to (subject,
+ * graph, best score, best literal) through the cache, are the same for
+ * every search of the snapshot.  They are kept per token (a prefix is a
+ * range of the sorted vocabulary, and prefixes share tokens), built at
+ * the first search that needs them, under the lock of the cache's token
+ * state; the lists keep each graph apart, so visibility is still
+ * decided per search. */
+#include "config.h"
+#include "search/qtok.h"
+#include "store/tixvocab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Memory the lists of one cache may hold: past it a prefix whose lists
+ * are missing takes the literal path (electro* on the 10M store: 4 MB). */
+#define TOK_BYTES_MAX ((size_t)256 << 20)
+
+struct bs_qtoks {
+    pthread_mutex_t lock;
+    int state;             ///< vocabulary: 0 not read, 1 read, -1 failed (no lists)
+    char *buf;             ///< the tokens, each NUL-terminated, in byte order
+    size_t len, cap;
+    uint32_t *off;         ///< token i at buf + off[i]
+    size_t n, ocap;
+    bs_qtok_list **lists;  ///< per token: NULL until built
+    size_t bytes;          ///< memory of the lists
+};
+
+static bool tok_enabled = true;
+static size_t tok_max_bytes = TOK_BYTES_MAX;
+
+void bs_qtok_set(bool on, size_t max_bytes)
+{
+    tok_enabled = on;
+    tok_max_bytes = max_bytes ? max_bytes : TOK_BYTES_MAX;
+}
+
+bool bs_qtok_on(void) { return tok_enabled; }
+
+bs_qtoks *bs_qtoks_new(void)
+{
+    bs_qtoks *t = calloc(1, sizeof *t);
+    if (t && pthread_mutex_init(&t->lock, NULL)) {
+        free(t);
+        t = NULL;
+    }
+    return t;
+}
+
+void bs_qtoks_free(bs_qtoks *t)
+{
+    if (!t) return;
+    for (size_t i = 0; t->lists && i < t->n; i++) {
+        if (t->lists[i]) free(t->lists[i]->v);
+        free(t->lists[i]);
+    }
+    free(t->lists);
+    free(t->buf);
+    free(t->off);
+    pthread_mutex_destroy(&t->lock);
+    free(t);
+}
+
+size_t bs_qtok_bytes(const bs_qcache *qc)
+{
+    bs_qtoks *t = qc->toks;
+    if (!t) return 0;
+    pthread_mutex_lock(&t->lock);
+    size_t b = t->bytes;
+    pthread_mutex_unlock(&t->lock);
+    return b;
+}
+
+/* ---- the vocabulary ------------------------------------------------ */
+
+static bs_status on_vocab(void *ctx, const char *tok, size_t len)
+{
+    bs_qtoks *t = ctx;
+    if (t->len + len + 1 > t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 65536;
+        while (cap < t->len + len + 1) cap *= 2;
+        if (cap > UINT32_MAX) return BS_ERR_LIMIT;
+        char *b = realloc(t->buf, cap);
+        if (!b) return BS_ERR_NOMEM;
+        t->buf = b;
+        t->cap = cap;
+    }
+    if (t->n == t->ocap) {
+        size_t cap = t->ocap ? 2 * t->ocap : 4096;
+        uint32_t *o = realloc(t->off, cap * sizeof *o);
+        if (!o) return BS_ERR_NOMEM;
+        t->off = o;
+        t->ocap = cap;
+    }
+    t->off[t->n++] = (uint32_t)t->len;
+    memcpy(t->buf + t->len, tok, len);
+    t->len += len;
+    t->buf[t->len++] = 0;
+    return BS_OK;
+}
+
+/* The vocabulary of txn's snapshot, read once (under t->lock). */
+static bool vocab_ready(bs_qtoks *t, bs_txn *txn)
+{
+    if (t->state) return t->state > 0;
+    bs_status st = bs_tix_vocab(txn, on_vocab, t);
+    if (st == BS_OK) {
+        t->lists = calloc(t->n ? t->n : 1, sizeof *t->lists);
+        if (!t->lists) st = BS_ERR_NOMEM;
+    }
+    t->state = st == BS_OK ? 1 : -1;
+    return t->state > 0;
+}
+
+/* The first token not below prefix (byte order, as the index's keys). */
+static size_t vocab_lower(const bs_qtoks *t, const char *prefix)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t->buf + t->off[mid], prefix) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* ---- one token's list ------------------------------------------------ */
+
+typedef struct {
+    const bs_qcache *qc;
+    const bs_qcorpus *c;
+    uint64_t df;
+    bs_qtok_item *v;
+    size_t n, cap;
+    uint64_t postings;
+} lbuild;
+
+static bs_status item_push(lbuild *b, const bs_qtok_item *x)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 64;
+        bs_qtok_item *v = realloc(b->v, cap * sizeof *v);
+        if (!v) return BS_ERR_NOMEM;
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = *x;
+    return BS_OK;
+}
+
+/* Each posting's literal → one item per cached entry (as the literal
+ * path visits them: every subject and graph of the literal). */
+static bs_status on_postings(void *ctx, const char *tok, size_t toklen,
+                             const bs_posting *ps, size_t n)
+{
+    lbuild *b = ctx;
+    (void)tok; (void)toklen;
+    b->postings += n;
+    for (size_t i = 0; i < n; i++) {
+        size_t at = 0, ne;
+        const bs_qc_ent *e = bs_qc_lookup(&b->qc->lits, ps[i].doc, &at, &ne);
+        /* the score rank.c gives the posting (the same double → float) */
+        float sc = ne ? (float)bs_qbm25(b->c, b->df, ps[i].tf, ps[i].len, ps[i].field) : 0;
+        for (size_t k = 0; k < ne; k++) {
+            bs_qtok_item x = { e[k].subj, sc, e[k].graph, e[k].pred, (uint32_t)at };
+            bs_status st = item_push(b, &x);
+            if (st != BS_OK) return st;
+        }
+    }
+    return BS_OK;
+}
+
+/* (subject, graph) ascending, then the better match first: higher
+ * score, least literal, least predicate id (bs_qgm_direct's order). */
+static int cmp_item(const void *a, const void *b, void *ctx)
+{
+    const bs_qtok_item *x = a, *y = b;
+    const bs_qcache *qc = ctx;
+    if (x->si != y->si) return x->si < y->si ? -1 : 1;
+    if (x->graph != y->graph) return x->graph < y->graph ? -1 : 1;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    if (x->lit != y->lit) return x->lit < y->lit ? -1 : 1;
+    bs_id p = qc->preds[x->pred], q = qc->preds[y->pred];
+    return p < q ? -1 : p > q;
+}
+
+/* The list of token tok (postings read in txn). */
+static bs_status list_build(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
+                            const char *tok, bs_qtok_list **out)
+{
+    size_t len = strlen(tok);
+    lbuild b = { .qc = qc, .c = c };
+    bs_qtok_list *l = calloc(1, sizeof *l);
+    bs_status st = l ? BS_OK : BS_ERR_NOMEM;
+    if (st == BS_OK) st = bs_tix_df(txn, tok, len, &b.df);
+    if (st == BS_OK) st = bs_tix_scan(txn, tok, len, false, on_postings, &b);
+    if (st != BS_OK) {
+        free(b.v);
+        free(l);
+        return st;
+    }
+    if (b.n > 1) qsort_r(b.v, b.n, sizeof *b.v, cmp_item, (void *)qc);
+    size_t k = 0;
+    for (size_t i = 0; i < b.n; i++) {   /* the best of each (subject, graph) */
+        if (k && b.v[k - 1].si == b.v[i].si && b.v[k - 1].graph == b.v[i].graph) continue;
+        b.v[k++] = b.v[i];
+        if (b.v[i].score > l->max) l->max = b.v[i].score;
+    }
+    l->v = k ? realloc(b.v, k * sizeof *b.v) : NULL;
+    if (!l->v) free(b.v);
+    l->n = l->v ? k : 0;
+    l->postings = b.postings;
+    *out = l;
+    return BS_OK;
+}
+
+/* ---- a prefix -------------------------------------------------------- */
+
+/* Tokens [lo, hi) of t whose lists are missing: build them (under
+ * t->lock) unless the prefix reads too many postings or the memory cap
+ * would be passed (BS_NOT_FOUND). */
+static bs_status lists_fill(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c, bs_qtoks *t,
+                            size_t lo, size_t hi)
+{
+    uint64_t postings = 0;
+    bs_status st;
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t df = 0;
+        if (t->lists[i]) postings += t->lists[i]->postings;
+        else if ((st = bs_tix_df(txn, t->buf + t->off[i], strlen(t->buf + t->off[i]), &df)))
+            return st;
+        postings += df;
+        /* the literal path cuts such a prefix (and says its total is
+         * not exact): it keeps answering it */
+        if (postings >= PREFIX_MAX_POSTINGS) return BS_NOT_FOUND;
+    }
+    for (size_t i = lo; i < hi; i++) {
+        if (t->lists[i]) continue;
+        if (t->bytes >= tok_max_bytes) return BS_NOT_FOUND;
+        bs_qtok_list *l;
+        if ((st = list_build(qc, txn, c, t->buf + t->off[i], &l)) != BS_OK) return st;
+        t->lists[i] = l;
+        t->bytes += sizeof *l + l->n * sizeof *l->v;
+    }
+    return t->bytes > tok_max_bytes ? BS_NOT_FOUND : BS_OK;
+}
+
+bs_status bs_qtok_prefix(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
+                         const char *prefix, const bs_qtok_list ***out, size_t *n)
+{
+    bs_qtoks *t = qc->toks;
+    bs_status st = BS_NOT_FOUND;
+    *out = NULL;
+    *n = 0;
+    if (!t || !tok_enabled) return BS_NOT_FOUND;
+    size_t plen = strlen(prefix);
+    pthread_mutex_lock(&t->lock);
+    if (!vocab_ready(t, txn)) goto done;
+    size_t lo = vocab_lower(t, prefix), hi = lo;
+    while (hi < t->n && !strncmp(t->buf + t->off[hi], prefix, plen)) hi++;
+    if ((st = lists_fill(qc, txn, c, t, lo, hi)) != BS_OK) goto done;
+    const bs_qtok_list **v = malloc((hi > lo ? hi - lo : 1) * sizeof *v);
+    if (!v) { st = BS_ERR_NOMEM; goto done; }
+    for (size_t i = lo; i < hi; i++) v[i - lo] = t->lists[i];
+    *out = v;
+    *n = hi - lo;
+done:
+    pthread_mutex_unlock(&t->lock);
+    return st;
+}
