@@ -74,7 +74,7 @@ size_t bs_qtok_bytes(const bs_qcache *qc)
     bs_qtoks *t = qc->toks;
     if (!t) return 0;
     pthread_mutex_lock(&t->lock);
-    size_t b = t->bytes;
+    size_t b = t->bytes + t->cap + t->ocap * sizeof *t->off + t->n * sizeof *t->lists;
     pthread_mutex_unlock(&t->lock);
     return b;
 }

@@ -45,7 +45,7 @@ void bs_qtoks_free(bs_qtoks *t);
 bs_status bs_qtok_prefix(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
                          const char *prefix, const bs_qtok_list ***out, size_t *n);
 
-/** Memory the lists of qc hold (bytes). */
+/** Memory the token state of qc holds (bytes): its lists and vocabulary. */
 size_t bs_qtok_bytes(const bs_qcache *qc);
 
 /** Tests: off = prefixes take the literal path; the lists' memory cap
