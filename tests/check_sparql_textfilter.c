@@ -862,62 +862,6 @@ START_TEST(test_substring_docs)
 }
 END_TEST
 
-/* The leaf pages the level prefetches (quads.c, bs_dict_leaf_of): for
- * every id of a dictionary three levels deep, in ascending and in
- * scrambled order, the page LMDB finds its value on.  Long values
- * (overflow pages) and the prefetch of entries across pages, before the
- * first id and past the last only must not read out of bounds (ASan). */
-START_TEST(test_dict_leaf_of)
-{
-    bs_store *s = fixture();
-    bs_txn *t = NULL;
-    enum { N = 60000 };
-    static bs_id ids[N];
-    char buf[3000];
-    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
-    bs_dict_view dv;
-    ck_assert(!bs_dict_view_init(t, &dv)); /* read transactions only */
-    for (int i = 0; i < N; i++) {
-        int len = snprintf(buf, sizeof buf, "http://x/t%d/%.*s", i, i % 97 == 0 ? 2500 : i % 40,
-                           "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
-                           "abcdefghijklmnopqrstuvwxyz");
-        if (i % 97 == 0) memset(buf + len - 30, 'q', 30);
-        bs_term term = bs_term_iri(buf, (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1);
-        ck_assert_int_eq(bs_dict_intern(t, &term, &ids[i]), BS_OK);
-    }
-    ck_assert_int_eq(bs_txn_commit(t), BS_OK);
-    ck_assert_int_eq(bs_txn_begin(s, false, &t), BS_OK);
-    ck_assert(bs_dict_view_init(t, &dv));
-    MDB_cursor *c = NULL;
-    ck_assert_int_eq(mdb_cursor_open(t->txn, s->i2t, &c), 0);
-    size_t same = 0;
-    for (int r = 0; r < 2 * N; r++) { /* ascending, then scrambled (N is not a multiple of 7919) */
-        int i = r < N ? r : (int)((long)(r - N) * 7919 % N);
-        uint8_t k[BS_KEY_BYTES];
-        bs_id_put(k, ids[i] & ((((uint64_t)1) << BS_ID_SEQ_BITS) - 1));
-        MDB_val key = {BS_KEY_BYTES, k}, v;
-        ck_assert_int_eq(mdb_cursor_get(c, &key, &v, MDB_SET_KEY), 0);
-        const uint8_t *leaf = bs_dict_leaf_of(&dv, ids[i]);
-        ck_assert_ptr_nonnull(leaf);
-        if (v.mv_size < 1000) { /* on the leaf itself */
-            const uint8_t *pg = (const uint8_t *)((uintptr_t)v.mv_data & ~(uintptr_t)(dv.psize - 1));
-            ck_assert_ptr_eq(leaf, pg);
-            same++;
-        }
-        bs_dict_prefetch_ids(&dv, leaf, ids[i] - 8, ids[i]);
-        bs_dict_prefetch_ids(&dv, leaf, ids[i], ids[i] + 200);
-    }
-    ck_assert_uint_gt(same, N);
-    bs_dict_prefetch_ids(&dv, NULL, ids[0], ids[1]);
-    MDB_stat st;
-    ck_assert_int_eq(mdb_stat(t->txn, s->i2t, &st), 0);
-    ck_assert_uint_ge(st.ms_depth, 3);
-    mdb_cursor_close(c);
-    bs_txn_abort(t);
-    close_store(s);
-}
-END_TEST
-
 static Suite *suite(void)
 {
     Suite *su = suite_create("sparql_textfilter");
@@ -937,7 +881,6 @@ static Suite *suite(void)
     tcase_add_test(tc, test_byte_test_random);
     tcase_add_test(tc, test_lcase_keeps_non_ascii);
     tcase_add_test(tc, test_substring_docs);
-    tcase_add_test(tc, test_dict_leaf_of);
     suite_add_tcase(su, tc);
     return su;
 }

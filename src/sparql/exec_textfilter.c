@@ -35,10 +35,11 @@
  * (STR(?v), UCASE, a needle with '-', '_', spaces, non-ASCII...).
  *
  * The rows wait mostly on memory, not instructions: each candidate's
- * title and subject sit on an i2t leaf page of their own (2.7 pages
- * apart at 10M), so the level has the leaf pages of the candidates a
- * few places ahead loaded while it works on the current one
- * (bs_dict_leaf_of, quads.c): the misses of several rows overlap.
+ * title and subject sit apart from the previous candidate's in the term
+ * file, so the level has the offsets of the candidates a few places
+ * ahead loaded, then their encodings, while it works on the current one
+ * (bs_dict_prefetch_offsets/_terms, dict.c): the misses of several rows
+ * overlap.
  *
  * One assumption: stored literals are valid UTF-8 (serd loads strictly).
  * An overlong encoding of an ASCII letter would be lower-cased by LCASE
@@ -52,11 +53,10 @@
 
 #define NEEDLE_MAX 256
 #define WALK_MAX 8 /* dict.c steps up to 8 entries (I2T_STEPS) */
-/* Prefetch distances (candidates ahead): the leaf page's header at
- * PF_FAR, the entries (subject to literal) at PF_NEAR. */
+/* Prefetch distances (candidates ahead): the offsets at PF_FAR, the
+ * encodings (subject to literal) at PF_NEAR. */
 #define PF_NEAR 4
 #define PF_FAR 8
-#define PF_RING 16
 
 int bs_sp_textfilter_policy;
 unsigned long bs_sp_textfilter_taken;
@@ -82,9 +82,6 @@ struct bs_sp_tfscan {
     bool live;          ///< sc is on a candidate that passed
     bool passed;        ///< the last candidate tested passed
     bs_sp_tfchecks k;   ///< the level's substring conjuncts (exec_textfilter_check.c)
-    bool pf;            ///< dv is set: prefetch the candidates ahead
-    bs_dict_view dv;
-    const uint8_t *leaf[PF_RING]; ///< the leaf page of candidate i at i % PF_RING
 };
 
 /* ---- the shape ------------------------------------------------------- */
@@ -224,15 +221,27 @@ bool bs_sp_tfscan_decides(const bs_sp_tfscan *ts, size_t filter)
     return ts && filter < ts->k.nfilters && ts->k.decided[filter];
 }
 
+/* The first id a candidate's subject may have (numbered_before). */
+static bs_id walk_from(bs_id lit)
+{
+    const uint64_t mask = (((uint64_t)1) << BS_ID_SEQ_BITS) - 1;
+    return (lit & mask) > WALK_MAX ? lit - WALK_MAX : lit;
+}
+
+static void prefetch_offsets(bs_sp_tfscan *ts, size_t i)
+{
+    bs_id lit = ts->c->lits[i];
+    bs_dict_prefetch_offsets(ts->ex->txn, walk_from(lit), lit);
+}
+
 bs_status bs_sp_tfscan_open(bs_sp_tfscan *ts, bs_id graph)
 {
     ts->graph = graph; /* the scan is aimed at the first candidate by next */
     ts->at = 0;
     ts->live = false;
     ts->passed = true;
-    ts->pf = bs_dict_view_init(ts->ex->txn, &ts->dv);
-    for (size_t i = 0; ts->pf && i < PF_FAR && i < ts->c->n; i++)
-        ts->leaf[i % PF_RING] = bs_dict_leaf_of(&ts->dv, ts->c->lits[i]);
+    for (size_t i = 0; i < PF_FAR && i < ts->c->n; i++)
+        prefetch_offsets(ts, i);
     return BS_OK;
 }
 
@@ -306,17 +315,16 @@ static bs_status test_then_quads(bs_sp_tfscan *ts, bs_id lit, bs_quad *out)
     return BS_OK;
 }
 
-/* Candidate i + PF_FAR's leaf page header, candidate i + PF_NEAR's
- * entries (the subject numbered up to WALK_MAX before): the rows' cache
- * misses overlap.  Only a hint: the lookups go through dict.c. */
+/* Candidate i + PF_FAR's offsets, candidate i + PF_NEAR's encodings
+ * (the subject numbered up to WALK_MAX before): the rows' cache misses
+ * overlap.  Only a hint: the lookups go through dict.c. */
 static void prefetch_ahead(bs_sp_tfscan *ts, size_t i)
 {
     const size_t n = ts->c->n;
-    if (i + PF_FAR < n)
-        ts->leaf[(i + PF_FAR) % PF_RING] = bs_dict_leaf_of(&ts->dv, ts->c->lits[i + PF_FAR]);
+    if (i + PF_FAR < n) prefetch_offsets(ts, i + PF_FAR);
     if (i + PF_NEAR < n) {
         bs_id lit = ts->c->lits[i + PF_NEAR];
-        bs_dict_prefetch_ids(&ts->dv, ts->leaf[(i + PF_NEAR) % PF_RING], lit - WALK_MAX, lit);
+        bs_dict_prefetch_terms(ts->ex->txn, walk_from(lit), lit);
     }
 }
 
@@ -328,7 +336,7 @@ static bs_status next_candidate(bs_sp_tfscan *ts, bs_quad *out)
     ts->live = false;
     for (;;) {
         if (ts->at >= ts->c->n) return BS_END;
-        if (ts->pf) prefetch_ahead(ts, ts->at);
+        prefetch_ahead(ts, ts->at);
         bs_id lit = ts->c->lits[ts->at++];
         bs_status st = ts->passed ? quads_then_test(ts, lit, out)
                                   : test_then_quads(ts, lit, out);

@@ -6,7 +6,8 @@
  * id of a term is its sequence number tagged with its kind (term.h).
  * t2i maps the 64-bit hash of the encoding to the ids having that hash
  * (duplicates of fixed size): collisions are resolved by comparing the
- * stored encodings. */
+ * stored encodings.  terms.idx/terms.dat mirror i2t as an array
+ * (termfile.c): lookups read them. */
 #include "config.h"
 #include "store/store_int.h"
 
@@ -21,16 +22,10 @@ bs_id bs_dict_next_id(bs_txn *t, bs_term_kind kind)
     return bs_id_make(kind, t->next_seq++);
 }
 
-/* Ids asked in ascending order (the rows of a star join in subject
- * order: each subject, then the literals numbered after it) are mostly a
- * few entries past the last one: on the same leaf page of i2t.  An
- * LMDB cursor step costs about 140 instructions (and a search from the
- * root 1,650), so a read transaction reads the leaf page under its
- * cursor directly, by LMDB 0.9's page layout (mdb.c: MDB_page,
- * MDB_node).  The layout is checked against LMDB's own answer each time
- * a page is taken, and every entry read is checked (bounds, flags, its
- * key); anything unexpected falls back to the cursor, which stays the
- * reference.  Other LMDB versions or byte orders: cursor only. */
+/* Ids are looked up in the term file (termfile.c): below the
+ * transaction's bound, two loads (an offset pair, the encoding).  The
+ * rest (ids new in a write transaction, a store without the file, an
+ * entry the file has empty) goes through i2t, the reference. */
 _Static_assert(BS_KEY_BYTES == 5, "key_seq reads 5-byte keys");
 static inline uint64_t key_seq(const uint8_t *p)
 {
@@ -41,115 +36,36 @@ static inline uint64_t key_seq(const uint8_t *p)
 
 bool bs_dict_direct = true;
 
-#if MDB_VERSION_MAJOR == 0 && MDB_VERSION_MINOR == 9 && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define PAGE_READS 1
-#else
-#define PAGE_READS 0
-#endif
-#define PG_HDR 16     /* mp_pgno, mp_pad, mp_flags, mp_lower, mp_upper */
-#define PG_FLAGS 10
-#define PG_LOWER 12
-#define PG_UPPER 14
-#define PG_LEAF 0x02
-#define PG_KINDS 0x6f /* branch, leaf, overflow, meta, leaf2, sub-page */
-#define ND_HDR 8      /* mn_lo, mn_hi (data size), mn_flags, mn_ksize */
-/* past the page's last id by at most this: try the next page first */
-#define NEXT_PAGE_GAP 256
-
-static inline unsigned rd16(const uint8_t *p)
+/* The bound: the file's count, but no further than the transaction's
+ * snapshot (past it may lie an aborted writer's tail, or entries a
+ * later writer appended, which this snapshot must not see) nor the
+ * offsets and encodings mapped. */
+static void tf_setup(bs_txn *t)
 {
-    uint16_t x;
-    memcpy(&x, p, 2);
-    return x;
+    const bs_termfile *f = &t->store->tf;
+    t->tf_init = true;
+    t->tf_bound = 0;
+    if (!bs_dict_direct || !f->idx) return;
+    uint64_t n = bs_tf_count(f), cap = f->idx_len / 8 - BS_TF_HDR_WORDS - 1;
+    uint64_t next = t->write ? t->seq0 : bs_next_seq_get(t->store, t->txn);
+    if (n > next) n = next;
+    if (n > cap) n = cap;
+    const uint64_t *off = f->idx + BS_TF_HDR_WORDS;
+    if (!n || off[n] > f->dat_len) return;
+    t->tf_off = off;
+    t->tf_dat = f->dat;
+    t->tf_end = off[n];
+    t->tf_bound = n;
 }
 
-/* Entry i of the page in view: its key's sequence number (false when
- * it is not a 5-byte key within the page). */
-static inline __attribute__((always_inline)) bool page_key(const bs_txn *t, unsigned i, uint64_t *seq)
+static inline __attribute__((always_inline)) bool tf_get(const bs_txn *t, uint64_t seq, MDB_val *v)
 {
-    size_t off = rd16(t->i2t_pg + PG_HDR + 2 * i);
-    const uint8_t *nd = t->i2t_pg + off;
-    if (off < PG_HDR || off + ND_HDR + BS_KEY_BYTES > t->i2t_psize ||
-        rd16(nd + 6) != BS_KEY_BYTES)
-        return false;
-    *seq = key_seq(nd + ND_HDR);
+    if (seq >= t->tf_bound) return false;
+    uint64_t a = t->tf_off[seq], b = t->tf_off[seq + 1];
+    if (a >= b || b > t->tf_end) return false; /* no term (or a damaged entry) */
+    v->mv_data = (void *)(t->tf_dat + a);
+    v->mv_size = b - a;
     return true;
-}
-
-/* Entry i's value, when it is on the page (not on overflow pages);
- * page_key(i) checked out. */
-static inline __attribute__((always_inline)) bool page_val(const bs_txn *t, unsigned i, MDB_val *v)
-{
-    size_t off = rd16(t->i2t_pg + PG_HDR + 2 * i), ps = t->i2t_psize;
-    const uint8_t *nd = t->i2t_pg + off;
-    size_t len = rd16(nd) | (size_t)rd16(nd + 2) << 16;
-    if (rd16(nd + 4) != 0 || len > ps - off - ND_HDR - BS_KEY_BYTES) return false;
-    v->mv_size = len;
-    v->mv_data = (void *)(nd + ND_HDR + BS_KEY_BYTES);
-    return true;
-}
-
-/* seq's value on the page in view: 1 found, 0 not on the page, -1 the
- * page is not as expected (or seq lies between its keys: not stored). */
-static inline __attribute__((always_inline)) int page_find(const bs_txn *t, uint64_t seq, MDB_val *v)
-{
-    if (seq < t->i2t_pg_lo || seq > t->i2t_pg_hi) return 0;
-    uint64_t k;
-    unsigned i = (unsigned)(seq - t->i2t_pg_lo); /* no gaps: entry i */
-    if (i >= t->i2t_pg_n || !page_key(t, i, &k) || k != seq) {
-        unsigned lo = 0, hi = t->i2t_pg_n; /* gaps: the keys are sorted */
-        for (k = 0; lo < hi && k != seq;) {
-            i = lo + (hi - lo) / 2;
-            if (!page_key(t, i, &k)) return -1;
-            if (k < seq) lo = i + 1;
-            else if (k > seq) hi = i;
-        }
-        if (k != seq) return -1;
-    }
-    return page_val(t, i, v) ? 1 : -1;
-}
-
-static bool page_setup(bs_txn *t)
-{
-    int major, minor;
-    mdb_version(&major, &minor, NULL);
-    MDB_envinfo info;
-    MDB_stat stat;
-    if (!PAGE_READS || major != MDB_VERSION_MAJOR || minor != MDB_VERSION_MINOR ||
-        mdb_env_info(t->store->env, &info) || mdb_env_stat(t->store->env, &stat) ||
-        stat.ms_psize < 512 || stat.ms_psize > 65536)
-        return false;
-    t->i2t_map = info.me_mapaddr;
-    t->i2t_psize = stat.ms_psize;
-    return true;
-}
-
-/* Take the leaf page holding the value v of entry `at`, which the cursor
- * just returned; a page that does not check out is not read. */
-static void page_view(bs_txn *t, uint64_t at, const MDB_val *v)
-{
-    t->i2t_pg = NULL;
-    if (t->i2t_nopg || !bs_dict_direct) return;
-    if (!t->i2t_psize && !page_setup(t)) {
-        t->i2t_nopg = true;
-        return;
-    }
-    const uint8_t *p = v->mv_data, *map = t->i2t_map;
-    if (p < map + PG_HDR) return;
-    const uint8_t *pg = map + (size_t)(p - map) / t->i2t_psize * t->i2t_psize;
-    unsigned lower = rd16(pg + PG_LOWER), upper = rd16(pg + PG_UPPER);
-    if ((rd16(pg + PG_FLAGS) & PG_KINDS) != PG_LEAF || lower <= PG_HDR ||
-        lower > upper || upper > t->i2t_psize)
-        return; /* e.g. a value on an overflow page */
-    t->i2t_pg = pg;
-    t->i2t_pg_n = (lower - PG_HDR) / 2;
-    MDB_val w;
-    if (!page_key(t, 0, &t->i2t_pg_lo) || !page_key(t, t->i2t_pg_n - 1, &t->i2t_pg_hi) ||
-        page_find(t, at, &w) != 1 || w.mv_data != v->mv_data || w.mv_size != v->mv_size) {
-        t->i2t_pg = NULL; /* not LMDB 0.9's layout after all */
-        t->i2t_nopg = true;
-    }
 }
 
 /* The cursor's place is remembered (t->i2t_at, t->i2t_val: no
@@ -158,26 +74,11 @@ static void cursor_at(bs_txn *t, const MDB_val *k, const MDB_val *v)
 {
     t->i2t_at = key_seq(k->mv_data) + 1;
     t->i2t_val = *v;
-    page_view(t, t->i2t_at - 1, v);
 }
 
-/* From the page in view to the next one: the cursor to the page's last
- * entry (LMDB finds it on the page in hand), then one step. */
-static bool next_page(bs_txn *t)
-{
-    const uint8_t *pg = t->i2t_pg;
-    MDB_val k = {BS_KEY_BYTES, (void *)(pg + rd16(pg + PG_HDR + 2 * (t->i2t_pg_n - 1)) + ND_HDR)}, v;
-    t->i2t_pg = NULL;
-    t->i2t_at = 0;
-    if (mdb_cursor_get(t->i2t_cur, &k, &v, MDB_SET_KEY) ||
-        mdb_cursor_get(t->i2t_cur, &k, &v, MDB_NEXT) || k.mv_size != BS_KEY_BYTES)
-        return false;
-    cursor_at(t, &k, &v);
-    return t->i2t_pg != NULL;
-}
-
-/* Cursor steps (up to I2T_STEPS entries after the cursor) for when the
- * pages are not read directly.  False (v unset) when seq is not there. */
+/* Cursor steps (up to I2T_STEPS entries after the cursor): ids met
+ * together (a subject and its literals) were numbered together.  False
+ * (v unset) when seq is not there. */
 #define I2T_STEPS 8
 static bool walk_to(bs_txn *t, uint64_t seq, MDB_val *v)
 {
@@ -192,7 +93,6 @@ static bool walk_to(bs_txn *t, uint64_t seq, MDB_val *v)
         MDB_val k;
         if (mdb_cursor_get(t->i2t_cur, &k, v, MDB_NEXT) || k.mv_size != BS_KEY_BYTES) {
             t->i2t_at = 0;
-            t->i2t_pg = NULL;
             return false;
         }
         cursor_at(t, &k, v);
@@ -202,14 +102,13 @@ static bool walk_to(bs_txn *t, uint64_t seq, MDB_val *v)
     return false;
 }
 
-/* Off the page in view: the next page, cursor steps, or a search (and
- * write transactions).  Out of line: the page path stays small. */
+/* Not in the term file: i2t (a read transaction through one kept
+ * cursor).  Out of line: the file's path stays small. */
 static __attribute__((noinline)) int get_enc_slow(bs_txn *t, uint64_t seq, MDB_val *v)
 {
-    if (t->i2t_pg && !t->write && seq > t->i2t_pg_hi &&
-        seq - t->i2t_pg_hi <= NEXT_PAGE_GAP && next_page(t) && page_find(t, seq, v) > 0) {
-        t->i2t_pg_hits++;
-        return 0;
+    if (!t->tf_init) {
+        tf_setup(t);
+        if (tf_get(t, seq, v)) return 0;
     }
     uint8_t k[BS_KEY_BYTES];
     bs_id_put(k, seq);
@@ -222,22 +121,43 @@ static __attribute__((noinline)) int get_enc_slow(bs_txn *t, uint64_t seq, MDB_v
     }
     int rc = mdb_cursor_get(t->i2t_cur, &key, v, MDB_SET_KEY);
     t->i2t_at = 0;
-    t->i2t_pg = NULL;
     if (!rc) cursor_at(t, &key, v);
     return rc;
 }
 
-/* A read transaction looks ids up through one kept cursor and the leaf
- * page under it: ids met together (a subject and its literals) were
- * numbered together. */
 static inline __attribute__((always_inline)) int get_enc(bs_txn *t, bs_id id, MDB_val *v)
 {
     uint64_t seq = id & SEQ_MASK;
-    if (t->i2t_pg && !t->write && page_find(t, seq, v) > 0) {
-        t->i2t_pg_hits++;
-        return 0;
-    }
-    return get_enc_slow(t, seq, v);
+    return tf_get(t, seq, v) ? 0 : get_enc_slow(t, seq, v);
+}
+
+/* The sequence numbers of ids from..to within the file's bound. */
+static bool tf_range(bs_txn *t, bs_id from, bs_id to, uint64_t *a, uint64_t *b)
+{
+    if (!t->tf_init) tf_setup(t);
+    *a = from & SEQ_MASK;
+    *b = to & SEQ_MASK;
+    return *a <= *b && *b < t->tf_bound;
+}
+
+void bs_dict_prefetch_offsets(bs_txn *t, bs_id from, bs_id to)
+{
+    uint64_t a, b;
+    if (!tf_range(t, from, to, &a, &b)) return;
+    __builtin_prefetch(t->tf_off + a);
+    __builtin_prefetch(t->tf_off + b + 1); /* the same line mostly */
+}
+
+#define PREFETCH_TERMS 1024
+void bs_dict_prefetch_terms(bs_txn *t, bs_id from, bs_id to)
+{
+    uint64_t a, b;
+    if (!tf_range(t, from, to, &a, &b)) return;
+    uint64_t lo = t->tf_off[a], hi = t->tf_off[b + 1];
+    if (lo > hi || hi > t->tf_end) return;
+    if (hi - lo > PREFETCH_TERMS) lo = hi - PREFETCH_TERMS;
+    for (uint64_t o = lo & ~(uint64_t)63; o < hi; o += 64)
+        __builtin_prefetch(t->tf_dat + o);
 }
 
 bs_status bs_dict_check(bs_txn *t, bs_id id, const uint8_t *enc, size_t len)

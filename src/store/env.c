@@ -29,6 +29,26 @@ bs_status bs_mdb_status(int rc)
     }
 }
 
+uint64_t bs_next_seq_get(const bs_store *s, MDB_txn *txn)
+{
+    MDB_val k = {8, "next_seq"}, v;
+    int rc = mdb_get(txn, s->meta, &k, &v);
+    return (rc == 0 && v.mv_size == 8) ? bs_get64be(v.mv_data) : 1;
+}
+
+/* The term file (termfile.c), built from i2t at the first writable open
+ * of a store that has none (in the open's write txn: under the write
+ * lock); a read-only open uses it only when it matches i2t. */
+static void open_termfile(bs_store *st, MDB_txn *txn)
+{
+    MDB_envinfo info;
+    unsigned ef = 0;
+    mdb_env_info(st->env, &info);
+    mdb_env_get_flags(st->env, &ef);
+    bs_tf_open(&st->tf, st->path, st->flags & BS_STORE_RDONLY, txn, st->i2t,
+               bs_next_seq_get(st, txn), info.me_mapsize, !(ef & MDB_NOSYNC));
+}
+
 static bs_status open_dbs(bs_store *st)
 {
     static const char *const names[] = {"spog", "posg", "ospg", "gspo", "gpos", "gosp"};
@@ -68,6 +88,7 @@ static bs_status open_dbs(bs_store *st)
         return BS_ERR_VERSION;
     }
     if (rc) goto fail;
+    open_termfile(st, txn);
     return bs_mdb_status(mdb_txn_commit(txn)); /* keeps the dbi handles */
 fail:
     mdb_txn_abort(txn);
@@ -88,6 +109,7 @@ bs_status bs_store_open(const char *dir, unsigned flags, bs_store **out)
     }
     bs_store *s = calloc(1, sizeof *s);
     if (!s) return BS_ERR_NOMEM;
+    s->tf.idx_fd = s->tf.dat_fd = -1;
     s->flags = flags;
     if ((st = bs_maplock_init(&s->maplock)) != BS_OK) goto fail;
     if (!(s->path = strdup(dir))) { st = BS_ERR_NOMEM; goto fail; }
@@ -120,6 +142,7 @@ void bs_store_close(bs_store *s)
 {
     if (!s) return;
     if (s->env) mdb_env_close(s->env);
+    bs_tf_close(&s->tf);
     bs_hook_clear_all(s);
     bs_maplock_destroy(&s->maplock);
     free(s->path);
@@ -145,7 +168,12 @@ static bs_status resize_fn(void *ctx)
     resize_ctx *r = ctx;
     MDB_envinfo info;
     MDB_stat ms;
-    if (r->adopt) return bs_mdb_status(mdb_env_set_mapsize(r->s->env, 0));
+    if (r->adopt) {
+        int rc = mdb_env_set_mapsize(r->s->env, 0);
+        mdb_env_info(r->s->env, &info);
+        bs_tf_remap(&r->s->tf, info.me_mapsize);
+        return bs_mdb_status(rc);
+    }
     mdb_env_info(r->s->env, &info);
     uint64_t cur = info.me_mapsize, need = r->need;
     if (r->reserve) {
@@ -155,7 +183,9 @@ static bs_status resize_fn(void *ctx)
     }
     if (need <= cur) return BS_OK; /* another thread grew it meanwhile */
     uint64_t next = cur * 2 > need ? cur * 2 : need;
-    return bs_mdb_status(mdb_env_set_mapsize(r->s->env, (size_t)next));
+    int rc = mdb_env_set_mapsize(r->s->env, (size_t)next);
+    if (!rc) bs_tf_remap(&r->s->tf, (size_t)next); /* the term file keeps pace */
+    return bs_mdb_status(rc);
 }
 
 static bs_status resize(bs_store *s, uint64_t need, uint64_t reserve, bool adopt)
@@ -220,11 +250,7 @@ bs_status bs_txn_begin(bs_store *s, bool write, bs_txn **out)
         free(t);
         return rc == -1 ? st : bs_mdb_status(rc);
     }
-    if (write) {
-        MDB_val k = {8, "next_seq"}, v;
-        rc = mdb_get(t->txn, s->meta, &k, &v);
-        t->next_seq = (rc == 0 && v.mv_size == 8) ? bs_get64be(v.mv_data) : 1;
-    }
+    if (write) t->seq0 = t->next_seq = bs_next_seq_get(s, t->txn);
     *out = t;
     return BS_OK;
 }
@@ -252,6 +278,10 @@ bs_status bs_txn_commit(bs_txn *t)
         MDB_val k = {8, "next_seq"}, v = {8, buf};
         rc = mdb_put(t->txn, s->meta, &k, &v, 0);
     }
+    /* the term file follows i2t; failing to, it falls behind (the
+     * cursor path serves the rest): not the commit's failure */
+    if (hst == BS_OK && !rc && t->write)
+        (void)bs_tf_extend(&s->tf, t->txn, s->i2t, t->seq0, t->next_seq);
     if (hst != BS_OK || rc) mdb_txn_abort(t->txn);
     else rc = mdb_txn_commit(t->txn);
     txn_free(t);

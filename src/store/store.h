@@ -144,28 +144,15 @@ bs_status bs_iter_new(bs_txn *txn, const bs_quad *pattern, bs_iter **out);
  *  freed. */
 bs_status bs_iter_reset(bs_iter *it, const bs_quad *pattern);
 
-/** Where the dictionary's leaf pages are, for prefetching ids a caller
- *  will decode a few rows later (quads.c).  Read transactions with
- *  LMDB 0.9 only: bs_dict_view_init() is false otherwise. */
-typedef struct {
-    const uint8_t *base;        ///< page 0 of the map
-    uint64_t root, npages;      ///< i2t's root page, the last page number
-    unsigned psize;
-    const uint8_t *parent;      ///< the last leaf's parent page, or NULL
-    uint64_t parent_lo, parent_hi; ///< the keys under parent: [lo, hi)
-    unsigned child;             ///< the node of parent taken last
-} bs_dict_view;
-
-bool bs_dict_view_init(bs_txn *t, bs_dict_view *v);
-
-/** The leaf page that holds id (its first two cache lines prefetched),
- *  or NULL.  Reads only the branch pages, from the last leaf's parent
- *  when id lies under it (ascending ids). */
-const uint8_t *bs_dict_leaf_of(bs_dict_view *v, bs_id id);
-
-/** Prefetch the entries of ids from..to on leaf (from bs_dict_leaf_of(),
- *  or NULL: nothing), reading its offsets. */
-void bs_dict_prefetch_ids(const bs_dict_view *v, const uint8_t *leaf, bs_id from, bs_id to);
+/** Prefetch hints for ids a caller will decode a few rows later (no
+ *  effect on what is read; nothing when the ids are not in the term
+ *  file).  bs_dict_prefetch_offsets() loads where the encodings of the
+ *  ids from..to (of one kind, ascending) are; bs_dict_prefetch_terms(),
+ *  called a few rows after it, reads those offsets and loads the
+ *  encodings (the last KiB of them).  Any transaction; not thread-safe
+ *  with other uses of it. */
+void bs_dict_prefetch_offsets(bs_txn *t, bs_id from, bs_id to);
+void bs_dict_prefetch_terms(bs_txn *t, bs_id from, bs_id to);
 
 /** bs_iter_reset(), cheaper when the new range begins inside the page
  *  of duplicates the iterator last read (a binary search there instead

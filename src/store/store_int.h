@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 #include "store/store.h"
+#include "store/termfile.h"
 
 /** On-disk format version (bump when the layout or bs_hash64 changes). */
 #define BS_FORMAT_VERSION 1u
@@ -82,6 +83,7 @@ struct bs_store {
     char *path;
     unsigned flags;
     bs_maplock maplock;
+    bs_termfile tf;     ///< i2t as an array (termfile.c)
     bs_hook_reg hooks[BS_MAX_HOOKS]; ///< changed only while no txn is active
     int nhooks;
 };
@@ -96,13 +98,12 @@ struct bs_txn {
     MDB_cursor *i2t_cur; ///< cached i2t cursor: appends (write), lookups (read)
     uint64_t i2t_at;     ///< read txns: 1 + the sequence number under i2t_cur (0: unknown)
     MDB_val i2t_val;     ///< read txns: the encoding under i2t_cur when i2t_at != 0
-    const uint8_t *i2t_pg; ///< read txns: i2t_cur's leaf page, read directly (dict.c)
-    uint64_t i2t_pg_lo, i2t_pg_hi; ///< its first and last sequence numbers
-    unsigned i2t_pg_n;   ///< its entries
-    unsigned i2t_psize;  ///< LMDB's page size, 0 before the first look
-    const uint8_t *i2t_map; ///< LMDB's map
-    bool i2t_nopg;       ///< the page layout is not the expected one: cursor only
-    unsigned long i2t_pg_hits; ///< lookups answered by the page (tests)
+    uint64_t seq0;       ///< write txns: the committed next sequence number
+    bool tf_init;        ///< tf_bound is set (dict.c, at the first lookup)
+    uint64_t tf_bound;   ///< sequence numbers below it are read from the term file
+    uint64_t tf_end;     ///< the end of entry tf_bound - 1 in terms.dat
+    const uint64_t *tf_off; ///< the term file's offsets
+    const uint8_t *tf_dat;  ///< its encodings
     bool wrote;          ///< a quad was added, removed or queued (stale marking)
     bool in_hooks;       ///< before_commit callbacks are running
     bs_idvec lits[BS_MAX_HOOKS]; ///< per hook: touched literal objects
@@ -159,6 +160,9 @@ void bs_quad_unpack(int index, const uint8_t *key, const uint8_t *data, bs_quad 
  *  an LMDB code (store-internal). */
 int bs_tix_open(bs_store *st, MDB_txn *txn, bool ro);
 
+/// The committed next sequence number in txn (1 when none is recorded).
+uint64_t bs_next_seq_get(const bs_store *s, MDB_txn *txn);
+
 /// Allocate the next dictionary id of a kind (write txn).
 bs_id bs_dict_next_id(bs_txn *txn, bs_term_kind kind);
 
@@ -166,8 +170,9 @@ bs_id bs_dict_next_id(bs_txn *txn, bs_term_kind kind);
 bs_status bs_dict_find_enc(bs_txn *txn, const uint8_t *enc, size_t len,
                            uint64_t h, bs_id *out);
 
-/** Whether read transactions look ids up on i2t's leaf pages directly
- *  (default true; tests compare with the cursor-only path). */
+/** Whether transactions look ids up in the term file (default true;
+ *  tests compare with the cursor-only path).  Read at a transaction's
+ *  first lookup. */
 extern bool bs_dict_direct;
 
 /** Compare an id's stored encoding with enc: BS_OK when equal. */
