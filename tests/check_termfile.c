@@ -251,6 +251,34 @@ START_TEST(test_failed_append)
 }
 END_TEST
 
+/* An aborted writer's tail, then a writer whose append fails at once:
+ * the count was cut back first, so the new snapshot's readers do not
+ * take the lost terms still in the file for the committed ones. */
+START_TEST(test_aborted_then_failed)
+{
+    static bs_id ids[2000], lost[2000];
+    bs_store *s = open_store(BS_STORE_CREATE);
+    add_terms(s, 12, 0, 1000, ids, false, false);
+    uint64_t next = committed_next(s);
+    bs_txn *t = NULL;
+    char *buf = malloc(BUF);
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    for (int i = 0; i < 1000; i++) {
+        bs_term term = term_of(13, i, buf, BUF);
+        ck_assert_int_eq(bs_dict_intern(t, &term, &lost[i]), BS_OK);
+    }
+    ck_assert_int_eq(bs_tf_extend(&s->tf, t->txn, s->i2t, t->seq0, t->next_seq), BS_OK);
+    bs_txn_abort(t);
+    bs_tf_fail_after = 0;
+    add_terms(s, 14, 0, 500, ids + 1000, false, false);
+    bs_tf_fail_after = -1;
+    ck_assert_uint_eq(bs_tf_count(&s->tf), next);
+    same_as_cursor(s, next);
+    bs_store_close(s);
+    free(buf);
+}
+END_TEST
+
 static char *file_path(const char *name)
 {
     char *p = NULL;
@@ -434,6 +462,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_write_txn);
     tcase_add_test(tc, test_aborted_tail);
     tcase_add_test(tc, test_failed_append);
+    tcase_add_test(tc, test_aborted_then_failed);
     tcase_add_test(tc, test_damaged);
     tcase_add_test(tc, test_damaged_last);
     tcase_add_test(tc, test_damaged_short);
