@@ -116,5 +116,28 @@ eq "store opens after kill -9, committed graph intact" \
 big=$(awk -F'\t' '$1=="http://example.org/big"{print $2}' "$T/g.tsv")
 check "the killed load is all or nothing" test "${big:-0}" = 0 -o "${big:-0}" = 400000
 check "store still writable after the kill" "$BS" load --store "$K" --graph http://example.org/after "$T/r.nt"
+# kills later in the load (the dictionary's term file is appended just
+# before the commit); every committed term must read back from it
+for d in 0.9 1.5 2.2; do
+    "$BS" load --store "$K" --graph "http://example.org/big$d" "$T/big.nt" &
+    pid=$!
+    sleep $d
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+done
+check "reloading a committed graph finds its terms (no new quads)" \
+    "$BS" load --store "$K" --graph http://example.org/after "$T/r.nt"
+"$BS" graphs --store "$K" --format tsv >"$T/g.tsv"
+eq "the reloaded graph still has 1 quad" \
+   "$(awk -F'\t' '$1=="http://example.org/after"{print $2}' "$T/g.tsv")" 1
+"$BS" export --store "$K" --format nquads >"$T/k.nq"
+check "committed terms read back after the kills" \
+    grep -q '"Cycling data of LFP cells"@en <http://example.org/keep>' "$T/k.nq"
+check "the terms loaded after the kill read back" \
+    grep -q '<http://example.org/x> <http://example.org/y> "z" <http://example.org/after>' "$T/k.nq"
+for g in $(awk -F'\t' '$1 ~ /example.org\/big/ && $2 == 400000 {print $1}' "$T/g.tsv"); do
+    eq "a load that committed reads back whole ($g)" \
+       "$(grep -c "\"value [0-9]*\" <$g>" "$T/k.nq")" 400000
+done
 
 finish
