@@ -186,6 +186,22 @@ START_TEST(test_write_txn)
 }
 END_TEST
 
+/* A writer that appends terms [0, n) of series tag (ids into lost), then
+ * aborts: as if mdb_txn_commit had failed after the append. */
+static void aborted_tail(bs_store *s, int tag, int n, bs_id *lost)
+{
+    char *buf = malloc(BUF);
+    bs_txn *t = NULL;
+    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
+    for (int i = 0; i < n; i++) {
+        bs_term term = term_of(tag, i, buf, BUF);
+        ck_assert_int_eq(bs_dict_intern(t, &term, &lost[i]), BS_OK);
+    }
+    ck_assert_int_eq(bs_tf_extend(&s->tf, t->txn, s->i2t, t->seq0, t->next_seq), BS_OK);
+    bs_txn_abort(t);
+    free(buf);
+}
+
 /* A writer whose commit failed after its append (the file's count left
  * ahead of LMDB): readers do not read past their snapshot; the next
  * writer cuts the tail back and overwrites it with its own terms. */
@@ -195,15 +211,8 @@ START_TEST(test_aborted_tail)
     bs_store *s = open_store(BS_STORE_CREATE);
     add_terms(s, 3, 0, 2000, ids, false, false);
     uint64_t next = committed_next(s);
-    bs_txn *t = NULL;
     char *buf = malloc(BUF);
-    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
-    for (int i = 0; i < 1500; i++) {
-        bs_term term = term_of(4, i, buf, BUF);
-        ck_assert_int_eq(bs_dict_intern(t, &term, &lost[i]), BS_OK);
-    }
-    ck_assert_int_eq(bs_tf_extend(&s->tf, t->txn, s->i2t, t->seq0, t->next_seq), BS_OK);
-    bs_txn_abort(t); /* as if mdb_txn_commit had failed */
+    aborted_tail(s, 4, 1500, lost);
     ck_assert_uint_gt(bs_tf_count(&s->tf), next);
     bs_txn *r = NULL;
     ck_assert_int_eq(bs_txn_begin(s, false, &r), BS_OK);
@@ -260,22 +269,13 @@ START_TEST(test_aborted_then_failed)
     bs_store *s = open_store(BS_STORE_CREATE);
     add_terms(s, 12, 0, 1000, ids, false, false);
     uint64_t next = committed_next(s);
-    bs_txn *t = NULL;
-    char *buf = malloc(BUF);
-    ck_assert_int_eq(bs_txn_begin(s, true, &t), BS_OK);
-    for (int i = 0; i < 1000; i++) {
-        bs_term term = term_of(13, i, buf, BUF);
-        ck_assert_int_eq(bs_dict_intern(t, &term, &lost[i]), BS_OK);
-    }
-    ck_assert_int_eq(bs_tf_extend(&s->tf, t->txn, s->i2t, t->seq0, t->next_seq), BS_OK);
-    bs_txn_abort(t);
+    aborted_tail(s, 13, 1000, lost);
     bs_tf_fail_after = 0;
     add_terms(s, 14, 0, 500, ids + 1000, false, false);
     bs_tf_fail_after = -1;
     ck_assert_uint_eq(bs_tf_count(&s->tf), next);
     same_as_cursor(s, next);
     bs_store_close(s);
-    free(buf);
 }
 END_TEST
 
