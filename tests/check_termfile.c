@@ -428,6 +428,42 @@ START_TEST(test_two_processes)
 }
 END_TEST
 
+/* bs_store_write's callback: 2,000 terms of 4 KiB (series ctx's tag). */
+static int grow_next;
+static bs_status add_big_terms(bs_txn *t, void *ctx)
+{
+    char *buf = malloc(5000);
+    bs_status st = BS_OK;
+    for (int i = grow_next; i < grow_next + 2000 && st == BS_OK; i++) {
+        int len = snprintf(buf, 5000, "grow %d %d ", *(int *)ctx, i);
+        memset(buf + len, 'g', 4000);
+        bs_term term = bs_term_literal(buf, (size_t)len + 4000, NULL, 0, NULL, 0);
+        bs_id id;
+        st = bs_dict_intern(t, &term, &id);
+    }
+    free(buf);
+    return st;
+}
+
+/* The file outgrows the mappings reserved at open (LMDB's map, at least
+ * 16 MiB): they follow LMDB's map as it grows, and the file still
+ * answers every lookup. */
+START_TEST(test_map_growth)
+{
+    setenv("BATTSTORE_MAP_SIZE", "4194304", 1);
+    bs_store *s = open_store(BS_STORE_CREATE);
+    unsetenv("BATTSTORE_MAP_SIZE");
+    size_t reserved = s->tf.dat_len;
+    int tag = 15;
+    for (grow_next = 0; grow_next < 12000; grow_next += 2000)
+        ck_assert_int_eq(bs_store_write(s, add_big_terms, &tag), BS_OK);
+    ck_assert_uint_gt(s->tf.dat_len, reserved);
+    ck_assert_uint_gt(bs_tf_count(&s->tf) * 4000, reserved);
+    same_as_cursor(s, ALL);
+    bs_store_close(s);
+}
+END_TEST
+
 /* The prefetch hints read only within the file's bound (ids of other
  * kinds, past the bound, reversed, below the first). */
 START_TEST(test_prefetch_bounds)
@@ -470,6 +506,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_old_store);
     tcase_add_test(tc, test_two_processes);
     tcase_add_test(tc, test_prefetch_bounds);
+    tcase_add_test(tc, test_map_growth);
     suite_add_tcase(su, tc);
     return su;
 }
