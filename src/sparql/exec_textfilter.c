@@ -18,8 +18,8 @@
  * rules).  The substring conjuncts of the level's filters are tested
  * once per candidate literal (exec_textfilter_check.c: a byte test where
  * it is exact, else the evaluator): before its quads are looked up
- * after a candidate that failed, after its first quad is found (and its
- * subject decoded, next to it in the dictionary) after one that passed;
+ * after a candidate that failed, after its first quad is found after
+ * one that passed;
  * a literal that fails gives no row, a filter made of such conjuncts
  * only is not evaluated again on the rows, the other filters run on
  * every row.  So the rows are exactly
@@ -52,7 +52,7 @@
 #include <string.h>
 
 #define NEEDLE_MAX 256
-#define WALK_MAX 8 /* dict.c steps up to 8 entries (I2T_STEPS) */
+#define WALK_MAX 8 /* a subject numbered at most 8 ids before its title (load order) */
 /* Prefetch distances (candidates ahead): the offsets at PF_FAR, the
  * encodings (subject to literal) at PF_NEAR. */
 #define PF_NEAR 4
@@ -221,7 +221,8 @@ bool bs_sp_tfscan_decides(const bs_sp_tfscan *ts, size_t filter)
     return ts && filter < ts->k.nfilters && ts->k.decided[filter];
 }
 
-/* The first id a candidate's subject may have (numbered_before). */
+/* The first id a candidate's subject may have, when it was numbered
+ * just before its title (a dataset's IRI, then its title: load order). */
 static bs_id walk_from(bs_id lit)
 {
     const uint64_t mask = (((uint64_t)1) << BS_ID_SEQ_BITS) - 1;
@@ -245,39 +246,6 @@ bs_status bs_sp_tfscan_open(bs_sp_tfscan *ts, bs_id graph)
     return BS_OK;
 }
 
-/* Whether q's subject was numbered just before its literal (a
- * dataset's IRI, then its title: load order), so that the dictionary
- * steps between the two (dict.c) instead of searching for each. */
-static bool numbered_before(const bs_quad *q)
-{
-    const uint64_t mask = (((uint64_t)1) << BS_ID_SEQ_BITS) - 1;
-    uint64_t s = q->s & mask, o = q->o & mask;
-    return !bs_sp_is_local(q->s) && s < o && o - s <= WALK_MAX;
-}
-
-/* Decode q's subject, then its literal follows by a step forward.  Twice:
- * the term cache (terms.c) keeps an id on its second miss when its slot
- * holds an entry hit lately, and the output asks for it. */
-static void subject_first(bs_sp_tfscan *ts, const bs_quad *q)
-{
-    if (!numbered_before(q)) return;
-    bs_term t;
-    (void)bs_sp_term(ts->ex, q->s, &t);
-    (void)bs_sp_term(ts->ex, q->s, &t);
-}
-
-/* The literal was decoded: ask for it again (its leaf page in hand:
- * kept if it was not), then for the subject twice, on the same page
- * (dict.c reads the page under its cursor), for the output. */
-static void subject_after(bs_sp_tfscan *ts, const bs_quad *q)
-{
-    if (!numbered_before(q)) return;
-    bs_term t;
-    (void)bs_sp_term(ts->ex, q->o, &t);
-    (void)bs_sp_term(ts->ex, q->s, &t);
-    (void)bs_sp_term(ts->ex, q->s, &t);
-}
-
 /* Aim the scan at literal lit's quads of the active graph; the first
  * into *out, or BS_END.  Ascending literals: the next range often
  * begins in the page of (p, o, s, g) entries the previous one ended in. */
@@ -289,20 +257,19 @@ static bs_status aim(bs_sp_tfscan *ts, bs_id lit, bs_quad *out)
 }
 
 /* After a candidate that passed (most do, as in a title search): its
- * first quad, the subject, then the test.  BS_END: no row from lit. */
+ * first quad, then the test.  BS_END: no row from lit. */
 static bs_status quads_then_test(bs_sp_tfscan *ts, bs_id lit, bs_quad *out)
 {
     bool pass;
     bs_status st = aim(ts, lit, out);
     if (st != BS_OK) return st;
-    subject_first(ts, out);
     if ((st = bs_sp_tfchecks_pass(ts->ex, &ts->k, ts->graph, lit, &pass)) != BS_OK) return st;
     ts->passed = pass;
     return pass ? BS_OK : BS_END;
 }
 
 /* After a candidate that failed: the test first, so that a failing one
- * costs no seek and no subject. */
+ * costs no seek. */
 static bs_status test_then_quads(bs_sp_tfscan *ts, bs_id lit, bs_quad *out)
 {
     bool pass;
@@ -310,9 +277,7 @@ static bs_status test_then_quads(bs_sp_tfscan *ts, bs_id lit, bs_quad *out)
     if (st != BS_OK) return st;
     if (!pass) return BS_END;
     ts->passed = true;
-    if ((st = aim(ts, lit, out)) != BS_OK) return st;
-    subject_after(ts, out);
-    return BS_OK;
+    return aim(ts, lit, out);
 }
 
 /* Candidate i + PF_FAR's offsets, candidate i + PF_NEAR's encodings
