@@ -455,6 +455,10 @@ static const char *const star_queries[] = {
     "SELECT * { ?d :sa ?a ; :sb ?b ; :sc ?c }",
     "SELECT * { ?d :sb ?b ; :sc :k3 ; :sa ?a }",
     "SELECT * { ?d :sm ?m ; :sb ?b }",
+    /* :sx's objects literals and IRIs (ids far apart: slots number pairs) */
+    "SELECT * { ?d :sx ?x ; :sb ?b }",
+    "SELECT * { ?d :sb ?b ; :sx ?x ; :sa ?a ; :sm ?m }",
+    "SELECT * { ?d :sx \"xé中3\" ; :sa ?a }",
 };
 
 /* Shapes for the star join's range paths: :t a literal numbered right
@@ -482,7 +486,9 @@ static void star_shapes_data(int n)
 /* IRI subjects (no blank node: their ids are far from the IRIs') whose
  * ids spread over 12 to 15 bits: 4 terms per subject, :sb one of 13
  * objects (runs), :sa literals partly out of subject order, a second
- * :sb now and then, 24 :sm every 10th, copies in g1 and the hidden g3. */
+ * :sb now and then, 24 :sm every 10th, copies in g1 and the hidden g3;
+ * :sx a non-ASCII literal or an IRI, two or three of them now and then
+ * (one a copy in another graph). */
 static void star_spread_data(int n)
 {
     size_t cap = (size_t)n * 500 + 1024, len = 0;
@@ -493,6 +499,10 @@ static void star_spread_data(int n)
         len += (size_t)sprintf(buf + len, ":s%d :sa \"a%d\" ; :sb :k%d ; :sc :k%d ; :sf \"f%d\" .\n",
                                i, a, i % 13, i * 7 % 5, i);
         if (i % 17 == 0) len += (size_t)sprintf(buf + len, ":s%d :sb :k%d .\n", i, i % 11);
+        if (i % 3) len += (size_t)sprintf(buf + len, ":s%d :sx \"xé中%d\" .\n", i, i % 50);
+        if (i % 3 != 1) len += (size_t)sprintf(buf + len, ":s%d :sx :k%d .\n", i, i % 7);
+        if (i % 23 == 2)
+            len += (size_t)sprintf(buf + len, "GRAPH :g%d { :s%d :sx :k%d , :k1 }\n", i % 2 ? 1 : 3, i, i % 5);
         for (int m = 0; i % 10 == 3 && m < 24; m++) /* > 16 pairs in a sort bucket */
             len += (size_t)sprintf(buf + len, ":s%d :sm :k%d .\n", i, (i + m) % 40);
         if (i % 6 == 0)
@@ -579,15 +589,24 @@ START_TEST(test_star_same_rows_big)
     star_extra_data();
     star_shapes_data(1500);
     star_spread_data(1500);
-    unsigned long taken = bs_sp_star_taken, msd = bs_sp_star_msd_sorts;
+    unsigned long taken = bs_sp_star_taken, slots = bs_sp_star_slot_ranges,
+                  indexed = bs_sp_star_slot_indexed;
     check_star_rows();
     ck_assert_uint_ge(bs_sp_star_taken - taken, 3 * 10 * 5);
+    ck_assert_uint_ge(bs_sp_star_slot_ranges - slots, 3 * 10 * 3);
+    ck_assert_uint_ge(bs_sp_star_slot_indexed - indexed, 3 * 2 * 3);
+    bs_sp_star_slots = false; /* the sorts */
+    slots = bs_sp_star_slot_ranges;
+    unsigned long msd = bs_sp_star_msd_sorts;
+    check_star_rows();
+    ck_assert_uint_eq(bs_sp_star_slot_ranges, slots);
     ck_assert_uint_ge(bs_sp_star_msd_sorts - msd, 3 * 10);
     bs_sp_star_msd = false;
     msd = bs_sp_star_msd_sorts;
     check_star_rows();
     ck_assert_uint_eq(bs_sp_star_msd_sorts, msd);
     bs_sp_star_msd = true;
+    bs_sp_star_slots = true;
 }
 END_TEST
 

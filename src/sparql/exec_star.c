@@ -10,10 +10,16 @@
  *    driver pattern (smallest estimate) is scanned and every other
  *    pattern sought per driver quad, exactly as the nested loop does;
  *  - phase 2 (the rest): the driver's remaining quads and every other
- *    pattern's whole range are read once as (subject, object) pairs,
- *    sorted by subject (stable radix sort; already sorted input costs one
- *    pass), and merged: each subject present in all of them gives the
- *    cross product of its objects.
+ *    pattern's whole range are read once as (subject, object) pairs and
+ *    merged by subject: each subject present in all of them gives the
+ *    cross product of its objects.  A range whose subjects are dense
+ *    (ids spread over at most 4 per pair) becomes one 32-bit slot per
+ *    subject id: its object (or the pair's number), looked up directly
+ *    by the merge; only subjects of several objects are sorted.  Other
+ *    ranges are sorted by subject (stable radix sort; already sorted
+ *    input costs one pass).  POSG gives a range in (object, subject)
+ *    order, so sorting it moved every pair twice through memory (a third
+ *    of q3's time at 10M); filling the slots writes 4 bytes a pair.
  * Every range is read through bs_sp_scan (the active graph, each triple
  * of the default graph once, hidden graphs skipped), so a subject's
  * objects per pattern are the quads a seek of (s, p, o) would give:
@@ -37,12 +43,22 @@
 #define SEEKS_DIV 512
 #define SEEKS_MIN 64
 #define SEEKS_MAX 1024
+/* A range is kept as one slot per subject id when its subjects spread
+ * over at most this many ids per pair (+ SLOT_SLACK): 4 bytes a slot,
+ * against the 16-byte pair. */
+#define SLOT_SPREAD 4
+#define SLOT_SLACK 4096
+/* A slot: 0 = no object, MULTI = several (then in the sorted pairs), or
+ * the object - olo + 1. */
+#define SLOT_MULTI UINT32_MAX
 /* Radix sort digit. */
 #define RADIX_BITS 11
 #define RADIX (1u << RADIX_BITS)
 
 int bs_sp_star_policy;
 bool bs_sp_star_msd = true;
+bool bs_sp_star_slots = true;
+unsigned long bs_sp_star_slot_ranges, bs_sp_star_slot_indexed;
 unsigned long bs_sp_star_msd_sorts;
 long bs_sp_star_seeks = -1;
 unsigned long bs_sp_star_taken, bs_sp_star_merged;
@@ -64,6 +80,12 @@ typedef struct {
     /* phase 2: the range as pairs sorted by subject, and the merge's place */
     spair *v;
     size_t n, cap, at;
+    bs_id slo, shi, olo, ohi; ///< the pairs' subjects and objects span
+    /* or as slots (the subjects of several objects: their pairs in v) */
+    uint32_t *slot;
+    spair *ov;                ///< objects ov[slot - 1].o, or NULL: olo + slot - 1
+    size_t nslot, pos;        ///< slots, and the driver's next one
+    bs_id one;                ///< the current subject's object (a slot)
     /* the current subject's objects: obj[0], obj[stride], ... (nrun) */
     const bs_id *obj;
     size_t stride, nrun, i;
@@ -101,6 +123,8 @@ static void star_free(bs_sp_iter *it)
         bs_sp_scan_free(si->pats[k].seek);
         free(si->pats[k].buf);
         free(si->pats[k].v);
+        free(si->pats[k].slot);
+        free(si->pats[k].ov);
     }
     bs_sp_scan_free(si->dscan);
     if (si->mem) bs_sp_mem(si->ex, -si->mem);
@@ -364,6 +388,23 @@ static bs_status grow_pairs(star_iter *si, star_pat *sp, size_t add)
     return BS_OK;
 }
 
+/* The span of w's subjects and objects into sp's (a batch in the cache:
+ * no read of the pairs of its own). */
+static void span(star_pat *sp, const spair *w, size_t n)
+{
+    bs_id slo = sp->slo, shi = sp->shi, olo = sp->olo, ohi = sp->ohi;
+    for (size_t i = 0; i < n; i++) {
+        slo = w[i].s < slo ? w[i].s : slo;
+        shi = w[i].s > shi ? w[i].s : shi;
+        olo = w[i].o < olo ? w[i].o : olo;
+        ohi = w[i].o > ohi ? w[i].o : ohi;
+    }
+    sp->slo = slo;
+    sp->shi = shi;
+    sp->olo = olo;
+    sp->ohi = ohi;
+}
+
 /* Append the rest of scan sc to pattern sp's pairs, read straight into
  * them a batch at a time. */
 static bs_status read_range(star_iter *si, star_pat *sp, bs_sp_scan *sc)
@@ -371,13 +412,127 @@ static bs_status read_range(star_iter *si, star_pat *sp, bs_sp_scan *sc)
     size_t got;
     bs_status st;
     _Static_assert(sizeof(spair) == 2 * sizeof(bs_id), "pairs are (s, o) id pairs");
+    sp->slo = sp->olo = UINT64_MAX;
+    sp->shi = sp->ohi = 0;
     for (;;) {
         if ((st = grow_pairs(si, sp, 256)) != BS_OK) return st;
         spair *w = sp->v + sp->n;
         if ((st = bs_sp_scan_next_so(sc, (bs_id *)w, 256, &got)) != BS_OK) break;
+        span(sp, w, got);
         sp->n += got;
     }
     return st == BS_END ? BS_OK : st;
+}
+
+/* Whether sp's range pays as slots: subjects dense enough (and the
+ * objects or the pairs numbered in 32 bits). */
+static bool slots_pay(const star_pat *sp)
+{
+    return bs_sp_star_slots && sp->n >= 2 && sp->n < SLOT_MULTI - 1 &&
+           sp->shi - sp->slo < SLOT_SPREAD * (bs_id)sp->n + SLOT_SLACK;
+}
+
+/* Objects within 32 bits of each other: stored in the slots themselves
+ * (else the slots number the pairs, which stay as read). */
+static bool slots_hold_objects(const star_pat *sp)
+{
+    return sp->ohi - sp->olo < SLOT_MULTI - 1;
+}
+
+/* Append x to the pairs xv (n of cap) of a range kept as slots. */
+static bs_status push_extra(star_iter *si, spair **xv, size_t *n, size_t *cap, spair x)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 256;
+        bs_status st = account(si, (long long)((c - *cap) * sizeof x));
+        if (st != BS_OK) return st;
+        spair *w = realloc(*xv, c * sizeof x);
+        if (!w) return BS_ERR_NOMEM;
+        *xv = w;
+        *cap = c;
+    }
+    (*xv)[(*n)++] = x;
+    return BS_OK;
+}
+
+/* Slot i + 1 for the pairs v of a range whose objects do not fit the
+ * slots; the subjects of several objects go to new pairs, which take
+ * v's place for sort_pairs and the merge (v stays as read in ov). */
+static bs_status fill_slot_indexes(star_iter *si, star_pat *sp)
+{
+    const spair *v = sp->v;
+    uint32_t *slot = sp->slot;
+    spair *xv = NULL;
+    size_t nx = 0, capx = 0, n = sp->n;
+    bs_status st = BS_OK;
+    bs_sp_star_slot_indexed++;
+    for (size_t i = 0; i < n && st == BS_OK;) {
+        if ((st = bs_sp_tick(si->ex)) != BS_OK) break;
+        for (size_t end = n - i > 4096 ? i + 4096 : n; i < end && st == BS_OK; i++) {
+            uint32_t *c = &slot[v[i].s - sp->slo];
+            if (!*c) {
+                *c = (uint32_t)i + 1;
+                continue;
+            }
+            if (*c != SLOT_MULTI) st = push_extra(si, &xv, &nx, &capx, v[*c - 1]);
+            *c = SLOT_MULTI;
+            if (st == BS_OK) st = push_extra(si, &xv, &nx, &capx, v[i]);
+        }
+    }
+    sp->ov = sp->v;
+    sp->v = xv;
+    sp->n = nx;
+    sp->cap = capx;
+    return st;
+}
+
+/* Slot i of a pair: a first object is stored; a second one moves both
+ * into v's front (in reading order: never past the pair being read),
+ * where sort_pairs then orders them. */
+static bs_status fill_slot_objects(star_iter *si, star_pat *sp)
+{
+    spair *v = sp->v;
+    uint32_t *slot = sp->slot;
+    bs_id slo = sp->slo, olo = sp->olo;
+    size_t e = 0, n = sp->n;
+    for (size_t i = 0; i < n;) {
+        bs_status st = bs_sp_tick(si->ex);
+        if (st != BS_OK) return st;
+        for (size_t end = n - i > 4096 ? i + 4096 : n; i < end; i++) {
+            spair x = v[i];
+            uint32_t *c = &slot[x.s - slo];
+            if (!*c) {
+                *c = (uint32_t)(x.o - olo) + 1;
+                continue;
+            }
+            if (*c != SLOT_MULTI) {
+                v[e++] = (spair){x.s, olo + *c - 1};
+                *c = SLOT_MULTI;
+            }
+            v[e++] = x;
+        }
+    }
+    sp->n = e;
+    return BS_OK;
+}
+
+/* sp's range as slots when that pays (*done), the subjects of several
+ * objects sorted in v. */
+static bs_status make_slots(star_iter *si, star_pat *sp, bool *done)
+{
+    *done = false;
+    if (!slots_pay(sp)) return BS_OK;
+    size_t ns = (size_t)(sp->shi - sp->slo) + 1;
+    bs_status st = account(si, (long long)(ns * sizeof *sp->slot));
+    if (st != BS_OK) return st;
+    if (!(sp->slot = calloc(ns, sizeof *sp->slot))) return BS_ERR_NOMEM;
+    sp->nslot = ns;
+    bs_sp_star_slot_ranges++;
+    *done = true;
+    if (slots_hold_objects(sp)) st = fill_slot_objects(si, sp);
+    else st = fill_slot_indexes(si, sp);
+    if (st != BS_OK) return st;
+    return sort_pairs(si, sp);
 }
 
 /* Room for about the estimate's pairs at once (fewer doublings). */
@@ -409,7 +564,9 @@ static bs_status start_merge(star_iter *si)
             bs_sp_scan_free(sc);
         }
         if (st != BS_OK) return st;
-        if ((st = sort_pairs(si, sp)) != BS_OK) return st;
+        bool slots;
+        if ((st = make_slots(si, sp, &slots)) != BS_OK) return st;
+        if (!slots && (st = sort_pairs(si, sp)) != BS_OK) return st;
     }
     return BS_OK;
 }
@@ -439,6 +596,18 @@ static size_t gallop(const spair *v, size_t lo, size_t n, bs_id s)
  * then. */
 static inline __attribute__((always_inline)) bool merge_run(star_pat *sp, bs_id s)
 {
+    if (sp->slot) {
+        bs_id k = s - sp->slo; /* below slo: wraps past nslot */
+        uint32_t c = k < sp->nslot ? sp->slot[k] : 0;
+        sp->i = 0;
+        if (c != SLOT_MULTI) {
+            sp->one = !c ? 0 : sp->ov ? sp->ov[c - 1].o : sp->olo + c - 1;
+            sp->obj = &sp->one;
+            sp->stride = 1;
+            sp->nrun = c != 0;
+            return c != 0;
+        }
+    }
     const spair *v = sp->v;
     size_t a = sp->at, n = sp->n;
     if (a >= n || v[a].s != s) {
@@ -467,15 +636,31 @@ static inline bs_status tick(star_iter *si)
     return (++si->ticks & 15) ? BS_OK : bs_sp_tick(si->ex);
 }
 
+/* The driver's next subject into *s: false at the end. */
+static inline bool next_subject(star_pat *d, bs_id *s)
+{
+    if (!d->slot) {
+        if (d->at >= d->n) return false;
+        *s = d->v[d->at].s;
+        return true;
+    }
+    size_t k = d->pos, n = d->nslot;
+    const uint32_t *slot = d->slot;
+    while (k < n && !slot[k]) k++;
+    d->pos = k + 1;
+    *s = d->slo + k;
+    return k < n;
+}
+
 /* The next subject of the driver that every pattern has (in_group), or
  * the end (phase 3). */
 static bs_status merge_group(star_iter *si)
 {
     star_pat *d = &si->pats[si->drv];
-    while (d->at < d->n) {
+    bs_id s;
+    while (next_subject(d, &s)) {
         bs_status st = tick(si);
         if (st != BS_OK) return st;
-        bs_id s = d->v[d->at].s;
         bool all = merge_run(d, s);
         bool one = d->nrun == 1;
         for (size_t k = 0; k < si->nt && all; k++) {

@@ -27,6 +27,11 @@ extern long bs_sp_star_seeks;
 extern bool bs_sp_star_msd;
 /// For tests: sorts taken that way.
 extern unsigned long bs_sp_star_msd_sorts;
+/** For tests (process-wide): keep a range whose subjects are dense as
+ *  one slot per subject id (true), or always sort its pairs. */
+extern bool bs_sp_star_slots;
+/// For tests: ranges kept as slots, and those whose slots number pairs.
+extern unsigned long bs_sp_star_slot_ranges, bs_sp_star_slot_indexed;
 /// For tests: star joins taken, and how many of them read ranges whole.
 extern unsigned long bs_sp_star_taken, bs_sp_star_merged;
 
