@@ -9,6 +9,7 @@
 #include "sparql/exec_star.h"
 #include "sparql_fixture.h"
 #include "store/store_int.h"
+#include "util/worker.h"
 
 #include <check.h>
 #include <ftw.h>
@@ -41,6 +42,9 @@ static void teardown(void)
 {
     bs_store_close(store);
     store = NULL;
+    bs_job_policy = 0;
+    bs_sp_star_job_min = 65536;
+    bs_sp_star_range_hook = NULL;
     bs_sp_bgp_hash_policy = 0;
     bs_sp_star_policy = 0;
     bs_sp_star_seeks = -1;
@@ -580,9 +584,26 @@ START_TEST(test_star_same_rows_small)
 }
 END_TEST
 
+static unsigned long jobs;
+static volatile int cancel_flag;
+
+static unsigned long ranges;
+
+static void count_job(bool job)
+{
+    jobs += job;
+}
+
+static void cancel_at_second(bool job)
+{
+    jobs += job;
+    if (++ranges == 2) cancel_flag = 1;
+}
+
 /* Ranges of several pages, subjects spread over many ids (12 to 15
- * bits: sorted on the high digit first, and then least significant
- * digit first). */
+ * bits: slots, sorted on the high digit first, and then least
+ * significant digit first), on the query's thread and on a second
+ * one. */
 START_TEST(test_star_same_rows_big)
 {
     adversarial_data(1500);
@@ -595,18 +616,66 @@ START_TEST(test_star_same_rows_big)
     ck_assert_uint_ge(bs_sp_star_taken - taken, 3 * 10 * 5);
     ck_assert_uint_ge(bs_sp_star_slot_ranges - slots, 3 * 10 * 3);
     ck_assert_uint_ge(bs_sp_star_slot_indexed - indexed, 3 * 2 * 3);
-    bs_sp_star_slots = false; /* the sorts */
+    /* every range but the last on a second thread: slots, then sorts */
+    bs_job_policy = 1;
+    bs_sp_star_job_min = 0;
+    bs_sp_star_range_hook = count_job;
+    jobs = 0;
+    check_star_rows();
+    ck_assert_uint_ge(jobs, 3 * 10 * 5);
+    bs_sp_star_slots = false;
     slots = bs_sp_star_slot_ranges;
     unsigned long msd = bs_sp_star_msd_sorts;
     check_star_rows();
     ck_assert_uint_eq(bs_sp_star_slot_ranges, slots);
     ck_assert_uint_ge(bs_sp_star_msd_sorts - msd, 3 * 10);
+    bs_job_policy = -1; /* LSD, on the query's thread */
     bs_sp_star_msd = false;
     msd = bs_sp_star_msd_sorts;
+    jobs = 0;
     check_star_rows();
     ck_assert_uint_eq(bs_sp_star_msd_sorts, msd);
+    ck_assert_uint_eq(jobs, 0);
     bs_sp_star_msd = true;
     bs_sp_star_slots = true;
+}
+END_TEST
+
+/* A star join stops while a range is made on the second thread: the
+ * query cancelled (as by its deadline) while the next range is read, or
+ * over its memory cap; and both on the query's thread alone. */
+START_TEST(test_star_job_stops)
+{
+    star_spread_data(3000);
+    const char *text = "PREFIX : <http://ex/> SELECT * { ?d :sb ?b ; :sx ?x ; :sa ?a ; :sf ?f }";
+    bs_sparql *q;
+    ck_assert_int_eq(bs_sparql_parse(text, strlen(text), NULL, false, &q, NULL), BS_OK);
+    FILE *f = fopen("/dev/null", "w");
+    bs_sp_star_policy = 1;
+    bs_sp_star_seeks = 0;
+    bs_sp_star_job_min = 0;
+    for (int policy = 1; policy >= -1; policy -= 2) {
+        bs_job_policy = policy;
+        bs_sparql_opts o = {0};
+        o.union_default = true;
+        o.cancel = &cancel_flag;
+        char *err = NULL;
+        ck_assert_int_eq(bs_sparql_write(store, q, &o, "tsv", f, &err), BS_OK);
+        bs_sp_star_range_hook = cancel_at_second; /* reading the third range */
+        jobs = ranges = 0;
+        cancel_flag = 0;
+        ck_assert_int_eq(bs_sparql_write(store, q, &o, "tsv", f, &err), BS_ERR_TIMEOUT);
+        ck_assert_uint_eq(jobs, policy > 0 ? 2 : 0);
+        free(err);
+        err = NULL;
+        bs_sp_star_range_hook = NULL;
+        cancel_flag = 0;
+        o.mem_limit = 200 << 10; /* a range's pairs fit, not all four */
+        ck_assert_int_eq(bs_sparql_write(store, q, &o, "tsv", f, &err), BS_ERR_LIMIT);
+        free(err);
+    }
+    fclose(f);
+    bs_sparql_free(q);
 }
 END_TEST
 
@@ -831,6 +900,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_star_same_rows_small);
     tcase_add_test(tc, test_star_same_rows_big);
     tcase_add_test(tc, test_star_close_mid_stream);
+    tcase_add_test(tc, test_star_job_stops);
     tcase_add_test(tc, test_star_by_statistics);
     tcase_add_test(tc, test_dict_walk);
     tcase_add_test(tc, test_dict_pages);

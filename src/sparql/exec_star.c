@@ -29,9 +29,12 @@
 #include "config.h"
 #include "sparql/exec_star.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "util/worker.h"
 
 /* A seek is worth this many quads read in a range (as in exec_bgp.c). */
 #define SEEK_WORTH 24
@@ -55,6 +58,10 @@
 #define RADIX_BITS 11
 #define RADIX (1u << RADIX_BITS)
 
+/* A range's slots or sort go to a job (worker.h) from this many pairs
+ * (below, a thread's start is not small against the work). */
+size_t bs_sp_star_job_min = 65536;
+void (*bs_sp_star_range_hook)(bool job);
 int bs_sp_star_policy;
 bool bs_sp_star_msd = true;
 bool bs_sp_star_slots = true;
@@ -107,12 +114,41 @@ typedef struct {
     unsigned ticks;    ///< rows and subjects since the start (see tick())
     bs_id *row;        ///< the seed, then the bindings
     long long mem;     ///< bytes accounted with bs_sp_mem
+    atomic_bool stop;  ///< the query's thread failed: a job stops
 } star_iter;
+
+/* A range's slots or sort: made on the query's thread (its ticks and
+ * accounting) or on a job's while the query's thread reads the next
+ * range.  A job touches neither the query's state nor LMDB: it stops
+ * when the query's thread sets si->stop, and its allocations (its
+ * buffers, bounded by the range's pairs) are accounted when joined. */
+typedef struct {
+    star_iter *si;
+    star_pat *sp;
+    bool job;          ///< on a job's thread
+    long long mem;     ///< job: bytes to account when joined
+    bs_status st;      ///< job: its answer
+} star_work;
 
 static bs_status account(star_iter *si, long long delta)
 {
     si->mem += delta;
     return bs_sp_mem(si->ex, delta);
+}
+
+/* The cancellation and deadline check of a range's work: a job's
+ * answers to the query's thread, which checks them while reading. */
+static bs_status work_tick(star_work *w)
+{
+    if (!w->job) return bs_sp_tick(w->si->ex);
+    return atomic_load_explicit(&w->si->stop, memory_order_relaxed) ? BS_ERR_TIMEOUT : BS_OK;
+}
+
+static bs_status work_account(star_work *w, long long delta)
+{
+    if (!w->job) return account(w->si, delta);
+    w->mem += delta;
+    return BS_OK;
 }
 
 static void star_free(bs_sp_iter *it)
@@ -149,7 +185,7 @@ static void small_sort(spair *v, size_t n)
 /* One stable counting pass of digit `shift` from src into dst; cnt holds
  * the digit's histogram (made offsets here).  With next, the histogram
  * of the following digit is taken on the way (no counting pass). */
-static bs_status radix_pass(bs_sp_exec *ex, const spair *src, spair *dst, size_t n,
+static bs_status radix_pass(star_work *w, const spair *src, spair *dst, size_t n,
                             bs_id base, int shift, size_t *cnt, size_t *next)
 {
     size_t sum = 0;
@@ -160,7 +196,7 @@ static bs_status radix_pass(bs_sp_exec *ex, const spair *src, spair *dst, size_t
     }
     if (next) memset(next, 0, RADIX * sizeof *next);
     for (size_t i = 0; i < n;) { /* blocks: the deadline check off the inner loop */
-        bs_status st = bs_sp_tick(ex);
+        bs_status st = work_tick(w);
         if (st != BS_OK) return st;
         for (size_t e = n - i > 4096 ? i + 4096 : n; i < e; i++) {
             bs_id k = src[i].s - base;
@@ -223,7 +259,7 @@ static void bucket_sort(const spair *tmp, spair *v, size_t a, size_t e, bs_id ba
  * pass writes to a few places at once, and the second stays in the
  * cache.  LSD's pass on the low digit scatters every pair over 2,048
  * places of the whole buffer (q3 at 10M: a third of the query's time). */
-static bs_status msd_sort(bs_sp_exec *ex, spair *v, spair *tmp, size_t n, bs_id base,
+static bs_status msd_sort(star_work *w, spair *v, spair *tmp, size_t n, bs_id base,
                           int bits, size_t *cnt, size_t *start)
 {
     int lb = bits - RADIX_BITS;
@@ -236,14 +272,14 @@ static bs_status msd_sort(bs_sp_exec *ex, spair *v, spair *tmp, size_t n, bs_id 
         cnt[d] = start[d];
     }
     for (size_t i = 0; i < n;) {
-        bs_status st = bs_sp_tick(ex);
+        bs_status st = work_tick(w);
         if (st != BS_OK) return st;
         for (size_t e = n - i > 4096 ? i + 4096 : n; i < e; i++)
             tmp[cnt[(v[i].s - base) >> lb]++] = v[i];
     }
     uint32_t h[RADIX];
     for (size_t d = 0; d < RADIX; d++) {
-        bs_status st = bs_sp_tick(ex);
+        bs_status st = work_tick(w);
         if (st != BS_OK) return st;
         if (cnt[d] > start[d]) bucket_sort(tmp, v, start[d], cnt[d], base, lb, h);
     }
@@ -252,12 +288,13 @@ static bs_status msd_sort(bs_sp_exec *ex, spair *v, spair *tmp, size_t n, bs_id 
 
 /* Sort sp's pairs by subject, stable: LSD radix on s - base, as many
  * digits as the subjects' spread needs; sorted input costs one read. */
-static bs_status sort_pairs(star_iter *si, star_pat *sp)
+static bs_status sort_pairs(star_work *w)
 {
+    star_pat *sp = w->sp;
     spair *v = sp->v, *tmp = NULL;
     size_t n = sp->n;
     if (n < 2) return BS_OK;
-    bs_status st = account(si, (long long)(n * sizeof *v));
+    bs_status st = work_account(w, (long long)(n * sizeof *v));
     if (st != BS_OK) return st;
     size_t *hist = malloc(2 * RADIX * sizeof *hist), *cnt = hist, *next = hist + RADIX;
     bs_id lo, hi;
@@ -274,13 +311,13 @@ static bs_status sort_pairs(star_iter *si, star_pat *sp)
     st = BS_ERR_NOMEM;
     if (!(tmp = malloc(n * sizeof *tmp))) goto done;
     if (bits > RADIX_BITS && bits <= 2 * RADIX_BITS && bs_sp_star_msd) {
-        bs_sp_star_msd_sorts++;
-        st = msd_sort(si->ex, v, tmp, n, base, bits, cnt, next);
+        __atomic_fetch_add(&bs_sp_star_msd_sorts, 1, __ATOMIC_RELAXED);
+        st = msd_sort(w, v, tmp, n, base, bits, cnt, next);
         goto done;
     }
     spair *src = v, *dst = tmp;
     for (int shift = 0; shift < bits; shift += RADIX_BITS) {
-        st = radix_pass(si->ex, src, dst, n, base, shift, cnt,
+        st = radix_pass(w, src, dst, n, base, shift, cnt,
                         shift + RADIX_BITS < bits ? next : NULL);
         if (st != BS_OK) goto done;
         spair *x = src;
@@ -294,7 +331,7 @@ static bs_status sort_pairs(star_iter *si, star_pat *sp)
 done:
     free(tmp);
     free(hist);
-    account(si, -(long long)(n * sizeof *v));
+    work_account(w, -(long long)(n * sizeof *v));
     return st;
 }
 
@@ -440,15 +477,15 @@ static bool slots_hold_objects(const star_pat *sp)
 }
 
 /* Append x to the pairs xv (n of cap) of a range kept as slots. */
-static bs_status push_extra(star_iter *si, spair **xv, size_t *n, size_t *cap, spair x)
+static bs_status push_extra(star_work *w, spair **xv, size_t *n, size_t *cap, spair x)
 {
     if (*n == *cap) {
         size_t c = *cap ? 2 * *cap : 256;
-        bs_status st = account(si, (long long)((c - *cap) * sizeof x));
+        bs_status st = work_account(w, (long long)((c - *cap) * sizeof x));
         if (st != BS_OK) return st;
-        spair *w = realloc(*xv, c * sizeof x);
-        if (!w) return BS_ERR_NOMEM;
-        *xv = w;
+        spair *nv = realloc(*xv, c * sizeof x);
+        if (!nv) return BS_ERR_NOMEM;
+        *xv = nv;
         *cap = c;
     }
     (*xv)[(*n)++] = x;
@@ -458,25 +495,26 @@ static bs_status push_extra(star_iter *si, spair **xv, size_t *n, size_t *cap, s
 /* Slot i + 1 for the pairs v of a range whose objects do not fit the
  * slots; the subjects of several objects go to new pairs, which take
  * v's place for sort_pairs and the merge (v stays as read in ov). */
-static bs_status fill_slot_indexes(star_iter *si, star_pat *sp)
+static bs_status fill_slot_indexes(star_work *w)
 {
+    star_pat *sp = w->sp;
     const spair *v = sp->v;
     uint32_t *slot = sp->slot;
     spair *xv = NULL;
     size_t nx = 0, capx = 0, n = sp->n;
     bs_status st = BS_OK;
-    bs_sp_star_slot_indexed++;
+    __atomic_fetch_add(&bs_sp_star_slot_indexed, 1, __ATOMIC_RELAXED);
     for (size_t i = 0; i < n && st == BS_OK;) {
-        if ((st = bs_sp_tick(si->ex)) != BS_OK) break;
+        if ((st = work_tick(w)) != BS_OK) break;
         for (size_t end = n - i > 4096 ? i + 4096 : n; i < end && st == BS_OK; i++) {
             uint32_t *c = &slot[v[i].s - sp->slo];
             if (!*c) {
                 *c = (uint32_t)i + 1;
                 continue;
             }
-            if (*c != SLOT_MULTI) st = push_extra(si, &xv, &nx, &capx, v[*c - 1]);
+            if (*c != SLOT_MULTI) st = push_extra(w, &xv, &nx, &capx, v[*c - 1]);
             *c = SLOT_MULTI;
-            if (st == BS_OK) st = push_extra(si, &xv, &nx, &capx, v[i]);
+            if (st == BS_OK) st = push_extra(w, &xv, &nx, &capx, v[i]);
         }
     }
     sp->ov = sp->v;
@@ -489,14 +527,15 @@ static bs_status fill_slot_indexes(star_iter *si, star_pat *sp)
 /* Slot i of a pair: a first object is stored; a second one moves both
  * into v's front (in reading order: never past the pair being read),
  * where sort_pairs then orders them. */
-static bs_status fill_slot_objects(star_iter *si, star_pat *sp)
+static bs_status fill_slot_objects(star_work *w)
 {
+    star_pat *sp = w->sp;
     spair *v = sp->v;
     uint32_t *slot = sp->slot;
     bs_id slo = sp->slo, olo = sp->olo;
     size_t e = 0, n = sp->n;
     for (size_t i = 0; i < n;) {
-        bs_status st = bs_sp_tick(si->ex);
+        bs_status st = work_tick(w);
         if (st != BS_OK) return st;
         for (size_t end = n - i > 4096 ? i + 4096 : n; i < end; i++) {
             spair x = v[i];
@@ -516,23 +555,45 @@ static bs_status fill_slot_objects(star_iter *si, star_pat *sp)
     return BS_OK;
 }
 
-/* sp's range as slots when that pays (*done), the subjects of several
- * objects sorted in v. */
-static bs_status make_slots(star_iter *si, star_pat *sp, bool *done)
+/* Whether sp's range is to be kept as slots (sp->nslot of them,
+ * accounted here, allocated by the work). */
+static bs_status plan_slots(star_iter *si, star_pat *sp)
 {
-    *done = false;
     if (!slots_pay(sp)) return BS_OK;
     size_t ns = (size_t)(sp->shi - sp->slo) + 1;
     bs_status st = account(si, (long long)(ns * sizeof *sp->slot));
     if (st != BS_OK) return st;
-    if (!(sp->slot = calloc(ns, sizeof *sp->slot))) return BS_ERR_NOMEM;
     sp->nslot = ns;
     bs_sp_star_slot_ranges++;
-    *done = true;
-    if (slots_hold_objects(sp)) st = fill_slot_objects(si, sp);
-    else st = fill_slot_indexes(si, sp);
-    if (st != BS_OK) return st;
-    return sort_pairs(si, sp);
+    return BS_OK;
+}
+
+/* The range's slots (the subjects of several objects sorted in v), or
+ * its pairs sorted. */
+static bs_status finish_range(star_work *w)
+{
+    star_pat *sp = w->sp;
+    if (!sp->nslot) return sort_pairs(w);
+    if (!(sp->slot = calloc(sp->nslot, sizeof *sp->slot))) return BS_ERR_NOMEM;
+    bs_status st = slots_hold_objects(sp) ? fill_slot_objects(w) : fill_slot_indexes(w);
+    return st != BS_OK ? st : sort_pairs(w);
+}
+
+static void finish_job(void *p)
+{
+    star_work *w = p;
+    w->st = finish_range(w);
+}
+
+/* Wait for the job of *w, if any: its answer, then its allocations'. */
+static bs_status join_work(star_work *w, bs_job **job)
+{
+    if (!w->job) return BS_OK;
+    bs_job_wait(*job);
+    *job = NULL;
+    w->job = false;
+    bs_status st = account(w->si, w->mem);
+    return w->st != BS_OK ? w->st : st;
 }
 
 /* Room for about the estimate's pairs at once (fewer doublings). */
@@ -547,28 +608,47 @@ static bs_status reserve(star_iter *si, star_pat *sp, double est)
     return BS_OK;
 }
 
+/* Pattern k's range (the driver's rest) into its pairs. */
+static bs_status read_pattern(star_iter *si, size_t k)
+{
+    star_pat *sp = &si->pats[k];
+    bs_status st = reserve(si, sp, sp->est);
+    if (st != BS_OK) return st;
+    if (k == si->drv) return read_range(si, sp, si->dscan);
+    bs_sp_scan *sc = NULL;
+    st = bs_sp_scan_new(si->ex, si->graph, BS_ANY, sp->p, sp->o, &sc);
+    if (st == BS_OK) st = read_range(si, sp, sc);
+    bs_sp_scan_free(sc);
+    return st;
+}
+
+/* Every range read (on this thread: LMDB's transaction is) and made
+ * slots or sorted; a big range's on a job's thread while the next one
+ * is read, one job at a time (the second CPU). */
 static bs_status start_merge(star_iter *si)
 {
-    bs_status st;
+    bs_status st = BS_OK;
+    star_work w = {.si = si};
+    bs_job *job = NULL;
     si->phase = 2;
     bs_sp_star_merged++;
-    for (size_t k = 0; k < si->nt; k++) {
+    for (size_t k = 0; k < si->nt && st == BS_OK; k++) {
         star_pat *sp = &si->pats[k];
-        if ((st = reserve(si, sp, sp->est)) != BS_OK) return st;
-        if (k == si->drv) {
-            st = read_range(si, sp, si->dscan);
+        if ((st = read_pattern(si, k)) != BS_OK) break;
+        if ((st = join_work(&w, &job)) != BS_OK) break;
+        if ((st = plan_slots(si, sp)) != BS_OK) break;
+        w = (star_work){.si = si, .sp = sp};
+        if (k + 1 < si->nt && sp->n >= bs_sp_star_job_min && bs_job_threads()) {
+            w.job = true;
+            job = bs_job_start(finish_job, &w);
         } else {
-            bs_sp_scan *sc = NULL;
-            st = bs_sp_scan_new(si->ex, si->graph, BS_ANY, sp->p, sp->o, &sc);
-            if (st == BS_OK) st = read_range(si, sp, sc);
-            bs_sp_scan_free(sc);
+            st = finish_range(&w);
         }
-        if (st != BS_OK) return st;
-        bool slots;
-        if ((st = make_slots(si, sp, &slots)) != BS_OK) return st;
-        if (!slots && (st = sort_pairs(si, sp)) != BS_OK) return st;
+        if (bs_sp_star_range_hook) bs_sp_star_range_hook(w.job);
     }
-    return BS_OK;
+    if (st != BS_OK) atomic_store(&si->stop, true);
+    bs_status js = join_work(&w, &job);
+    return st != BS_OK ? st : js;
 }
 
 /* The first index at or after lo whose subject is not below s. */

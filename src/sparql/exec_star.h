@@ -32,6 +32,14 @@ extern unsigned long bs_sp_star_msd_sorts;
 extern bool bs_sp_star_slots;
 /// For tests: ranges kept as slots, and those whose slots number pairs.
 extern unsigned long bs_sp_star_slot_ranges, bs_sp_star_slot_indexed;
+/** A range of at least this many pairs is made slots or sorted on a
+ *  second thread while the next range is read (util/worker.h; its
+ *  bs_job_policy and BATTSTORE_THREADS=1 decide whether threads are
+ *  used at all).  Process-wide; tests lower it. */
+extern size_t bs_sp_star_job_min;
+/** For tests: called on the query's thread when a range has been made
+ *  (job false) or handed to a job (true). */
+extern void (*bs_sp_star_range_hook)(bool job);
 /// For tests: star joins taken, and how many of them read ranges whole.
 extern unsigned long bs_sp_star_taken, bs_sp_star_merged;
 
