@@ -621,8 +621,10 @@ START_TEST(test_star_same_rows_big)
     bs_sp_star_job_min = 0;
     bs_sp_star_range_hook = count_job;
     jobs = 0;
+    unsigned long piped = bs_sp_star_piped;
     check_star_rows();
     ck_assert_uint_ge(jobs, 3 * 10 * 5);
+    ck_assert_uint_ge(bs_sp_star_piped - piped, 3 * 10 * 3);
     bs_sp_star_slots = false;
     slots = bs_sp_star_slot_ranges;
     unsigned long msd = bs_sp_star_msd_sorts;
@@ -673,6 +675,18 @@ START_TEST(test_star_job_stops)
         o.mem_limit = 200 << 10; /* a range's pairs fit, not all four */
         ck_assert_int_eq(bs_sparql_write(store, q, &o, "tsv", f, &err), BS_ERR_LIMIT);
         free(err);
+        o.mem_limit = 0; /* cancelled among the rows (the merge job running) */
+        bs_sparql_cursor *c;
+        ck_assert_int_eq(bs_sparql_open(store, q, &o, &c, NULL), BS_OK);
+        const bs_term *const *row;
+        size_t n = 0;
+        bs_status st;
+        while ((st = bs_sparql_next(c, &row)) == BS_OK)
+            if (++n == 100) cancel_flag = 1;
+        ck_assert_int_eq(st, BS_ERR_TIMEOUT);
+        ck_assert_uint_lt(n, 100 + 2 * 16);
+        bs_sparql_close(c);
+        cancel_flag = 0;
     }
     fclose(f);
     bs_sparql_free(q);
@@ -680,7 +694,8 @@ START_TEST(test_star_job_stops)
 END_TEST
 
 /* Cursors closed in the middle of a star join's rows (phase 1 and phase
- * 2; leaks show under ASan), then the whole result again. */
+ * 2, merged on the query's thread and on a second one; leaks show under
+ * ASan), then the whole result again. */
 START_TEST(test_star_close_mid_stream)
 {
     adversarial_data(1500);
@@ -693,7 +708,10 @@ START_TEST(test_star_close_mid_stream)
     bs_sp_star_policy = 1;
     static const long seeks[] = {0, 5, 100000};
     static const size_t stop[] = {0, 1, 3, 700};
+    unsigned long piped = bs_sp_star_piped;
     for (int twice = 0; twice <= 1; twice++) {
+        bs_job_policy = twice ? 1 : -1; /* the merge on a second thread, or not */
+        bs_sp_star_job_min = twice ? 0 : 65536;
         for (size_t a = 0; a < 3; a++) {
             for (size_t b = 0; b < 4; b++) {
                 bs_sp_star_seeks = seeks[a];
@@ -709,6 +727,7 @@ START_TEST(test_star_close_mid_stream)
         }
     }
     bs_sparql_free(q);
+    ck_assert_uint_ge(bs_sp_star_piped - piped, 4); /* 1, 3, 700 rows; 700 after 5 seeks */
     bs_sp_star_policy = -1;
     char *want = run_sorted(text, &o);
     bs_sp_star_policy = 1;

@@ -54,6 +54,9 @@
 /* A slot: 0 = no object, MULTI = several (then in the sorted pairs), or
  * the object - olo + 1. */
 #define SLOT_MULTI UINT32_MAX
+/* Phase 2 on a job: the rows handed over in NCHUNK chunks of CHUNK_ROWS. */
+#define NCHUNK 4
+#define CHUNK_ROWS 1024
 /* Radix sort digit. */
 #define RADIX_BITS 11
 #define RADIX (1u << RADIX_BITS)
@@ -68,7 +71,7 @@ bool bs_sp_star_slots = true;
 unsigned long bs_sp_star_slot_ranges, bs_sp_star_slot_indexed;
 unsigned long bs_sp_star_msd_sorts;
 long bs_sp_star_seeks = -1;
-unsigned long bs_sp_star_taken, bs_sp_star_merged;
+unsigned long bs_sp_star_taken, bs_sp_star_merged, bs_sp_star_piped;
 
 /* One quad of a pattern's range: its subject and object. */
 typedef struct {
@@ -115,6 +118,13 @@ typedef struct {
     bs_id *row;        ///< the seed, then the bindings
     long long mem;     ///< bytes accounted with bs_sp_mem
     atomic_bool stop;  ///< the query's thread failed: a job stops
+    /* phase 2's merge on a job (piped): the query's thread only takes
+     * its rows, and touches nothing above but ex, nt and mem */
+    bs_chunks *q;
+    bs_job *merge;
+    const bs_id *qrows; ///< the chunk taken, its rows and the next one
+    size_t qlen, qat;
+    unsigned qticks;
 } star_iter;
 
 /* A range's slots or sort: made on the query's thread (its ticks and
@@ -155,6 +165,12 @@ static void star_free(bs_sp_iter *it)
 {
     star_iter *si = (star_iter *)it;
     if (!si) return;
+    if (si->q) { /* the merge job first: it uses all the rest */
+        atomic_store(&si->stop, true);
+        bs_chunks_stop(si->q);
+        bs_job_wait(si->merge);
+        bs_chunks_free(si->q);
+    }
     for (size_t k = 0; si->pats && k < si->nt; k++) {
         bs_sp_scan_free(si->pats[k].seek);
         free(si->pats[k].buf);
@@ -371,6 +387,7 @@ static bs_status seek_run(star_iter *si, size_t k, bs_id s)
 }
 
 static bs_status start_merge(star_iter *si);
+static bs_status start_pipe(star_iter *si);
 
 /* The next driver quad whose subject every pattern matches (in_group),
  * or the switch to phase 2, or the end (phase 3). */
@@ -648,7 +665,8 @@ static bs_status start_merge(star_iter *si)
     }
     if (st != BS_OK) atomic_store(&si->stop, true);
     bs_status js = join_work(&w, &job);
-    return st != BS_OK ? st : js;
+    if (st == BS_OK) st = js;
+    return st == BS_OK ? start_pipe(si) : st;
 }
 
 /* The first index at or after lo whose subject is not below s. */
@@ -713,7 +731,10 @@ static inline __attribute__((always_inline)) bool merge_run(star_pat *sp, bs_id 
  * every 256 calls: every 4,096 rows here). */
 static inline bs_status tick(star_iter *si)
 {
-    return (++si->ticks & 15) ? BS_OK : bs_sp_tick(si->ex);
+    if (++si->ticks & 15) return BS_OK;
+    if (!si->q) return bs_sp_tick(si->ex);
+    /* on the merge job: the query's thread checks as it takes rows */
+    return atomic_load_explicit(&si->stop, memory_order_relaxed) ? BS_ERR_TIMEOUT : BS_OK;
 }
 
 /* The driver's next subject into *s: false at the end. */
@@ -783,10 +804,69 @@ static void emit(star_iter *si, bs_id *row)
     si->in_group = false;
 }
 
+/* The merge job: phase 2's rows into the chunks until the end or the
+ * query's thread stops taking them. */
+static void merge_job(void *p)
+{
+    star_iter *si = p;
+    size_t nv = si->ex->nvars;
+    bs_id *rows;
+    while (si->phase == 2 && (rows = bs_chunks_put_begin(si->q))) {
+        size_t n = 0;
+        while (n < CHUNK_ROWS) {
+            if (!si->in_group && merge_group(si) != BS_OK) si->phase = 3;
+            if (!si->in_group) break; /* phase 3 */
+            emit(si, rows + n++ * nv);
+        }
+        bs_chunks_put_end(si->q, n * nv * sizeof *rows);
+    }
+    bs_chunks_finish(si->q);
+}
+
+/* Phase 2 on a job when the driver's range is big and a second CPU is
+ * there: the merge (memory only) overlaps the caller's work on the rows
+ * (the output's dictionary lookups). */
+static bs_status start_pipe(star_iter *si)
+{
+    if (si->pats[si->drv].n < bs_sp_star_job_min || !bs_job_threads()) return BS_OK;
+    size_t size = CHUNK_ROWS * (si->ex->nvars ? si->ex->nvars : 1) * sizeof(bs_id);
+    bs_status st = account(si, (long long)(NCHUNK * size));
+    if (st != BS_OK) return st;
+    if (!(si->q = bs_chunks_new(NCHUNK, size))) return BS_ERR_NOMEM;
+    if (!(si->merge = bs_job_try(merge_job, si))) { /* no thread: merge here */
+        bs_chunks_free(si->q);
+        si->q = NULL;
+        return BS_OK;
+    }
+    bs_sp_star_piped++;
+    return BS_OK;
+}
+
+/* A row of the merge job's. */
+static bs_status piped_next(star_iter *si, bs_id *row)
+{
+    size_t nv = si->ex->nvars;
+    while (si->qat == si->qlen) {
+        size_t used;
+        if (!(si->qrows = bs_chunks_get(si->q, &used))) return BS_END;
+        si->qlen = used / sizeof(bs_id);
+        si->qat = 0;
+    }
+    if (!(++si->qticks & 15)) {
+        bs_status st = bs_sp_tick(si->ex);
+        if (st != BS_OK) return st;
+    }
+    memcpy(row, si->qrows + si->qat, nv * sizeof *row);
+    si->qat += nv;
+    return BS_OK;
+}
+
 static bs_status star_next(bs_sp_iter *it, bs_id *row)
 {
     star_iter *si = (star_iter *)it;
-    while (!si->in_group) {
+    for (;;) {
+        if (si->q) return piped_next(si, row); /* the rest is the job's */
+        if (si->in_group) break;
         bs_status st;
         if (si->phase == 1) st = seek_group(si);
         else if (si->phase == 2) st = merge_group(si);

@@ -40,7 +40,9 @@ extern size_t bs_sp_star_job_min;
 /** For tests: called on the query's thread when a range has been made
  *  (job false) or handed to a job (true). */
 extern void (*bs_sp_star_range_hook)(bool job);
-/// For tests: star joins taken, and how many of them read ranges whole.
-extern unsigned long bs_sp_star_taken, bs_sp_star_merged;
+/** For tests: star joins taken, how many of them read ranges whole, and
+ *  how many merged them on a second thread (bs_sp_star_job_min: the
+ *  driver's pairs). */
+extern unsigned long bs_sp_star_taken, bs_sp_star_merged, bs_sp_star_piped;
 
 #endif

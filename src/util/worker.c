@@ -41,17 +41,22 @@ static void *run(void *p)
     return NULL;
 }
 
-bs_job *bs_job_start(void (*fn)(void *), void *arg)
+bs_job *bs_job_try(void (*fn)(void *), void *arg)
 {
     bs_job *j = bs_job_threads() ? malloc(sizeof *j) : NULL;
-    if (j) {
-        j->fn = fn;
-        j->arg = arg;
-        if (pthread_create(&j->thread, NULL, run, j) == 0) return j;
-        free(j);
-    }
-    fn(arg);
+    if (!j) return NULL;
+    j->fn = fn;
+    j->arg = arg;
+    if (pthread_create(&j->thread, NULL, run, j) == 0) return j;
+    free(j);
     return NULL;
+}
+
+bs_job *bs_job_start(void (*fn)(void *), void *arg)
+{
+    bs_job *j = bs_job_try(fn, arg);
+    if (!j) fn(arg);
+    return j;
 }
 
 void bs_job_wait(bs_job *j)
@@ -59,4 +64,97 @@ void bs_job_wait(bs_job *j)
     if (!j) return;
     pthread_join(j->thread, NULL);
     free(j);
+}
+
+/* The chunks: produced, taken and released count chunks since the
+ * start; chunk i lives in buffer i % n.  released <= taken <= produced
+ * <= released + n. */
+struct bs_chunks {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t n, size;
+    unsigned long produced, taken, released;
+    bool finished, stopped;
+    size_t *used;
+    char *buf;
+};
+
+bs_chunks *bs_chunks_new(size_t nchunk, size_t size)
+{
+    bs_chunks *q = calloc(1, sizeof *q);
+    if (!q) return NULL;
+    q->n = nchunk;
+    q->size = size;
+    q->used = calloc(nchunk, sizeof *q->used);
+    q->buf = malloc(nchunk * size);
+    if (!q->used || !q->buf || pthread_mutex_init(&q->mu, NULL) != 0) goto fail;
+    if (pthread_cond_init(&q->cv, NULL) == 0) return q;
+    pthread_mutex_destroy(&q->mu);
+fail:
+    free(q->used);
+    free(q->buf);
+    free(q);
+    return NULL;
+}
+
+void *bs_chunks_put_begin(bs_chunks *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->produced - q->released == q->n && !q->stopped) pthread_cond_wait(&q->cv, &q->mu);
+    void *b = q->stopped ? NULL : q->buf + (q->produced % q->n) * q->size;
+    pthread_mutex_unlock(&q->mu);
+    return b;
+}
+
+void bs_chunks_put_end(bs_chunks *q, size_t used)
+{
+    pthread_mutex_lock(&q->mu);
+    q->used[q->produced % q->n] = used;
+    q->produced++;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+void bs_chunks_finish(bs_chunks *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->finished = true;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+const void *bs_chunks_get(bs_chunks *q, size_t *used)
+{
+    pthread_mutex_lock(&q->mu);
+    if (q->taken > q->released) {
+        q->released++;
+        pthread_cond_broadcast(&q->cv);
+    }
+    while (q->taken == q->produced && !q->finished) pthread_cond_wait(&q->cv, &q->mu);
+    const void *b = NULL;
+    if (q->taken < q->produced) {
+        size_t i = q->taken++ % q->n;
+        *used = q->used[i];
+        b = q->buf + i * q->size;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return b;
+}
+
+void bs_chunks_stop(bs_chunks *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->stopped = true;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+void bs_chunks_free(bs_chunks *q)
+{
+    if (!q) return;
+    pthread_cond_destroy(&q->cv);
+    pthread_mutex_destroy(&q->mu);
+    free(q->used);
+    free(q->buf);
+    free(q);
 }
