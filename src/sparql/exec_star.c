@@ -20,6 +20,11 @@
  *    input costs one pass).  POSG gives a range in (object, subject)
  *    order, so sorting it moved every pair twice through memory (a third
  *    of q3's time at 10M); filling the slots writes 4 bytes a pair.
+ *  - with a second CPU (util/worker.h), a big range's slots or sort are
+ *    made on a job while the query's thread reads the next range (LMDB
+ *    stays on the transaction's thread), and the merge itself runs on a
+ *    job that hands its rows over in chunks: the caller's work on the
+ *    rows (the output's dictionary lookups) overlaps it.
  * Every range is read through bs_sp_scan (the active graph, each triple
  * of the default graph once, hidden graphs skipped), so a subject's
  * objects per pattern are the quads a seek of (s, p, o) would give:
@@ -572,14 +577,16 @@ static bs_status fill_slot_objects(star_work *w)
     return BS_OK;
 }
 
-/* Whether sp's range is to be kept as slots (sp->nslot of them,
- * accounted here, allocated by the work). */
+/* Whether sp's range is to be kept as slots: sp->nslot of them,
+ * allocated here (in this thread's malloc arena, which the next query
+ * reuses) and cleared by the work. */
 static bs_status plan_slots(star_iter *si, star_pat *sp)
 {
     if (!slots_pay(sp)) return BS_OK;
     size_t ns = (size_t)(sp->shi - sp->slo) + 1;
     bs_status st = account(si, (long long)(ns * sizeof *sp->slot));
     if (st != BS_OK) return st;
+    if (!(sp->slot = malloc(ns * sizeof *sp->slot))) return BS_ERR_NOMEM;
     sp->nslot = ns;
     bs_sp_star_slot_ranges++;
     return BS_OK;
@@ -591,7 +598,7 @@ static bs_status finish_range(star_work *w)
 {
     star_pat *sp = w->sp;
     if (!sp->nslot) return sort_pairs(w);
-    if (!(sp->slot = calloc(sp->nslot, sizeof *sp->slot))) return BS_ERR_NOMEM;
+    memset(sp->slot, 0, sp->nslot * sizeof *sp->slot);
     bs_status st = slots_hold_objects(sp) ? fill_slot_objects(w) : fill_slot_indexes(w);
     return st != BS_OK ? st : sort_pairs(w);
 }
