@@ -386,12 +386,18 @@ bs_status bs_iter_next_sog(bs_iter *it, bs_id *so, bs_id *g, size_t cap, size_t 
     size_t i = it->ipage, npage = it->npage, k = 1;
     int index = it->index;
     if (index == BS_POSG && !plen) { /* (p): o, s, g in data, as unpack_inline reads them */
-        for (; k < cap && i < npage; i++, k++) {
-            const uint8_t *d = page + BS_DATA_BYTES * i;
-            so[2 * k + 1] = load_be64(d) >> 24;
-            so[2 * k] = load_be64(d + 5) >> 24;
-            g[k] = load_be64(d + 7) & BS_ID_MAX;
+        /* a counted loop over pointers: the bounds and the index
+         * arithmetic out of it (28 -> ~12 instructions an entry) */
+        size_t m = cap - k < npage - i ? cap - k : npage - i;
+        const uint8_t *d = page + BS_DATA_BYTES * i;
+        bs_id *w = so + 2 * k, *wg = g + k;
+        for (size_t j = 0; j < m; j++, d += BS_DATA_BYTES) {
+            w[2 * j + 1] = load_be64(d) >> 24;
+            w[2 * j] = load_be64(d + 5) >> 24;
+            wg[j] = load_be64(d + 7) & BS_ID_MAX;
         }
+        i += m;
+        k += m;
     }
     for (; k < cap && i < npage; i++, k++) {
         const uint8_t *d = page + BS_DATA_BYTES * i;
