@@ -869,7 +869,7 @@ static size_t tok_bytes_now(void)
     bs_qcache_set_mode(BS_QCACHE_SYNC);
     bs_qcache *qc = bs_qcache_acquire(idx, txn);
     ck_assert_ptr_nonnull(qc);
-    size_t n = bs_qtok_bytes(qc);
+    size_t n = bs_qtok_bytes(qc, NULL);
     bs_qcache_release(qc);
     bs_txn_abort(txn);
     return n;
@@ -882,6 +882,7 @@ START_TEST(test_cache_same_generated)
     load_text(sec, EX "g/secret");
     free(pub);
     free(sec);
+    bs_qtok_set(true, 3000);   /* the token lists' first pass below: none built before */
     /* restricted data stays invisible without the role, on both paths */
     for (int mode = 0; mode < 2; mode++) {
         bs_qcache_set_mode(mode ? BS_QCACHE_SYNC : BS_QCACHE_OFF);
@@ -903,7 +904,7 @@ START_TEST(test_cache_same_generated)
         bs_search_result_free(r);
     }
     static const char *const qs[] = {
-        "electr*", "electro*", "el*", "e*", "electrode", "electrolyte cycling",
+        "electrow*", "electr*", "electro*", "el*", "e*", "electrode", "electrolyte cycling",
         "electr* cycling", "electrode OR electrolyte", "\"study of\"", "\"electrode cell\"",
         "electr* -cell", "cycling -electrode", "electrode materials", "notes", "cell",
         "electrolysis OR electrode cell", "positiveelectrode", "electrode electr*",
@@ -920,8 +921,12 @@ START_TEST(test_cache_same_generated)
      * its postings with the lists off or past their memory cap */
     for (int pass = 0; pass < 4; pass++) {
         bs_qfast_set_dense(pass < 3);
-        bs_qtok_set(pass < 2, pass == 0 ? 1 : 0);   /* the cap first: lists left to build */
-        if (pass == 2) ck_assert_uint_gt(tok_bytes_now(), 2000);   /* the lists answered */
+        /* a small memory cap first: electrow*'s list fits, electro*'s other
+         * lists not, so electro* falls back with some of its lists built */
+        bs_qtok_set(pass < 2, pass == 0 ? 3000 : 0);
+        if (pass == 1) ck_assert_uint_gt(tok_bytes_now(), 0);
+        if (pass == 1) ck_assert_uint_le(tok_bytes_now(), 3000);
+        if (pass == 2) ck_assert_uint_gt(tok_bytes_now(), 3000);   /* the lists answered */
         for (size_t i = 0; qs[i]; i++)
             for (size_t k = 0; k < sizeof pages / sizeof *pages; k++)
                 for (int all = 0; all < 2; all++) {
@@ -943,6 +948,80 @@ START_TEST(test_cache_same_generated)
     };
     for (size_t i = 0; i < sizeof fq / sizeof *fq; i++)
         for (int all = 0; all < 2; all++) same_exact_both_ways(&fq[i], all);
+}
+END_TEST
+
+/* Threads searching prefixes that share tokens on one fresh cache: each
+ * token's list is built once, under the token state's lock, while other
+ * threads wait for it or read the lists already built (under ASan or
+ * TSan: no use after free, no race), and every answer is the seek
+ * path's. */
+#define TOK_THREADS 4
+static const char *const tok_qs[] = { "electr*", "electro*", "el*", "e*", "electrol*", "h*" };
+#define TOK_NQ (sizeof tok_qs / sizeof *tok_qs)
+static char *tok_want[TOK_NQ][2];
+static pthread_barrier_t tok_start;   /* every thread builds e*'s lists at once */
+
+/* The JSON of q (no ck_assert: it runs in threads); NULL on failure. */
+static char *json_of(const char *text, bool all)
+{
+    bs_search_query q = { .q = text, .limit = 7, .offset = 2 };
+    bs_search_result *r = NULL;
+    bs_txn *txn;
+    if (!all) q.visible = public_only;
+    if (bs_txn_begin(store, false, &txn) != BS_OK) return NULL;
+    bs_status st = bs_search_run(idx, txn, &q, &r);
+    bs_txn_abort(txn);
+    if (st != BS_OK) return NULL;
+    r->ms = 0;
+    char *j = bs_search_result_json(r, &q);
+    bs_search_result_free(r);
+    return j;
+}
+
+static void *tok_thread(void *arg)
+{
+    size_t k = (size_t)(uintptr_t)arg, bad = 0;
+    pthread_barrier_wait(&tok_start);
+    for (size_t i = 0; i < 3 * TOK_NQ; i++) {
+        size_t qi = i ? (i + k) % TOK_NQ : 3;   /* first e*, in every thread */
+        bool all = (i + k) % 2;
+        char *j = json_of(tok_qs[qi], all);
+        bad += !j || strcmp(j, tok_want[qi][all]);
+        free(j);
+    }
+    return (void *)(uintptr_t)bad;
+}
+
+START_TEST(test_tok_threads)
+{
+    bs_qtok_set(true, 0);
+    char *pub = gen_ttl(false), *sec = gen_ttl(true);
+    load_text(pub, EX "g/public");
+    load_text(sec, EX "g/secret");
+    free(pub);
+    free(sec);
+    bs_qcache_set_mode(BS_QCACHE_OFF);
+    for (size_t i = 0; i < TOK_NQ; i++)
+        for (int all = 0; all < 2; all++) ck_assert_ptr_nonnull(tok_want[i][all] = json_of(tok_qs[i], all));
+    bs_qcache_set_mode(BS_QCACHE_SYNC);
+    bs_search_result_free(find("cell"));   /* the cache, no lists yet */
+    ck_assert_uint_eq(tok_bytes_now(), 0);
+    pthread_t th[TOK_THREADS];
+    ck_assert_int_eq(pthread_barrier_init(&tok_start, NULL, TOK_THREADS), 0);
+    for (size_t i = 0; i < TOK_THREADS; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, tok_thread, (void *)(uintptr_t)i), 0);
+    size_t bad = 0;
+    for (size_t i = 0; i < TOK_THREADS; i++) {
+        void *ret;
+        pthread_join(th[i], &ret);
+        bad += (size_t)(uintptr_t)ret;
+    }
+    pthread_barrier_destroy(&tok_start);
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_gt(tok_bytes_now(), 0);
+    for (size_t i = 0; i < TOK_NQ; i++)
+        for (int all = 0; all < 2; all++) free(tok_want[i][all]);
 }
 END_TEST
 
@@ -1304,6 +1383,7 @@ int main(void)
     tcase_add_test(st, test_json);
     tcase_add_test(st, test_cache_same);
     tcase_add_test(st, test_cache_same_generated);
+    tcase_add_test(st, test_tok_threads);
     tcase_add_test(st, test_cache_many_preds);
     tcase_add_test(st, test_ids_race);
     tcase_add_test(st, test_cache_invalidation);

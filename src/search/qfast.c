@@ -413,8 +413,8 @@ bs_status bs_qfast_tok_group(bs_qrun *r)
     if (!r->dense || r->p.ngroups != 1 || g->nalts != 1 || !g->alts[0].prefix ||
         g->alts[0].ntoks != 1)
         return BS_NOT_FOUND;
-    bs_status st = bs_qtok_prefix(r->qc, r->c.txn, &r->corpus, g->alts[0].toks[0], &r->tok,
-                                  &r->ntok);
+    bs_status st = bs_qtok_prefix(r->qc, r->c.txn, &r->corpus, &r->c.clock, g->alts[0].toks[0],
+                                  &r->tok, &r->ntok);
     if (st != BS_OK) return st;
     r->dk = 0;
     for (size_t t = 0; t < r->ntok; t++) {

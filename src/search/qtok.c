@@ -55,13 +55,16 @@ bs_qtoks *bs_qtoks_new(void)
     return t;
 }
 
+static void list_free(bs_qtok_list *l)
+{
+    if (l) free(l->v);
+    free(l);
+}
+
 void bs_qtoks_free(bs_qtoks *t)
 {
     if (!t) return;
-    for (size_t i = 0; t->lists && i < t->n; i++) {
-        if (t->lists[i]) free(t->lists[i]->v);
-        free(t->lists[i]);
-    }
+    for (size_t i = 0; t->lists && i < t->n; i++) list_free(t->lists[i]);
     free(t->lists);
     free(t->buf);
     free(t->off);
@@ -69,13 +72,17 @@ void bs_qtoks_free(bs_qtoks *t)
     free(t);
 }
 
-size_t bs_qtok_bytes(const bs_qcache *qc)
+size_t bs_qtok_bytes(const bs_qcache *qc, size_t *vocab)
 {
     bs_qtoks *t = qc->toks;
-    if (!t) return 0;
-    pthread_mutex_lock(&t->lock);
-    size_t b = t->bytes + t->cap + t->ocap * sizeof *t->off + t->n * sizeof *t->lists;
-    pthread_mutex_unlock(&t->lock);
+    size_t b = 0, v = 0;
+    if (t) {
+        pthread_mutex_lock(&t->lock);
+        b = t->bytes;
+        v = t->cap + t->ocap * sizeof *t->off + t->n * sizeof *t->lists;
+        pthread_mutex_unlock(&t->lock);
+    }
+    if (vocab) *vocab = v;
     return b;
 }
 
@@ -137,6 +144,7 @@ static size_t vocab_lower(const bs_qtoks *t, const char *prefix)
 typedef struct {
     const bs_qcache *qc;
     const bs_qcorpus *c;
+    bs_qclock *clock;  ///< the search's deadline, polled per batch
     uint64_t df;
     bs_qtok_item *v;
     size_t n, cap;
@@ -164,6 +172,8 @@ static bs_status on_postings(void *ctx, const char *tok, size_t toklen,
     lbuild *b = ctx;
     (void)tok; (void)toklen;
     b->postings += n;
+    bs_status st = bs_qclock_poll(b->clock);
+    if (st != BS_OK) return st;
     for (size_t i = 0; i < n; i++) {
         size_t at = 0, ne;
         const bs_qc_ent *e = bs_qc_lookup(&b->qc->lits, ps[i].doc, &at, &ne);
@@ -171,8 +181,7 @@ static bs_status on_postings(void *ctx, const char *tok, size_t toklen,
         float sc = ne ? (float)bs_qbm25(b->c, b->df, ps[i].tf, ps[i].len, ps[i].field) : 0;
         for (size_t k = 0; k < ne; k++) {
             bs_qtok_item x = { e[k].subj, sc, e[k].graph, e[k].pred, (uint32_t)at };
-            bs_status st = item_push(b, &x);
-            if (st != BS_OK) return st;
+            if ((st = item_push(b, &x)) != BS_OK) return st;
         }
     }
     return BS_OK;
@@ -236,10 +245,10 @@ static void sort_items(const bs_qcache *qc, bs_qtok_item *v, size_t n)
 
 /* The list of token tok (postings read in txn). */
 static bs_status list_build(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
-                            const char *tok, bs_qtok_list **out)
+                            bs_qclock *clock, const char *tok, bs_qtok_list **out)
 {
     size_t len = strlen(tok);
-    lbuild b = { .qc = qc, .c = c };
+    lbuild b = { .qc = qc, .c = c, .clock = clock };
     bs_qtok_list *l = calloc(1, sizeof *l);
     bs_status st = l ? BS_OK : BS_ERR_NOMEM;
     if (st == BS_OK) st = bs_tix_df(txn, tok, len, &b.df);
@@ -266,55 +275,105 @@ static bs_status list_build(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *
 
 /* ---- a prefix -------------------------------------------------------- */
 
-/* Tokens [lo, hi) of t whose lists are missing: build them (under
- * t->lock) unless the prefix reads too many postings or the memory cap
- * would be passed (BS_NOT_FOUND). */
-static bs_status lists_fill(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c, bs_qtoks *t,
-                            size_t lo, size_t hi)
+static size_t list_bytes(const bs_qtok_list *l)
 {
-    uint64_t postings = 0;
+    return sizeof *l + l->n * sizeof *l->v;
+}
+
+/* Publish *l as token i's list (under t->lock); when another thread
+ * published one meanwhile, *l becomes that one (ours is freed).
+ * BS_NOT_FOUND past the memory cap (*l freed, NULL). */
+static bs_status publish(bs_qtoks *t, size_t i, bs_qtok_list **l)
+{
+    bs_status st = BS_OK;
+    pthread_mutex_lock(&t->lock);
+    if (t->lists[i]) {
+        list_free(*l);
+        *l = t->lists[i];
+    } else if (t->bytes + list_bytes(*l) > tok_max_bytes) {
+        list_free(*l);
+        *l = NULL;
+        st = BS_NOT_FOUND;
+    } else {
+        t->lists[i] = *l;
+        t->bytes += list_bytes(*l);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return st;
+}
+
+static size_t bytes_now(bs_qtoks *t)
+{
+    pthread_mutex_lock(&t->lock);
+    size_t b = t->bytes;
+    pthread_mutex_unlock(&t->lock);
+    return b;
+}
+
+/* The lists v[0..n) of tokens lo.. (NULL: missing) completed, outside
+ * t->lock (a search whose lists exist never waits for another's build),
+ * unless the prefix reads too many postings or the memory cap would be
+ * passed (BS_NOT_FOUND); the search's deadline is polled. */
+static bs_status lists_fill(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
+                            bs_qclock *clock, size_t lo, const bs_qtok_list **v, size_t n)
+{
+    bs_qtoks *t = qc->toks;
+    uint64_t postings = 0, missing = 0;
     bs_status st;
-    for (size_t i = lo; i < hi; i++) {
+    for (size_t i = 0; i < n; i++) {
         uint64_t df = 0;
-        if (t->lists[i]) postings += t->lists[i]->postings;
-        else if ((st = bs_tix_df(txn, t->buf + t->off[i], strlen(t->buf + t->off[i]), &df)))
-            return st;
+        const char *tok = t->buf + t->off[lo + i];
+        if (v[i]) df = v[i]->postings;
+        else if ((st = bs_tix_df(txn, tok, strlen(tok), &df)) != BS_OK) return st;
+        else missing += df;
         postings += df;
         /* the literal path cuts such a prefix (and says its total is
          * not exact): it keeps answering it */
         if (postings >= PREFIX_MAX_POSTINGS) return BS_NOT_FOUND;
     }
-    for (size_t i = lo; i < hi; i++) {
-        if (t->lists[i]) continue;
-        if (t->bytes >= tok_max_bytes) return BS_NOT_FOUND;
+    /* an item at least per posting, about: do not build what cannot fit */
+    if (missing && bytes_now(t) + missing * sizeof(bs_qtok_item) > tok_max_bytes)
+        return BS_NOT_FOUND;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i]) continue;
         bs_qtok_list *l;
-        if ((st = list_build(qc, txn, c, t->buf + t->off[i], &l)) != BS_OK) return st;
-        t->lists[i] = l;
-        t->bytes += sizeof *l + l->n * sizeof *l->v;
+        TRY(st, bs_qclock_poll(clock));
+        TRY(st, list_build(qc, txn, c, clock, t->buf + t->off[lo + i], &l));
+        TRY(st, publish(t, lo + i, &l));
+        v[i] = l;
     }
-    return t->bytes > tok_max_bytes ? BS_NOT_FOUND : BS_OK;
+fail:
+    return st;
 }
 
 bs_status bs_qtok_prefix(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
-                         const char *prefix, const bs_qtok_list ***out, size_t *n)
+                         bs_qclock *clock, const char *prefix, const bs_qtok_list ***out,
+                         size_t *n)
 {
     bs_qtoks *t = qc->toks;
-    bs_status st = BS_NOT_FOUND;
+    const bs_qtok_list **v = NULL;
+    size_t plen = strlen(prefix), lo = 0, hi = 0;
     *out = NULL;
     *n = 0;
     if (!t || !tok_enabled) return BS_NOT_FOUND;
-    size_t plen = strlen(prefix);
     pthread_mutex_lock(&t->lock);
-    if (!vocab_ready(t, txn)) goto done;
-    size_t lo = vocab_lower(t, prefix), hi = lo;
-    while (hi < t->n && !strncmp(t->buf + t->off[hi], prefix, plen)) hi++;
-    if ((st = lists_fill(qc, txn, c, t, lo, hi)) != BS_OK) goto done;
-    const bs_qtok_list **v = malloc((hi > lo ? hi - lo : 1) * sizeof *v);
-    if (!v) { st = BS_ERR_NOMEM; goto done; }
-    for (size_t i = lo; i < hi; i++) v[i - lo] = t->lists[i];
+    bool ready = vocab_ready(t, txn);
+    if (ready) {
+        hi = lo = vocab_lower(t, prefix);
+        while (hi < t->n && !strncmp(t->buf + t->off[hi], prefix, plen)) hi++;
+        if ((v = malloc((hi > lo ? hi - lo : 1) * sizeof *v)))
+            for (size_t i = lo; i < hi; i++) v[i - lo] = t->lists[i];
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (!ready) return BS_NOT_FOUND;
+    if (!v) return BS_ERR_NOMEM;
+    /* the vocabulary does not change once read, nor a published list */
+    bs_status st = lists_fill(qc, txn, c, clock, lo, v, hi - lo);
+    if (st != BS_OK) {
+        free(v);
+        return st;
+    }
     *out = v;
     *n = hi - lo;
-done:
-    pthread_mutex_unlock(&t->lock);
-    return st;
+    return BS_OK;
 }

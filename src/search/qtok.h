@@ -41,12 +41,16 @@ void bs_qtoks_free(bs_qtoks *t);
  *  txn: a read transaction of qc's snapshot) into *out (malloc'ed, *n of
  *  them; the lists live as long as qc).  BS_NOT_FOUND when they cannot
  *  be had (more postings than a prefix reads, PREFIX_MAX_POSTINGS, or
- *  past the lists' memory cap): the caller takes the literal path. */
+ *  past the lists' memory cap): the caller takes the literal path.
+ *  BS_ERR_TIMEOUT when clock's deadline passes during a build (the lists
+ *  built so far are kept). */
 bs_status bs_qtok_prefix(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
-                         const char *prefix, const bs_qtok_list ***out, size_t *n);
+                         bs_qclock *clock, const char *prefix, const bs_qtok_list ***out,
+                         size_t *n);
 
-/** Memory the token state of qc holds (bytes): its lists and vocabulary. */
-size_t bs_qtok_bytes(const bs_qcache *qc);
+/** Memory the lists of qc hold (bytes); *vocab (unless NULL): what its
+ *  vocabulary holds. */
+size_t bs_qtok_bytes(const bs_qcache *qc, size_t *vocab);
 
 /** Tests: off = prefixes take the literal path; the lists' memory cap
  *  (0: the default). */
