@@ -407,6 +407,33 @@ fail:
     return st;
 }
 
+/* One token's items into the first group's dense records (dense_hit_at
+ * with k = 0, the arrays and the count in locals: the item loop is most
+ * of a prefix search now). */
+static void tok_merge(bs_qrun *r, const bs_qtok_item *v, size_t n)
+{
+    uint64_t *bits = r->dbits;
+    bs_qdsub *ds = r->dsub;
+    const bs_id *graphs = r->qc->graphs;
+    size_t dn = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j + AHEAD < n) __builtin_prefetch(&ds[v[j + AHEAD].si], 1);   /* a cache miss */
+        const bs_qtok_item *x = &v[j];
+        if (!visible(r, x->graph)) continue;
+        uint64_t bit = 1ull << (x->si & 63), *w = &bits[x->si >> 6];
+        bs_qdsub *d = &ds[x->si];
+        if (!(*w & bit)) {
+            *w |= bit;
+            dn++;
+            *d = (bs_qdsub){ .s = { x->score, 0 }, .g = (uint16_t)(x->graph + 1) };
+            continue;
+        }
+        if (x->score > d->s[0]) d->s[0] = x->score;
+        if (graphs[x->graph] < graphs[d->g - 1]) d->g = (uint16_t)(x->graph + 1);
+    }
+    r->dn += dn;
+}
+
 bs_status bs_qfast_tok_group(bs_qrun *r)
 {
     const bs_qgroup *g = &r->p.groups[0];
@@ -418,15 +445,10 @@ bs_status bs_qfast_tok_group(bs_qrun *r)
     if (st != BS_OK) return st;
     r->dk = 0;
     for (size_t t = 0; t < r->ntok; t++) {
-        const bs_qtok_item *v = r->tok[t]->v;
-        size_t n = r->tok[t]->n;
-        for (size_t j = 0; j < n; j++) {
-            if (j + AHEAD < n) {   /* a subject's records: two cache misses */
-                __builtin_prefetch(&r->dbits[v[j + AHEAD].si >> 6]);
-                __builtin_prefetch(&r->dsub[v[j + AHEAD].si], 1);
-            }
-            if (visible(r, v[j].graph)) dense_hit_at(r, v[j].si, v[j].graph, v[j].score, 0);
-            if (!(j & 1023)) TRY(st, bs_qclock_poll(&r->c.clock));
+        const bs_qtok_list *l = r->tok[t];
+        for (size_t j = 0; j < l->n; j += 4096) {   /* the deadline between chunks */
+            tok_merge(r, l->v + j, l->n - j < 4096 ? l->n - j : 4096);
+            TRY(st, bs_qclock_poll(&r->c.clock));
         }
     }
 fail:
