@@ -186,10 +186,11 @@ int bs_cmd_stats(int argc, char **argv)
         }
         printf("store          %s\nquads          %llu\n  default graph %llu\n"
                "named graphs   %llu\nterms          %llu\nused bytes     %llu\n"
-               "file bytes     %llu\nbytes/quad     %.1f\n",
+               "file bytes     %llu\nterm file      %llu\nbytes/quad     %.1f\n",
                bs_store_path(store), (unsigned long long)s.quads, (unsigned long long)nd,
                (unsigned long long)s.graphs, (unsigned long long)s.terms,
                (unsigned long long)s.used_bytes, (unsigned long long)s.file_bytes,
+               (unsigned long long)s.termfile_bytes,
                s.quads ? (double)s.used_bytes / s.quads : 0.0);
     } else {
         bs_cli_error("stats", "%s", bs_strerror(st));

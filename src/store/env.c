@@ -328,6 +328,18 @@ bs_status bs_store_write(bs_store *s, bs_status (*fn)(bs_txn *, void *), void *c
     return BS_ERR_FULL;
 }
 
+/* Size of the store directory's file name, 0 when it is missing. */
+static uint64_t file_size(const char *dir, const char *name)
+{
+    char *f = NULL;
+    struct stat sb;
+    uint64_t n = 0;
+    if (asprintf(&f, "%s/%s", dir, name) < 0) return 0;
+    if (stat(f, &sb) == 0) n = (uint64_t)sb.st_size;
+    free(f);
+    return n;
+}
+
 bs_status bs_store_stat(bs_txn *t, bs_store_stats *out)
 {
     bs_store *s = t->store;
@@ -343,12 +355,8 @@ bs_status bs_store_stat(bs_txn *t, bs_store_stats *out)
     mdb_env_stat(s->env, &ms);
     out->map_bytes = info.me_mapsize;
     out->used_bytes = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
-    char *f = NULL;
-    struct stat sb;
-    if (asprintf(&f, "%s/data.mdb", s->path) >= 0) {
-        if (stat(f, &sb) == 0) out->file_bytes = (uint64_t)sb.st_size;
-        free(f);
-    }
+    out->file_bytes = file_size(s->path, "data.mdb");
+    out->termfile_bytes = file_size(s->path, "terms.idx") + file_size(s->path, "terms.dat");
     bs_graph_info *gl = NULL;
     size_t n = 0;
     bs_status st = bs_graph_list(t, &gl, &n);

@@ -217,6 +217,7 @@ typedef struct {
     uint64_t terms;       ///< dictionary entries
     uint64_t graphs;      ///< named graphs
     uint64_t file_bytes;  ///< size of the data file
+    uint64_t termfile_bytes; ///< size of the term file (terms.idx + terms.dat)
     uint64_t used_bytes;  ///< pages in use × page size
     uint64_t map_bytes;   ///< current map size
 } bs_store_stats;
