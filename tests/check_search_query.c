@@ -909,7 +909,8 @@ START_TEST(test_cache_same_generated)
         "electr* -cell", "cycling -electrode", "electrode materials", "notes", "cell",
         "electrolysis OR electrode cell", "positiveelectrode", "electrode electr*",
         "hidden", "remark electr*", "\"electr* cell\"", "study OR notes electr*",
-        "electr* cycling notes", "study electr* materials -cell", "a b c d", NULL
+        "electr* cycling notes", "study electr* materials -cell", "a b c d",
+        "electr* cycl*", "electro* hidden", "remark* -electrode electr*", NULL
     };
     const struct { size_t limit, offset; bool no_expand; } pages[] = {
         { 10, 0, false }, { 7, 5, false }, { 3, 200, false }, { 1000, 0, false },

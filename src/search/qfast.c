@@ -127,8 +127,10 @@ void bs_qfast_done(bs_qrun *r)
     for (size_t i = 0; r->runs && i < r->p.ngroups; i++) free(r->runs[i]);
     free(r->runs);
     r->runs = NULL;
-    free(r->tok);
-    r->tok = NULL;
+    for (size_t i = 0; i < 2; i++) {
+        free(r->tok[i]);
+        r->tok[i] = NULL;
+    }
     free(r->pfield);
     r->pfield = NULL;
     for (size_t i = 0; i < 2; i++) {
@@ -384,6 +386,63 @@ fail:
     return st;
 }
 
+/* One token's items into the dense records of the group done k-th
+ * (dense_hit_at with the arrays and the count in locals: the item loop
+ * is most of a prefix search; inlined with k constant). */
+static inline void tok_merge(bs_qrun *r, const bs_qtok_item *v, size_t n, int k)
+{
+    uint64_t *bits = r->dbits;
+    bs_qdsub *ds = r->dsub;
+    const bs_id *graphs = r->qc->graphs;
+    size_t dn = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j + AHEAD < n) __builtin_prefetch(&ds[v[j + AHEAD].si], 1);   /* a cache miss */
+        const bs_qtok_item *x = &v[j];
+        if (!visible(r, x->graph)) continue;
+        uint64_t bit = 1ull << (x->si & 63), *w = &bits[x->si >> 6];
+        bs_qdsub *d = &ds[x->si];
+        if (!(*w & bit)) {
+            if (k) continue;   /* the second group: candidates of the first only */
+            *w |= bit;
+            dn++;
+            *d = (bs_qdsub){ .s = { x->score, 0 }, .g = (uint16_t)(x->graph + 1) };
+            continue;
+        }
+        if (x->score > d->s[k]) d->s[k] = x->score;
+        if (graphs[x->graph] < graphs[d->g - 1]) d->g = (uint16_t)(x->graph + 1);
+    }
+    r->dn += dn;
+}
+
+bs_status bs_qfast_tok_lists(bs_qrun *r, size_t gi, size_t *items)
+{
+    const bs_qgroup *g = &r->p.groups[gi];
+    if (!r->dense || gi >= 2 || g->nalts != 1 || !g->alts[0].prefix || g->alts[0].ntoks != 1)
+        return BS_NOT_FOUND;
+    bs_status st = bs_qtok_prefix(r->qc, r->c.txn, &r->corpus, &r->c.clock, g->alts[0].toks[0],
+                                  &r->tok[gi], &r->ntok[gi]);
+    *items = 0;
+    for (size_t t = 0; st == BS_OK && t < r->ntok[gi]; t++) *items += r->tok[gi][t]->n;
+    return st;
+}
+
+/* Group gi's lists → the dense records (r->dk: its rank). */
+static bs_status tok_group(bs_qrun *r, size_t gi)
+{
+    bs_status st = BS_OK;
+    for (size_t t = 0; t < r->ntok[gi]; t++) {
+        const bs_qtok_list *l = r->tok[gi][t];
+        for (size_t j = 0; j < l->n; j += 4096) {   /* the deadline between chunks */
+            size_t n = l->n - j < 4096 ? l->n - j : 4096;
+            if (r->dk) tok_merge(r, l->v + j, n, 1);
+            else tok_merge(r, l->v + j, n, 0);
+            TRY(st, bs_qclock_poll(&r->c.clock));
+        }
+    }
+fail:
+    return st;
+}
+
 bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first)
 {
     bs_qlits *l = &r->lits[gi];
@@ -391,6 +450,7 @@ bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first)
     bs_status st = BS_OK;
     size_t total;
     r->ncm = 0;
+    if (gi < 2 && r->tok[gi]) return tok_group(r, gi);
     if (first && l->partial) r->inexact = true;
     if (!r->runs[gi]) TRY(st, bs_qfast_weight(r, gi, &total));
     TRY(st, group_lits(r, l, r->runs[gi], (int)gi, first));
@@ -404,54 +464,6 @@ bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first)
     }
 fail:
     bs_idmap_free(&xs);
-    return st;
-}
-
-/* One token's items into the first group's dense records (dense_hit_at
- * with k = 0, the arrays and the count in locals: the item loop is most
- * of a prefix search now). */
-static void tok_merge(bs_qrun *r, const bs_qtok_item *v, size_t n)
-{
-    uint64_t *bits = r->dbits;
-    bs_qdsub *ds = r->dsub;
-    const bs_id *graphs = r->qc->graphs;
-    size_t dn = 0;
-    for (size_t j = 0; j < n; j++) {
-        if (j + AHEAD < n) __builtin_prefetch(&ds[v[j + AHEAD].si], 1);   /* a cache miss */
-        const bs_qtok_item *x = &v[j];
-        if (!visible(r, x->graph)) continue;
-        uint64_t bit = 1ull << (x->si & 63), *w = &bits[x->si >> 6];
-        bs_qdsub *d = &ds[x->si];
-        if (!(*w & bit)) {
-            *w |= bit;
-            dn++;
-            *d = (bs_qdsub){ .s = { x->score, 0 }, .g = (uint16_t)(x->graph + 1) };
-            continue;
-        }
-        if (x->score > d->s[0]) d->s[0] = x->score;
-        if (graphs[x->graph] < graphs[d->g - 1]) d->g = (uint16_t)(x->graph + 1);
-    }
-    r->dn += dn;
-}
-
-bs_status bs_qfast_tok_group(bs_qrun *r)
-{
-    const bs_qgroup *g = &r->p.groups[0];
-    if (!r->dense || r->p.ngroups != 1 || g->nalts != 1 || !g->alts[0].prefix ||
-        g->alts[0].ntoks != 1)
-        return BS_NOT_FOUND;
-    bs_status st = bs_qtok_prefix(r->qc, r->c.txn, &r->corpus, &r->c.clock, g->alts[0].toks[0],
-                                  &r->tok, &r->ntok);
-    if (st != BS_OK) return st;
-    r->dk = 0;
-    for (size_t t = 0; t < r->ntok; t++) {
-        const bs_qtok_list *l = r->tok[t];
-        for (size_t j = 0; j < l->n; j += 4096) {   /* the deadline between chunks */
-            tok_merge(r, l->v + j, l->n - j < 4096 ? l->n - j : 4096);
-            TRY(st, bs_qclock_poll(&r->c.clock));
-        }
-    }
-fail:
     return st;
 }
 
@@ -514,11 +526,11 @@ fail:
 
 /* page_lits for the token path: each page resource's items in the
  * lists (a binary search per list), those below floor skipped. */
-static void page_toks(bs_qrun *r, float floor)
+static void page_toks(bs_qrun *r, size_t gi, float floor)
 {
     const bs_qcache *qc = r->qc;
-    for (size_t t = 0; t < r->ntok; t++) {
-        const bs_qtok_list *l = r->tok[t];
+    for (size_t t = 0; t < r->ntok[gi]; t++) {
+        const bs_qtok_list *l = r->tok[gi][t];
         if (l->max < floor) continue;
         for (size_t i = 0; i < r->rs.n; i++) {
             uint32_t si = r->rs.res[i].sidx;
@@ -531,7 +543,7 @@ static void page_toks(bs_qrun *r, float floor)
             for (const bs_qtok_item *x = &l->v[lo]; lo < l->n && x->si == si; x++, lo++) {
                 if (x->score < floor || !visible(r, x->graph)) continue;
                 bs_qlit m = { .lit = qc->lits.keys[x->lit], .score = x->score };
-                bs_qgm_direct(&r->rs.gm[i * r->rs.ngroups], &m, qc->preds[x->pred],
+                bs_qgm_direct(&r->rs.gm[i * r->rs.ngroups + gi], &m, qc->preds[x->pred],
                               r->pfield[x->pred]);
             }
         }
@@ -558,7 +570,7 @@ bs_status bs_qdense_page(bs_qrun *r, const uint32_t *sidx, size_t n, float least
          * literal's, so a literal below the page's least score is no one's
          * best (a prefix's many rare words: most of the entries) */
         bool one = r->p.ngroups == 1 && !r->dxs[gi].n;
-        if (r->tok) page_toks(r, least);   /* one group, no classes */
+        if (gi < 2 && r->tok[gi]) page_toks(r, gi, one ? least : 0);
         else TRY(st, page_lits(r, gi, one ? least : 0));
         if (!r->dxs[gi].n) continue;
         bs_qcm *keep = r->cm;   /* the group's class matches, as the dense pass had them */

@@ -161,8 +161,8 @@ typedef struct {
     uint64_t *dbits;       ///< per cached subject: 1 = a candidate
     bs_idset dxs[2];       ///< per group: its expansion set (class → dcm index)
     bs_qcm *dcm[2];        ///< per group: its class matches
-    const bs_qtok_list **tok; ///< the token path: the prefix's tokens' lists (or NULL)
-    size_t ntok;
+    const bs_qtok_list **tok[2]; ///< per group: its prefix's tokens' lists (token path) or NULL
+    size_t ntok[2];
 } bs_qrun;
 
 #define BS_Q_CLASS_LABEL_MAX_TOKENS 6
@@ -190,10 +190,11 @@ bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first);
 bs_status bs_qfast_weight(bs_qrun *r, size_t gi, size_t *out);
 /// Give back the per-thread subject array (before r->rs is freed).
 void bs_qfast_done(bs_qrun *r);
-/// A query of one single-token prefix on the dense path: its tokens'
-/// lists (qtok.c) → the dense records, no postings read, no literal
-/// looked up.  BS_NOT_FOUND: not taken (the caller takes the literal path).
-bs_status bs_qfast_tok_group(bs_qrun *r);
+/// The token path: group gi, a single-token prefix on the dense path,
+/// gets its tokens' lists (qtok.c; no postings read, no literal looked
+/// up; bs_qfast_group then merges them), *items = their items (its
+/// weight).  BS_NOT_FOUND: not taken (the caller evaluates its literals).
+bs_status bs_qfast_tok_lists(bs_qrun *r, size_t gi, size_t *items);
 /// Mark the candidates holding a literal of l excluded.
 bs_status bs_qfast_exclusion(bs_qrun *r, const bs_qlits *l);
 

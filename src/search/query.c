@@ -395,6 +395,9 @@ static bs_status collect_groups(run *r)
     size_t ng = r->p.ngroups, order[BS_Q_MAX_GROUPS], w[BS_Q_MAX_GROUPS];
     for (size_t i = 0; i < ng; i++) {
         order[i] = i;
+        st = r->qc ? bs_qfast_tok_lists(r, i, &w[i]) : BS_NOT_FOUND;
+        if (st == BS_OK) continue;   /* a prefix's tokens' lists: no literals */
+        if (st != BS_NOT_FOUND) goto fail;
         TRY(st, (r->qc ? bs_qgroup_eval_any : bs_qgroup_eval)(r->c.txn, &r->corpus,
                                                               &r->p.groups[i], &r->lits[i]));
         /* the rarest first: by literals, or with the cache by resources */
@@ -413,11 +416,9 @@ fail:
 
 static bs_status collect(run *r)
 {
-    bs_status st = BS_NOT_FOUND;
     r->lits = calloc(r->p.ngroups, sizeof *r->lits);
     if (!r->lits) return BS_ERR_NOMEM;
-    if (r->qc) st = bs_qfast_tok_group(r);   /* a lone prefix: its tokens' lists */
-    if (st == BS_NOT_FOUND) st = collect_groups(r);
+    bs_status st = collect_groups(r);
     for (size_t i = 0; st == BS_OK && i < r->p.nnots && n_cands(r); i++)
         st = do_exclusion(r, &r->p.nots[i]);
     return st;
