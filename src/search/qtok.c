@@ -265,9 +265,10 @@ static bs_status list_build(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *
         b.v[k++] = b.v[i];
         if (b.v[i].score > l->max) l->max = b.v[i].score;
     }
-    l->v = k ? realloc(b.v, k * sizeof *b.v) : NULL;
-    if (!l->v) free(b.v);
-    l->n = l->v ? k : 0;
+    l->v = k ? realloc(b.v, k * sizeof *b.v) : NULL;   /* a shrink */
+    if (!l->v && k) l->v = b.v;   /* it failed: keep the larger block */
+    else if (!k) free(b.v);
+    l->n = k;
     l->postings = b.postings;
     *out = l;
     return BS_OK;
