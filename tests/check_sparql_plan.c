@@ -662,7 +662,12 @@ START_TEST(test_star_job_stops)
         o.union_default = true;
         o.cancel = &cancel_flag;
         char *err = NULL;
+        /* the pairs read decide, not those left after the slots (none) */
+        bs_sp_star_job_min = 1000;
+        unsigned long piped = bs_sp_star_piped;
         ck_assert_int_eq(bs_sparql_write(store, q, &o, "tsv", f, &err), BS_OK);
+        ck_assert_uint_eq(bs_sp_star_piped - piped, policy > 0);
+        bs_sp_star_job_min = 0;
         bs_sp_star_range_hook = cancel_at_second; /* reading the third range */
         jobs = ranges = 0;
         cancel_flag = 0;

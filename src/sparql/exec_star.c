@@ -60,7 +60,7 @@
  * the object - olo + 1. */
 #define SLOT_MULTI UINT32_MAX
 /* Phase 2 on a job: the rows handed over in NCHUNK chunks of CHUNK_ROWS. */
-#define NCHUNK 4
+#define NCHUNK 8
 #define CHUNK_ROWS 1024
 /* Radix sort digit. */
 #define RADIX_BITS 11
@@ -95,6 +95,7 @@ typedef struct {
     /* phase 2: the range as pairs sorted by subject, and the merge's place */
     spair *v;
     size_t n, cap, at;
+    size_t read;              ///< pairs read (n becomes the slots' extras)
     bs_id slo, shi, olo, ohi; ///< the pairs' subjects and objects span
     /* or as slots (the subjects of several objects: their pairs in v) */
     uint32_t *slot;
@@ -480,6 +481,7 @@ static bs_status read_range(star_iter *si, star_pat *sp, bs_sp_scan *sc)
         span(sp, w, got);
         sp->n += got;
     }
+    sp->read = sp->n;
     return st == BS_END ? BS_OK : st;
 }
 
@@ -835,7 +837,7 @@ static void merge_job(void *p)
  * (the output's dictionary lookups). */
 static bs_status start_pipe(star_iter *si)
 {
-    if (si->pats[si->drv].n < bs_sp_star_job_min || !bs_job_threads()) return BS_OK;
+    if (si->pats[si->drv].read < bs_sp_star_job_min || !bs_job_threads()) return BS_OK;
     size_t size = CHUNK_ROWS * (si->ex->nvars ? si->ex->nvars : 1) * sizeof(bs_id);
     bs_status st = account(si, (long long)(NCHUNK * size));
     if (st != BS_OK) return st;

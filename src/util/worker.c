@@ -100,7 +100,10 @@ fail:
 void *bs_chunks_put_begin(bs_chunks *q)
 {
     pthread_mutex_lock(&q->mu);
-    while (q->produced - q->released == q->n && !q->stopped) pthread_cond_wait(&q->cv, &q->mu);
+    /* full: wait until half the chunks are free (a sleep and a wake per
+     * n/2 chunks, not per chunk, when the consumer is the slower side) */
+    if (q->produced - q->released == q->n)
+        while (q->produced - q->released > q->n / 2 && !q->stopped) pthread_cond_wait(&q->cv, &q->mu);
     void *b = q->stopped ? NULL : q->buf + (q->produced % q->n) * q->size;
     pthread_mutex_unlock(&q->mu);
     return b;
@@ -128,7 +131,8 @@ const void *bs_chunks_get(bs_chunks *q, size_t *used)
     pthread_mutex_lock(&q->mu);
     if (q->taken > q->released) {
         q->released++;
-        pthread_cond_broadcast(&q->cv);
+        /* a producer that found the queue full waits for half of it */
+        if (q->produced - q->released == q->n / 2) pthread_cond_broadcast(&q->cv);
     }
     while (q->taken == q->produced && !q->finished) pthread_cond_wait(&q->cv, &q->mu);
     const void *b = NULL;
