@@ -799,6 +799,23 @@ static char *gen_ttl(bool secret)
           "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
           "@prefix dmp: <https://w3id.org/battstore/bigmap-dmp#> .\n"
           "@prefix ex: <" EX "> .\n", f);
+    /* classes a word's expansion must not name: through a description
+     * (not a label), a label of seven tokens, a label only the
+     * restricted graph holds; and one it must: a label of six tokens */
+    if (!secret)
+        fputs("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+              "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+              "ex:CDesc a owl:Class ; dct:description \"electrolysis guide\"@en .\n"
+              "ex:CSix a owl:Class ; rdfs:label \"one two three four five electrolysis\"@en .\n"
+              "ex:CSeven a owl:Class ; rdfs:label \"one two three four five six electrolysis\"@en .\n"
+              "ex:CHid a owl:Class .\n"
+              "ex:gw1 dmp:about ex:CDesc ; dct:title \"first linked thing\"@en .\n"
+              "ex:gw2 dmp:about ex:CSix ; dct:title \"second linked thing\"@en .\n"
+              "ex:gw3 dmp:about ex:CSeven ; dct:title \"third linked thing\"@en .\n"
+              "ex:gw4 dmp:about ex:CHid ; dct:title \"fourth linked thing\"@en .\n", f);
+    else
+        fputs("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+              "ex:CHid rdfs:label \"electrolysis\"@en .\n", f);
     for (int i = 0; i < GEN_N; i++) {
         const char *w = gen_sfx[i % 12], *w2 = gen_sfx[(i / 12) % 12];
         if (secret && i % 10 == 3)
@@ -910,7 +927,8 @@ START_TEST(test_cache_same_generated)
         "electrolysis OR electrode cell", "positiveelectrode", "electrode electr*",
         "hidden", "remark electr*", "\"electr* cell\"", "study OR notes electr*",
         "electr* cycling notes", "study electr* materials -cell", "a b c d",
-        "electr* cycl*", "electro* hidden", "remark* -electrode electr*", NULL
+        "electr* cycl*", "electro* hidden", "remark* -electrode electr*", "electrolysis",
+        "electrolysis linked", NULL
     };
     const struct { size_t limit, offset; bool no_expand; } pages[] = {
         { 10, 0, false }, { 7, 5, false }, { 3, 200, false }, { 1000, 0, false },
@@ -1006,7 +1024,7 @@ START_TEST(test_tok_threads)
     for (size_t i = 0; i < TOK_NQ; i++)
         for (int all = 0; all < 2; all++) ck_assert_ptr_nonnull(tok_want[i][all] = json_of(tok_qs[i], all));
     bs_qcache_set_mode(BS_QCACHE_SYNC);
-    bs_search_result_free(find("cell"));   /* the cache, no lists yet */
+    bs_search_result_free(find("cell OR notes"));   /* the cache, no lists yet (an OR-group) */
     ck_assert_uint_eq(tok_bytes_now(), 0);
     pthread_t th[TOK_THREADS];
     ck_assert_int_eq(pthread_barrier_init(&tok_start, NULL, TOK_THREADS), 0);

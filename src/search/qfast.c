@@ -417,16 +417,38 @@ static inline void tok_merge(bs_qrun *r, const bs_qtok_item *v, size_t n, int k)
 bs_status bs_qfast_tok_lists(bs_qrun *r, size_t gi, size_t *items)
 {
     const bs_qgroup *g = &r->p.groups[gi];
-    if (!r->dense || gi >= 2 || g->nalts != 1 || !g->alts[0].prefix || g->alts[0].ntoks != 1)
-        return BS_NOT_FOUND;
-    bs_status st = bs_qtok_prefix(r->qc, r->c.txn, &r->corpus, &r->c.clock, g->alts[0].toks[0],
-                                  &r->tok[gi], &r->ntok[gi]);
+    if (!r->dense || gi >= 2 || g->nalts != 1 || g->alts[0].ntoks != 1) return BS_NOT_FOUND;
+    bs_status st = (g->alts[0].prefix ? bs_qtok_prefix : bs_qtok_word)(
+        r->qc, r->c.txn, &r->corpus, &r->c.clock, g->alts[0].toks[0], &r->tok[gi], &r->ntok[gi]);
     *items = 0;
     for (size_t t = 0; st == BS_OK && t < r->ntok[gi]; t++) *items += r->tok[gi][t]->n;
     return st;
 }
 
-/* Group gi's lists → the dense records (r->dk: its rank). */
+/* A word's class notes from its lists' label candidates (fast_lit's
+ * test per entry of a literal that may name a class). */
+static bs_status tok_notes(bs_qrun *r, size_t gi)
+{
+    const bs_qcache *qc = r->qc;
+    bs_status st = BS_OK;
+    if (!r->expand || r->p.groups[gi].alts[0].prefix) return BS_OK;
+    for (size_t t = 0; t < r->ntok[gi]; t++) {
+        const bs_qtok_list *l = r->tok[gi][t];
+        for (size_t j = 0; j < l->nlab; j++) {
+            const bs_qtok_label *x = &l->lab[j];
+            if (!visible(r, x->graph) || r->pfield[x->pred] != BS_FIELD_LABEL ||
+                !bs_qis_class(&r->c, qc->subj[x->si]))
+                continue;
+            bs_qlit m = { .lit = qc->lits.keys[x->lit], .score = x->score, .len = x->len };
+            TRY(st, bs_qrun_note_class(r, qc->subj[x->si], &m));
+        }
+    }
+fail:
+    return st;
+}
+
+/* Group gi's lists → the dense records (r->dk: its rank), and a word's
+ * class notes. */
 static bs_status tok_group(bs_qrun *r, size_t gi)
 {
     bs_status st = BS_OK;
@@ -439,6 +461,7 @@ static bs_status tok_group(bs_qrun *r, size_t gi)
             TRY(st, bs_qclock_poll(&r->c.clock));
         }
     }
+    st = tok_notes(r, gi);
 fail:
     return st;
 }
@@ -450,10 +473,13 @@ bs_status bs_qfast_group(bs_qrun *r, size_t gi, bool first)
     bs_status st = BS_OK;
     size_t total;
     r->ncm = 0;
-    if (gi < 2 && r->tok[gi]) return tok_group(r, gi);
-    if (first && l->partial) r->inexact = true;
-    if (!r->runs[gi]) TRY(st, bs_qfast_weight(r, gi, &total));
-    TRY(st, group_lits(r, l, r->runs[gi], (int)gi, first));
+    if (gi < 2 && r->tok[gi]) {
+        TRY(st, tok_group(r, gi));
+    } else {
+        if (first && l->partial) r->inexact = true;
+        if (!r->runs[gi]) TRY(st, bs_qfast_weight(r, gi, &total));
+        TRY(st, group_lits(r, l, r->runs[gi], (int)gi, first));
+    }
     if (r->expand && r->ncm) TRY(st, bs_qrun_expansion_set(r, &xs));
     if (xs.n) TRY(st, fast_classes(r, &xs, gi, first));
     if (r->dense && xs.n) {   /* kept for the page (bs_qdense_page) */

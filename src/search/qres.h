@@ -165,7 +165,6 @@ typedef struct {
     size_t ntok[2];
 } bs_qrun;
 
-#define BS_Q_CLASS_LABEL_MAX_TOKENS 6
 
 /** Note class cls matched by literal l (the best literal per class). */
 bs_status bs_qrun_note_class(bs_qrun *r, bs_id cls, const bs_qlit *l);

@@ -57,7 +57,10 @@ bs_qtoks *bs_qtoks_new(void)
 
 static void list_free(bs_qtok_list *l)
 {
-    if (l) free(l->v);
+    if (l) {
+        free(l->v);
+        free(l->lab);
+    }
     free(l);
 }
 
@@ -148,8 +151,23 @@ typedef struct {
     uint64_t df;
     bs_qtok_item *v;
     size_t n, cap;
+    bs_qtok_label *lab;
+    size_t nlab, clab;
     uint64_t postings;
 } lbuild;
+
+static bs_status label_push(lbuild *b, const bs_qtok_label *x)
+{
+    if (b->nlab == b->clab) {
+        size_t cap = b->clab ? 2 * b->clab : 16;
+        bs_qtok_label *v = realloc(b->lab, cap * sizeof *v);
+        if (!v) return BS_ERR_NOMEM;
+        b->lab = v;
+        b->clab = cap;
+    }
+    b->lab[b->nlab++] = *x;
+    return BS_OK;
+}
 
 static bs_status item_push(lbuild *b, const bs_qtok_item *x)
 {
@@ -182,6 +200,10 @@ static bs_status on_postings(void *ctx, const char *tok, size_t toklen,
         for (size_t k = 0; k < ne; k++) {
             bs_qtok_item x = { e[k].subj, sc, e[k].graph, e[k].pred, (uint32_t)at };
             if ((st = item_push(b, &x)) != BS_OK) return st;
+            if (ps[i].len > BS_Q_CLASS_LABEL_MAX_TOKENS || !bs_qc_maybe_class(b->qc, e[k].subj))
+                continue;
+            bs_qtok_label y = { e[k].subj, (uint32_t)at, sc, e[k].graph, e[k].pred, ps[i].len };
+            if ((st = label_push(b, &y)) != BS_OK) return st;
         }
     }
     return BS_OK;
@@ -255,9 +277,12 @@ static bs_status list_build(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *
     if (st == BS_OK) st = bs_tix_scan(txn, tok, len, false, on_postings, &b);
     if (st != BS_OK) {
         free(b.v);
+        free(b.lab);
         free(l);
         return st;
     }
+    l->lab = b.lab;
+    l->nlab = b.nlab;
     sort_items(qc, b.v, b.n);
     size_t k = 0;
     for (size_t i = 0; i < b.n; i++) {   /* the best of each (subject, graph) */
@@ -278,7 +303,7 @@ static bs_status list_build(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *
 
 static size_t list_bytes(const bs_qtok_list *l)
 {
-    return sizeof *l + l->n * sizeof *l->v;
+    return sizeof *l + l->n * sizeof *l->v + l->nlab * sizeof *l->lab;
 }
 
 /* Publish *l as token i's list (under t->lock); when another thread
@@ -347,9 +372,10 @@ fail:
     return st;
 }
 
-bs_status bs_qtok_prefix(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
-                         bs_qclock *clock, const char *prefix, const bs_qtok_list ***out,
-                         size_t *n)
+/* The lists of the tokens starting with prefix (whole: prefix itself). */
+static bs_status lists_of(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
+                          bs_qclock *clock, const char *prefix, bool whole,
+                          const bs_qtok_list ***out, size_t *n)
 {
     bs_qtoks *t = qc->toks;
     const bs_qtok_list **v = NULL;
@@ -361,7 +387,9 @@ bs_status bs_qtok_prefix(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
     bool ready = vocab_ready(t, txn);
     if (ready) {
         hi = lo = vocab_lower(t, prefix);
-        while (hi < t->n && !strncmp(t->buf + t->off[hi], prefix, plen)) hi++;
+        while (hi < t->n && !strncmp(t->buf + t->off[hi], prefix, plen) &&
+               (!whole || !t->buf[t->off[hi] + plen]))
+            hi++;
         if ((v = malloc((hi > lo ? hi - lo : 1) * sizeof *v)))
             for (size_t i = lo; i < hi; i++) v[i - lo] = t->lists[i];
     }
@@ -377,4 +405,18 @@ bs_status bs_qtok_prefix(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
     *out = v;
     *n = hi - lo;
     return BS_OK;
+}
+
+bs_status bs_qtok_prefix(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
+                         bs_qclock *clock, const char *prefix, const bs_qtok_list ***out,
+                         size_t *n)
+{
+    return lists_of(qc, txn, c, clock, prefix, false, out, n);
+}
+
+bs_status bs_qtok_word(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
+                       bs_qclock *clock, const char *word, const bs_qtok_list ***out,
+                       size_t *n)
+{
+    return lists_of(qc, txn, c, clock, word, true, out, n);
 }

@@ -20,11 +20,24 @@ typedef struct {
     uint32_t lit;      ///< the literal: its index in bs_qcache.lits.keys
 } bs_qtok_item;
 
+/** A (literal, subject, graph) of a token whose literal may name a class
+ *  (at most BS_Q_CLASS_LABEL_MAX_TOKENS tokens long, a subject that may
+ *  be a class): every one, not only the best, as a word's class
+ *  expansion notes each class's best label literal (query.c). */
+typedef struct {
+    uint32_t si, lit;  ///< subject index, literal index (lits.keys)
+    float score;
+    uint16_t graph, pred;
+    uint8_t len;       ///< the literal's length in tokens
+} bs_qtok_label;
+
 /** One token's items, ascending by (subject, graph index); immutable
  *  once published, freed with the cache. */
 typedef struct {
     bs_qtok_item *v;
     size_t n;
+    bs_qtok_label *lab;  ///< the class-label candidates (a word's expansion)
+    size_t nlab;
     float max;         ///< best score of v (0 when empty)
     uint64_t postings; ///< the token's postings (the prefix cap counts them)
 } bs_qtok_list;
@@ -47,6 +60,11 @@ void bs_qtoks_free(bs_qtoks *t);
 bs_status bs_qtok_prefix(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
                          bs_qclock *clock, const char *prefix, const bs_qtok_list ***out,
                          size_t *n);
+/** bs_qtok_prefix for the token word itself (a word's group): *n is 0
+ *  or 1. */
+bs_status bs_qtok_word(const bs_qcache *qc, bs_txn *txn, const bs_qcorpus *c,
+                       bs_qclock *clock, const char *word, const bs_qtok_list ***out,
+                       size_t *n);
 
 /** Memory the lists of qc hold (bytes); *vocab (unless NULL): what its
  *  vocabulary holds. */

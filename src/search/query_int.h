@@ -21,6 +21,10 @@
  *  ("electro*": 1.18M documents in the whole index). */
 #define PREFIX_MAX_POSTINGS 2000000
 
+/** A label literal names a class (class expansion) when it is at most
+ *  this many tokens long. */
+#define BS_Q_CLASS_LABEL_MAX_TOKENS 6
+
 /** Ranking constants (BM25) and the share of a class label's score an
  *  expanded hit gets (expanded hits rank below direct ones). */
 #define BS_BM25_K1 1.2
