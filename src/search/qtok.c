@@ -156,30 +156,15 @@ typedef struct {
     uint64_t postings;
 } lbuild;
 
-static bs_status label_push(lbuild *b, const bs_qtok_label *x)
+/* v (n used of *cap elements of sz bytes) with room for one more: v
+ * itself or a larger block, NULL when out of memory (v left as it was). */
+static void *room(void *v, size_t n, size_t *cap, size_t sz)
 {
-    if (b->nlab == b->clab) {
-        size_t cap = b->clab ? 2 * b->clab : 16;
-        bs_qtok_label *v = realloc(b->lab, cap * sizeof *v);
-        if (!v) return BS_ERR_NOMEM;
-        b->lab = v;
-        b->clab = cap;
-    }
-    b->lab[b->nlab++] = *x;
-    return BS_OK;
-}
-
-static bs_status item_push(lbuild *b, const bs_qtok_item *x)
-{
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 64;
-        bs_qtok_item *v = realloc(b->v, cap * sizeof *v);
-        if (!v) return BS_ERR_NOMEM;
-        b->v = v;
-        b->cap = cap;
-    }
-    b->v[b->n++] = *x;
-    return BS_OK;
+    if (n < *cap) return v;
+    size_t c = *cap ? 2 * *cap : 64;
+    void *nv = realloc(v, c * sz);
+    if (nv) *cap = c;
+    return nv;
 }
 
 /* Each posting's literal → one item per cached entry (as the literal
@@ -198,12 +183,17 @@ static bs_status on_postings(void *ctx, const char *tok, size_t toklen,
         /* the score rank.c gives the posting (the same double → float) */
         float sc = ne ? (float)bs_qbm25(b->c, b->df, ps[i].tf, ps[i].len, ps[i].field) : 0;
         for (size_t k = 0; k < ne; k++) {
-            bs_qtok_item x = { e[k].subj, sc, e[k].graph, e[k].pred, (uint32_t)at };
-            if ((st = item_push(b, &x)) != BS_OK) return st;
+            bs_qtok_item *v = room(b->v, b->n, &b->cap, sizeof *v);
+            if (!v) return BS_ERR_NOMEM;
+            b->v = v;
+            b->v[b->n++] = (bs_qtok_item){ e[k].subj, sc, e[k].graph, e[k].pred, (uint32_t)at };
             if (ps[i].len > BS_Q_CLASS_LABEL_MAX_TOKENS || !bs_qc_maybe_class(b->qc, e[k].subj))
                 continue;
-            bs_qtok_label y = { e[k].subj, (uint32_t)at, sc, e[k].graph, e[k].pred, ps[i].len };
-            if ((st = label_push(b, &y)) != BS_OK) return st;
+            bs_qtok_label *lab = room(b->lab, b->nlab, &b->clab, sizeof *lab);
+            if (!lab) return BS_ERR_NOMEM;
+            b->lab = lab;
+            b->lab[b->nlab++] = (bs_qtok_label){ e[k].subj, (uint32_t)at, sc, e[k].graph,
+                                                 e[k].pred, ps[i].len };
         }
     }
     return BS_OK;
