@@ -44,6 +44,7 @@ static void teardown(void)
     store = NULL;
     bs_job_policy = 0;
     bs_sp_star_job_min = 65536;
+    bs_sp_star_pipe = false;
     bs_sp_star_range_hook = NULL;
     bs_sp_bgp_hash_policy = 0;
     bs_sp_star_policy = 0;
@@ -619,6 +620,7 @@ START_TEST(test_star_same_rows_big)
     /* every range but the last on a second thread: slots, then sorts */
     bs_job_policy = 1;
     bs_sp_star_job_min = 0;
+    bs_sp_star_pipe = true;
     bs_sp_star_range_hook = count_job;
     jobs = 0;
     unsigned long piped = bs_sp_star_piped;
@@ -656,6 +658,7 @@ START_TEST(test_star_job_stops)
     bs_sp_star_policy = 1;
     bs_sp_star_seeks = 0;
     bs_sp_star_job_min = 0;
+    bs_sp_star_pipe = true;
     for (int policy = 1; policy >= -1; policy -= 2) {
         bs_job_policy = policy;
         bs_sparql_opts o = {0};
@@ -714,6 +717,7 @@ START_TEST(test_star_close_mid_stream)
     static const long seeks[] = {0, 5, 100000};
     static const size_t stop[] = {0, 1, 3, 700};
     unsigned long piped = bs_sp_star_piped;
+    bs_sp_star_pipe = true;
     for (int twice = 0; twice <= 1; twice++) {
         bs_job_policy = twice ? 1 : -1; /* the merge on a second thread, or not */
         bs_sp_star_job_min = twice ? 0 : 65536;

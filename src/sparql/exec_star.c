@@ -22,9 +22,9 @@
  *    of q3's time at 10M); filling the slots writes 4 bytes a pair.
  *  - with a second CPU (util/worker.h), a big range's slots or sort are
  *    made on a job while the query's thread reads the next range (LMDB
- *    stays on the transaction's thread), and the merge itself runs on a
- *    job that hands its rows over in chunks: the caller's work on the
- *    rows (the output's dictionary lookups) overlaps it.
+ *    stays on the transaction's thread); the merge itself can run on a
+ *    job that hands its rows over in chunks (bs_sp_star_pipe, off by
+ *    default: measured slower on a 2-vCPU VM).
  * Every range is read through bs_sp_scan (the active graph, each triple
  * of the default graph once, hidden graphs skipped), so a subject's
  * objects per pattern are the quads a seek of (s, p, o) would give:
@@ -70,6 +70,10 @@
  * (below, a thread's start is not small against the work). */
 size_t bs_sp_star_job_min = 65536;
 void (*bs_sp_star_range_hook)(bool job);
+/* Off: on this project's 2-vCPU VM the job slowed the query's own row
+ * loop more than it saved (q3 10M, quiet: 86 ms with the range jobs
+ * alone, 93 with the merge job too). */
+bool bs_sp_star_pipe;
 int bs_sp_star_policy;
 bool bs_sp_star_msd = true;
 bool bs_sp_star_slots = true;
@@ -832,12 +836,13 @@ static void merge_job(void *p)
     bs_chunks_finish(si->q);
 }
 
-/* Phase 2 on a job when the driver's range is big and a second CPU is
- * there: the merge (memory only) overlaps the caller's work on the rows
- * (the output's dictionary lookups). */
+/* Phase 2 on a job when asked (bs_sp_star_pipe), the driver's range is
+ * big and a second CPU is there: the merge (memory only) overlaps the
+ * caller's work on the rows (the output's dictionary lookups). */
 static bs_status start_pipe(star_iter *si)
 {
-    if (si->pats[si->drv].read < bs_sp_star_job_min || !bs_job_threads()) return BS_OK;
+    if (!bs_sp_star_pipe || si->pats[si->drv].read < bs_sp_star_job_min || !bs_job_threads())
+        return BS_OK;
     size_t size = CHUNK_ROWS * (si->ex->nvars ? si->ex->nvars : 1) * sizeof(bs_id);
     bs_status st = account(si, (long long)(NCHUNK * size));
     if (st != BS_OK) return st;

@@ -37,6 +37,9 @@ extern unsigned long bs_sp_star_slot_ranges, bs_sp_star_slot_indexed;
  *  bs_job_policy and BATTSTORE_THREADS=1 decide whether threads are
  *  used at all).  Process-wide; tests lower it. */
 extern size_t bs_sp_star_job_min;
+/** Process-wide: also run phase 2's merge on a job that hands its rows
+ *  over in chunks (off by default; tests turn it on). */
+extern bool bs_sp_star_pipe;
 /** For tests: called on the query's thread when a range has been made
  *  (job false) or handed to a job (true). */
 extern void (*bs_sp_star_range_hook)(bool job);
