@@ -3,6 +3,7 @@
  * aggregates, modelled on the W3C suite's cases, over a fake executor. */
 #include "config.h"
 #include <check.h>
+#include <unicase.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,6 +328,33 @@ START_TEST(test_in)
 END_TEST
 
 /* ---- string functions (functions/, expr-builtin) ------------------------------ */
+/* LCASE/UCASE map text before the first non-ASCII byte byte by byte and
+ * the rest through libunistring with that text as its casing context:
+ * the result must be the whole string's mapping (a final sigma after
+ * ASCII letters, case-ignorable ASCII between them, ASCII after). */
+START_TEST(test_case_split)
+{
+    static const char *const texts[] = {
+        "AΣ", "AB'Σ", "A Σ", "AΣB", "A.Σ", "A:Σ Σ", "At -10 °C RUN", "abc ß", "x İ Ǳ Kk",
+        "ΣΑΣ", "ΑΣ'", "AΣ.", "ǅ", "", "plain ascii",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        for (int up = 0; up < 2; up++) {
+            const char *t = texts[i];
+            size_t k = 0;
+            uint8_t *m = (up ? u8_toupper : u8_tolower)((const uint8_t *)t, strlen(t), NULL,
+                                                      NULL, NULL, &k);
+            ck_assert_ptr_nonnull(m);
+            char lit[64], want[64];
+            snprintf(lit, sizeof lit, "\"%s\"", t);
+            snprintf(want, sizeof want, "\"%.*s\"", (int)k, (const char *)m);
+            free(m);
+            EQ(F(up ? BS_FN_UCASE : BS_FN_LCASE, K(lit)), want);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_strings)
 {
     EQ(F(BS_FN_STRLEN, K("\"食べ物\"")), "\"3\"^^xsd:integer");
@@ -716,6 +744,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_logic_ebv);
     tcase_add_test(tc, test_in);
     tcase_add_test(tc, test_strings);
+    tcase_add_test(tc, test_case_split);
     tcase_add_test(tc, test_regex);
     tcase_add_test(tc, test_numeric);
     tcase_add_test(tc, test_dates);

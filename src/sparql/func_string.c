@@ -51,26 +51,34 @@ static bs_status fn_case(bs_sp_ectx *c, bool upper, const bs_sp_val *a,
                          bs_sp_val *out)
 {
     const unsigned char *s = (const unsigned char *)a->s;
-    size_t i = 0, k = a->n;
+    size_t i = 0, k = 0;
     while (i < a->n && s[i] < 0x80) i++;
     uint8_t *m = NULL;
     if (i < a->n) {
-        m = (upper ? u8_toupper : u8_tolower)(s, a->n, NULL, NULL, NULL, &k);
+        /* Only the part from the first non-ASCII byte goes through
+         * libunistring (a title's "°C" at its end), with the ASCII part
+         * before it as the casing context (Final_Sigma looks back past
+         * it): the same mapping as the whole string's, at a fraction of
+         * the cost. */
+        casing_prefix_context_t ctx = u8_casing_prefix_context(s, i);
+        m = (upper ? u8_ct_toupper : u8_ct_tolower)(s + i, a->n - i, ctx,
+                                                    unicase_empty_suffix_context,
+                                                    NULL, NULL, NULL, &k);
         if (!m && errno == ENOMEM) return BS_ERR_NOMEM;
-        if (!m) k = a->n;
     }
-    char *o = bs_sp_alloc(c, k + 1);
+    size_t n = m ? i + k : a->n;
+    char *o = bs_sp_alloc(c, n + 1);
     if (!o) {
         free(m);
         return BS_ERR_NOMEM;
     }
-    if (m) memcpy(o, m, k);
-    else case_ascii(upper, s, a->n, o);
+    case_ascii(upper, s, m ? i : a->n, o);
+    if (m) memcpy(o + i, m, k);
     free(m);
     *out = *a;
     out->id = 0;
     out->s = o;
-    out->n = k;
+    out->n = n;
     return BS_OK;
 }
 
