@@ -612,11 +612,23 @@ START_TEST(test_star_same_rows_big)
     star_shapes_data(1500);
     star_spread_data(1500);
     unsigned long taken = bs_sp_star_taken, slots = bs_sp_star_slot_ranges,
-                  indexed = bs_sp_star_slot_indexed;
+                  indexed = bs_sp_star_slot_indexed, smerges = bs_sp_star_slot_merges;
     check_star_rows();
     ck_assert_uint_ge(bs_sp_star_taken - taken, 3 * 10 * 5);
     ck_assert_uint_ge(bs_sp_star_slot_ranges - slots, 3 * 10 * 3);
     ck_assert_uint_ge(bs_sp_star_slot_indexed - indexed, 3 * 2 * 3);
+    /* every range slots: merge_slots (subjects of several objects in
+     * some ranges, missing in others), with and without the prefetch */
+    ck_assert_uint_ge(bs_sp_star_slot_merges - smerges, 3 * 5 * 3);
+    bs_sp_star_prefetch = 1;
+    check_star_rows();
+    bs_sp_star_prefetch = 0;
+    bs_sp_star_slot_merge = false; /* the per-pattern merge for all */
+    smerges = bs_sp_star_slot_merges;
+    check_star_rows();
+    ck_assert_uint_eq(bs_sp_star_slot_merges, smerges);
+    bs_sp_star_slot_merge = true;
+    bs_sp_star_prefetch = 64;
     /* every range but the last on a second thread: slots, then sorts */
     bs_job_policy = 1;
     bs_sp_star_job_min = 0;

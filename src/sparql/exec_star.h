@@ -32,6 +32,13 @@ extern unsigned long bs_sp_star_msd_sorts;
 extern bool bs_sp_star_slots;
 /// For tests: ranges kept as slots, and those whose slots number pairs.
 extern unsigned long bs_sp_star_slot_ranges, bs_sp_star_slot_indexed;
+/** For tests (process-wide): merge with merge_slots when every range is
+ *  slots (true), or always per pattern; and the merges done that way. */
+extern bool bs_sp_star_slot_merge;
+extern unsigned long bs_sp_star_slot_merges;
+/** Process-wide: merge_slots prefetches the output's terms of the rows
+ *  this many driver slots ahead (0: none; no effect on the rows). */
+extern size_t bs_sp_star_prefetch;
 /** A range of at least this many pairs is made slots or sorted on a
  *  second thread while the next range is read (util/worker.h; its
  *  bs_job_policy and BATTSTORE_THREADS=1 decide whether threads are
