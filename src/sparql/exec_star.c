@@ -139,6 +139,7 @@ typedef struct {
     bool single;       ///< ... one row: every pattern has one object
     slot_view *sv;     ///< phase 2 when every range is slots (merge_slots)
     size_t pf_at;      ///< the driver's next slot to prefetch the row of
+    size_t npf;        ///< views of numbered objects in the output (sv + nt)
     unsigned ticks;    ///< rows and subjects since the start (see tick())
     bs_id *row;        ///< the seed, then the bindings
     long long mem;     ///< bytes accounted with bs_sp_mem
@@ -796,17 +797,17 @@ static inline bool next_subject(star_pat *d, bs_id *s)
 static void prefetch_rows(star_iter *si, size_t to)
 {
     const star_pat *d = &si->pats[si->drv];
-    const slot_view *sv = si->sv;
+    const slot_view *sv = si->sv + si->nt; /* the numbered ones' copies */
     bs_txn *txn = si->ex->txn;
     size_t a = si->pf_at, n = d->nslot < to ? d->nslot : to;
     for (; a < n; a++) {
         if (!d->slot[a]) continue;
         bs_id s = d->slo + a;
         bs_dict_prefetch_terms(txn, s, s);
-        for (size_t k = 0; k < si->nt; k++) {
+        for (size_t k = 0; k < si->npf; k++) {
             bs_id i = s - sv[k].slo;
             uint32_t c = i < sv[k].nslot ? sv[k].slot[i] : 0;
-            if (!sv[k].ov || sv[k].ovar < 0 || !c || c == SLOT_MULTI) continue;
+            if (!c || c == SLOT_MULTI) continue;
             bs_id o = sv[k].ov[c - 1].o;
             bs_dict_prefetch_terms(txn, o, o);
         }
@@ -858,12 +859,15 @@ static bs_status plan_slot_merge(star_iter *si)
     if (!bs_sp_star_slot_merge) return BS_OK;
     for (size_t k = 0; k < si->nt; k++)
         if (!si->pats[k].nslot) return BS_OK;
-    bs_status st = account(si, (long long)(si->nt * sizeof *si->sv));
+    /* after the nt views, those of the output's numbered objects again
+     * (prefetch_rows) */
+    bs_status st = account(si, (long long)(2 * si->nt * sizeof *si->sv));
     if (st != BS_OK) return st;
-    if (!(si->sv = malloc(si->nt * sizeof *si->sv))) return BS_ERR_NOMEM;
+    if (!(si->sv = malloc(2 * si->nt * sizeof *si->sv))) return BS_ERR_NOMEM;
     for (size_t k = 0; k < si->nt; k++) {
         const star_pat *sp = &si->pats[k];
         si->sv[k] = (slot_view){sp->slot, sp->slo, sp->nslot, sp->ov, sp->olo, sp->ovar};
+        if (sp->ov && sp->ovar >= 0) si->sv[si->nt + si->npf++] = si->sv[k];
     }
     bs_sp_star_slot_merges++;
     return BS_OK;
