@@ -6,6 +6,7 @@
  * against the index seeks' (same JSON), and its invalidation. */
 #include "config.h"
 #include "search/qres.h"
+#include "search/radix.h"
 #include "ingest/ingest.h"
 #include "sparql/sparql.h"
 
@@ -1377,6 +1378,47 @@ START_TEST(test_free_null)
 }
 END_TEST
 
+/* search/radix.h against a stable insertion sort: keys differing in one
+ * to eight bytes (an odd or even number of passes, the top byte), equal
+ * keys in their first order, already sorted and reversed input. */
+typedef struct {
+    uint64_t key;
+    uint32_t seq;
+} rx_elem;
+
+BS_RADIX_SORT_BY(rx_sort, rx_elem, key)
+
+START_TEST(test_radix_sort)
+{
+    enum { N = 1000 };
+    static rx_elem v[N], want[N];
+    uint64_t r = 88172645463325252u;
+    for (int bytes = 1; bytes <= 8; bytes++) {
+        for (int shape = 0; shape < 3; shape++) {
+            uint64_t mask = bytes == 8 ? ~(uint64_t)0 : (((uint64_t)1 << (8 * bytes)) - 1);
+            for (int i = 0; i < N; i++) {
+                r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+                uint64_t k = shape == 0 ? r % 997 * (mask / 997)
+                           : shape == 1 ? (uint64_t)i : (uint64_t)(N - i);
+                v[i] = (rx_elem){k & mask, (uint32_t)i};
+            }
+            memcpy(want, v, sizeof v);
+            for (int i = 1; i < N; i++)
+                for (int j = i; j > 0 && want[j - 1].key > want[j].key; j--) {
+                    rx_elem t = want[j];
+                    want[j] = want[j - 1];
+                    want[j - 1] = t;
+                }
+            ck_assert(rx_sort(v, N));
+            for (int i = 0; i < N; i++) {
+                ck_assert_uint_eq(v[i].key, want[i].key);
+                ck_assert_uint_eq(v[i].seq, want[i].seq);
+            }
+        }
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("search_query");
@@ -1386,6 +1428,7 @@ int main(void)
     tcase_add_test(tc, test_bm25);
     tcase_add_test(tc, test_snippet);
     tcase_add_test(tc, test_free_null);
+    tcase_add_test(tc, test_radix_sort);
     suite_add_tcase(s, tc);
     TCase *st = tcase_create("store");
     tcase_add_checked_fixture(st, setup, teardown);

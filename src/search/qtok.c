@@ -13,6 +13,7 @@
  * state; the lists keep each graph apart, so visibility is still
  * decided per search. */
 #include "config.h"
+#include "search/radix.h"
 #include "search/qtok.h"
 #include "store/tixvocab.h"
 
@@ -219,32 +220,14 @@ static int cmp_item(const void *a, const void *b, void *ctx)
  * (the bytes in which the subjects differ), then each subject's few
  * items by cmp_item (a comparison sort of a large token's items was
  * three quarters of its first search). */
+BS_RADIX_SORT_BY(radix_by_subject, bs_qtok_item, si)
+
 static void sort_items(const bs_qcache *qc, bs_qtok_item *v, size_t n)
 {
-    bs_qtok_item *tmp = n >= RADIX_MIN ? malloc(n * sizeof *tmp) : NULL;
-    if (!tmp) {
+    if (n < RADIX_MIN || !radix_by_subject(v, n)) {
         if (n > 1) qsort_r(v, n, sizeof *v, cmp_item, (void *)qc);
         return;
     }
-    uint32_t diff = 0;
-    for (size_t i = 1; i < n; i++) diff |= v[i].si ^ v[0].si;
-    bs_qtok_item *src = v, *dst = tmp;
-    for (unsigned sh = 0; sh < 32; sh += 8) {
-        if (!((diff >> sh) & 0xff)) continue;
-        size_t pos[256] = { 0 };
-        for (size_t i = 0; i < n; i++) pos[(src[i].si >> sh) & 0xff]++;
-        for (size_t b = 0, sum = 0; b < 256; b++) {
-            size_t c = pos[b];
-            pos[b] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++) dst[pos[(src[i].si >> sh) & 0xff]++] = src[i];
-        bs_qtok_item *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != v) memcpy(v, src, n * sizeof *v);
-    free(tmp);
     for (size_t i = 1; i < n; i++) {   /* insertion sort of each subject's run */
         for (size_t j = i; j > 0 && v[j - 1].si == v[j].si; j--) {
             if (cmp_item(&v[j - 1], &v[j], (void *)qc) <= 0) break;

@@ -3,6 +3,7 @@
  * the text index's postings, scored with BM25 × field weight; the
  * property function bs:matches. */
 #include "config.h"
+#include "search/radix.h"
 #include "search/query_int.h"
 
 #include <math.h>
@@ -68,32 +69,12 @@ static int cmp_lit(const void *a, const void *b)
  * in which the ids differ (a prefix's postings are a few sorted runs of up
  * to millions of literals: qsort's comparisons were most of its cost).
  * Stable, like glibc's merge sort, so duplicates keep their order. */
+BS_RADIX_SORT_BY(radix_by_lit, bs_qlit, lit)
+
 static void sort_by_lit(bs_qlit *v, size_t n)
 {
-    bs_qlit *tmp = n >= RADIX_MIN ? malloc(n * sizeof *tmp) : NULL;
-    if (!tmp) {
+    if (n < RADIX_MIN || !radix_by_lit(v, n))
         qsort(v, n, sizeof *v, cmp_lit);   /* glibc: a stable merge sort */
-        return;
-    }
-    bs_id diff = 0;
-    for (size_t i = 1; i < n; i++) diff |= v[i].lit ^ v[0].lit;
-    bs_qlit *src = v, *dst = tmp;
-    for (unsigned sh = 0; sh < 64; sh += 8) {
-        if (!((diff >> sh) & 0xff)) continue;
-        size_t pos[256] = { 0 };
-        for (size_t i = 0; i < n; i++) pos[(src[i].lit >> sh) & 0xff]++;
-        for (size_t b = 0, sum = 0; b < 256; b++) {
-            size_t c = pos[b];
-            pos[b] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++) dst[pos[(src[i].lit >> sh) & 0xff]++] = src[i];
-        bs_qlit *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != v) memcpy(v, src, n * sizeof *v);
-    free(tmp);
 }
 
 /* Sort by id and merge duplicates (max score). */
